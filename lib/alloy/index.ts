@@ -1,0 +1,7 @@
+export * from './component';
+export * from './components';
+export * from './config';
+export * from './schema';
+export * from './signals';
+export * from './stability';
+export * from './syntax';

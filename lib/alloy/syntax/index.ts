@@ -1,0 +1,5 @@
+export * from './ast';
+export * from './identifiers';
+export * from './printer';
+export * from './quote';
+export * from './value';

@@ -1,0 +1,189 @@
+/**
+ * The canonical printer: turns statements into text byte-identical to what `alloy fmt`
+ * (Alloy v1.18) prints for it. The rules it follows are listed in docs/alloy-format.md.
+ */
+import type { Statement } from './ast';
+import { assertDottedName, assertIdentifier, isIdentifier } from './identifiers';
+import { quote } from './quote';
+import { AlloyObject, AlloyValue, Call, Expr, Raw, Reference, isAlloyObject } from './value';
+
+/** A one-line list longer than this many characters is printed one element per line. */
+const MAX_INLINE_LIST = 80;
+
+/**
+ * Prints a whole file. Only blocks and comments may stand at the top level.
+ * The result ends in exactly one newline; an empty file is a single newline.
+ */
+export function printFile(statements: readonly Statement[]): string {
+  const attr = statements.find((s) => s.kind === 'attribute');
+  if (attr) {
+    throw new Error(
+      `alloy file: attribute ${JSON.stringify(attr.name)} at the top level; ` +
+      'attributes belong inside a block (a component or a configuration block)',
+    );
+  }
+  return printBody(statements, 0).map((line) => line + '\n').join('') || '\n';
+}
+
+/** Prints the statements of one body at `indent` tabs, as lines without newlines. */
+export function printBody(statements: readonly Statement[], indent: number): string[] {
+  const lines: string[] = [];
+  const tabs = '\t'.repeat(indent);
+  let group: Array<[string, string]> = [];
+  const flush = (): void => {
+    lines.push(...alignGroup(group, tabs, ''));
+    group = [];
+  };
+
+  statements.forEach((stmt, i) => {
+    const previous = statements[i - 1];
+    if (stmt.kind === 'attribute') {
+      assertIdentifier('alloy attribute', 'attribute name', stmt.name);
+      const value = printValue(stmt.value, indent);
+      group.push([stmt.name, value]);
+      if (value.includes('\n')) {
+        flush();
+      }
+      return;
+    }
+    flush();
+    if (previous !== undefined && previous.kind !== 'comment') {
+      lines.push('');
+    }
+    if (stmt.kind === 'comment') {
+      if (/[\r\n]/.test(stmt.text)) {
+        throw new Error(
+          `alloy comment: must be one line (got ${JSON.stringify(stmt.text)}); ` +
+          'use one comment statement per line',
+        );
+      }
+      lines.push(`${tabs}//${stmt.text === '' ? '' : ' ' + stmt.text}`);
+      return;
+    }
+    assertDottedName('alloy block', 'block name', stmt.name);
+    let head = stmt.name;
+    if (stmt.label !== undefined) {
+      assertIdentifier(`alloy block ${stmt.name}`, 'label', stmt.label);
+      head += ' ' + quote(stmt.label);
+    }
+    if (stmt.body.length === 0) {
+      lines.push(`${tabs}${head} { }`);
+    } else {
+      lines.push(`${tabs}${head} {`, ...printBody(stmt.body, indent + 1), `${tabs}}`);
+    }
+  });
+  flush();
+  return lines;
+}
+
+/** Lines `name = value` with the `=` of the whole group in one column. */
+function alignGroup(group: ReadonlyArray<[string, string]>, tabs: string, suffix: string): string[] {
+  const width = Math.max(0, ...group.map(([name]) => codePoints(name)));
+  return group.map(([name, value]) => `${tabs}${name}${' '.repeat(width - codePoints(name))} = ${value}${suffix}`);
+}
+
+function codePoints(text: string): number {
+  return [...text].length;
+}
+
+/**
+ * Prints a value as it stands after `name = ` on a line indented by `indent` tabs.
+ * Multi-line values (objects, long lists) contain newlines and indent their inner lines.
+ */
+export function printValue(value: AlloyValue, indent: number): string {
+  if (value === null) {
+    return 'null';
+  }
+  switch (typeof value) {
+    case 'string':
+      return quote(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      return printNumber(value);
+  }
+  if (value instanceof Expr) {
+    return printExpr(value, indent);
+  }
+  if (Array.isArray(value)) {
+    return printList(value, indent);
+  }
+  if (isAlloyObject(value)) {
+    return printObject(value, indent);
+  }
+  throw new Error(
+    `alloy value: unsupported value of type ${typeof value} (got ${String(value)}); ` +
+    'use a string, number, boolean, null, list, object or an Expr',
+  );
+}
+
+function printNumber(value: number): string {
+  if (!Number.isFinite(value)) {
+    throw new Error(
+      `alloy number: not a finite number (got ${value}); Alloy has no NaN or infinity: pass a finite number`,
+    );
+  }
+  // String() gives the shortest decimal that reads back as the same double.
+  return Object.is(value, -0) ? '0' : String(value);
+}
+
+function printExpr(expr: Expr, indent: number): string {
+  if (expr instanceof Reference) {
+    return expr.path;
+  }
+  if (expr instanceof Call) {
+    return `${expr.fn}(${expr.args.map((arg) => printValue(arg, indent)).join(', ')})`;
+  }
+  if (expr instanceof Raw) {
+    return expr.text;
+  }
+  throw new Error(`alloy expression: unknown kind of expression (got ${expr.constructor.name}); use Expr.ref, Expr.call or Expr.raw`);
+}
+
+function printList(list: readonly AlloyValue[], indent: number): string {
+  if (list.length === 0) {
+    return '[]';
+  }
+  const items = list.map((item) => printValue(item, indent + 1));
+  const inline = `[${items.join(', ')}]`;
+  if (!items.some((item) => item.includes('\n')) && inline.length <= MAX_INLINE_LIST) {
+    return inline;
+  }
+  const tabs = '\t'.repeat(indent + 1);
+  return `[\n${items.map((item) => `${tabs}${item},\n`).join('')}${'\t'.repeat(indent)}]`;
+}
+
+function printObject(object: AlloyObject, indent: number): string {
+  const lines: string[] = [];
+  const tabs = '\t'.repeat(indent + 1);
+  let group: Array<[string, string]> = [];
+  for (const [key, value] of Object.entries(object)) {
+    if (value === undefined) {
+      continue;
+    }
+    const text = printValue(value, indent + 1);
+    group.push([printKey(key), text]);
+    if (text.includes('\n')) {
+      lines.push(...alignGroup(group, tabs, ','));
+      group = [];
+    }
+  }
+  lines.push(...alignGroup(group, tabs, ','));
+  if (lines.length === 0) {
+    return '{}';
+  }
+  return `{\n${lines.join('\n')}\n${'\t'.repeat(indent)}}`;
+}
+
+function printKey(key: string): string {
+  if (isIdentifier(key)) {
+    return key;
+  }
+  if (key.includes('\\')) {
+    throw new Error(
+      `alloy object: key ${JSON.stringify(key)} holds a backslash, which alloy fmt escapes twice; ` +
+      'use a key without "\\"',
+    );
+  }
+  return quote(key);
+}

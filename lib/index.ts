@@ -1,0 +1,5 @@
+export * from './alloy';
+export * from './pipelines';
+export * from './stack';
+export * from './validation';
+export * from './workloads';

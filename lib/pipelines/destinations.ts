@@ -1,0 +1,104 @@
+/**
+ * Where pipelines send data, by signal. A destination hands each config the component that
+ * writes to it, created once per config, so several pipelines share one exporter (one queue,
+ * one WAL) per backend.
+ */
+import { Construct } from 'constructs';
+import {
+  AlloyConfig, LogsReceiver, LokiWrite, MetricsReceiver, OtelcolExporterOtlp, PrometheusRemoteWrite, TracesConsumer,
+  assertIdentifier,
+} from '../alloy';
+
+/** Somewhere to send traces. */
+export interface ITracesDestination {
+  /** The consumer, in `config`, that sends traces here. */
+  tracesInput(config: AlloyConfig): TracesConsumer;
+}
+
+/** Somewhere to send Prometheus metrics. */
+export interface IMetricsDestination {
+  /** The receiver, in `config`, that sends metrics here. */
+  metricsReceiver(config: AlloyConfig): MetricsReceiver;
+}
+
+/** Somewhere to send logs. */
+export interface ILogsDestination {
+  /** The receiver, in `config`, that sends logs here. */
+  logsReceiver(config: AlloyConfig): LogsReceiver;
+}
+
+/** An OTLP gRPC endpoint for traces. */
+export interface OtlpGrpcDestinationProps {
+  /** Label of the exporter component in config.alloy; a valid Alloy identifier. */
+  readonly name: string;
+  /** `host:port`, such as `tempo:4317`. */
+  readonly endpoint: string;
+  /** Send in plain text (inside the cluster). @default false */
+  readonly insecure?: boolean;
+}
+
+/** A Prometheus remote-write endpoint. */
+export interface RemoteWriteDestinationProps {
+  /** Label of the `prometheus.remote_write` component; a valid Alloy identifier. */
+  readonly name: string;
+  /** Such as `http://prometheus:9090/api/v1/write`. */
+  readonly url: string;
+}
+
+/** A Loki push endpoint. */
+export interface LokiPushDestinationProps {
+  /** Label of the `loki.write` component; a valid Alloy identifier. */
+  readonly name: string;
+  /** Such as `http://loki:3100/loki/api/v1/push`. */
+  readonly url: string;
+  /** The tenant (`X-Scope-OrgID`) when Loki runs with auth enabled. @default - no tenant */
+  readonly tenantId?: string;
+}
+
+/** Factories of destinations. */
+export class Destination {
+  /** Traces sent by `otelcol.exporter.otlp` to an OTLP gRPC endpoint. */
+  public static otlpGrpc(props: OtlpGrpcDestinationProps): ITracesDestination {
+    checkDestination('otlpGrpc', props.name, props.endpoint, /^[^\s/:]+:[0-9]+$/, 'host:port, such as "tempo:4317"');
+    return {
+      tracesInput: (config) => once(config, `otlp_${props.name}`, (scope, id) => new OtelcolExporterOtlp(scope, id, {
+        label: props.name,
+        client: { endpoint: props.endpoint, tls: props.insecure ? { insecure: true } : undefined },
+      })).input,
+    };
+  }
+
+  /** Metrics sent by `prometheus.remote_write`. */
+  public static remoteWrite(props: RemoteWriteDestinationProps): IMetricsDestination {
+    checkDestination('remoteWrite', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://prometheus:9090/api/v1/write"');
+    return {
+      metricsReceiver: (config) => once(config, `remote_write_${props.name}`, (scope, id) => new PrometheusRemoteWrite(scope, id, {
+        label: props.name,
+        endpoints: [{ url: props.url }],
+      })).receiver,
+    };
+  }
+
+  /** Logs sent by `loki.write` to Loki's push API. */
+  public static lokiPush(props: LokiPushDestinationProps): ILogsDestination {
+    checkDestination('lokiPush', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://loki:3100/loki/api/v1/push"');
+    return {
+      logsReceiver: (config) => once(config, `loki_write_${props.name}`, (scope, id) => new LokiWrite(scope, id, {
+        label: props.name,
+        endpoints: [{ url: props.url, tenantId: props.tenantId }],
+      })).receiver,
+    };
+  }
+}
+
+function checkDestination(kind: string, name: string, address: string, pattern: RegExp, expected: string): void {
+  assertIdentifier(`Destination.${kind}`, 'name', name);
+  if (!pattern.test(address)) {
+    throw new Error(`Destination.${kind} "${name}": invalid address (got ${JSON.stringify(address)}); use ${expected}`);
+  }
+}
+
+/** The child `id` of `config`, created by `create` the first time it is asked for. */
+function once<T extends Construct>(config: AlloyConfig, id: string, create: (scope: Construct, id: string) => T): T {
+  return (config.node.tryFindChild(id) as T | undefined) ?? create(config, id);
+}

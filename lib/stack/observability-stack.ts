@@ -1,0 +1,87 @@
+/**
+ * ObservabilityStack: the default wiring. Alloy is the one OTLP entry point; traces go to
+ * Tempo, metrics to Prometheus by remote write, logs to Loki; Grafana queries all three.
+ */
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { KubeNamespace } from '../../imports/k8s';
+import { OtlpGateway } from '../pipelines';
+import { assertDnsLabel } from '../validation';
+import { Alloy, AlloyProps } from '../workloads/alloy';
+import { Grafana, GrafanaProps } from '../workloads/grafana';
+import { Loki, LokiProps } from '../workloads/loki';
+import { Prometheus, PrometheusProps } from '../workloads/prometheus';
+import { Tempo, TempoProps } from '../workloads/tempo';
+
+type Tuning<P> = Omit<P, 'namespace' | 'instance'>;
+
+export interface ObservabilityStackProps extends ChartProps {
+  /** The namespace of every object; the stack creates it. @default "observability" */
+  readonly namespace?: string;
+  /** @default - Alloy's defaults */
+  readonly alloy?: Tuning<AlloyProps>;
+  /** @default - Tempo's defaults */
+  readonly tempo?: Tuning<TempoProps>;
+  /** @default - Prometheus's defaults */
+  readonly prometheus?: Tuning<PrometheusProps>;
+  /** @default - Loki's defaults */
+  readonly loki?: Tuning<LokiProps>;
+  /** @default - Grafana's defaults */
+  readonly grafana?: Tuning<Omit<GrafanaProps, 'datasources'>>;
+}
+
+export class ObservabilityStack extends Chart {
+  /** The namespace every object of the stack is in. */
+  public readonly namespaceName: string;
+  public readonly namespaceObject: KubeNamespace;
+  public readonly alloy: Alloy;
+  public readonly tempo: Tempo;
+  public readonly prometheus: Prometheus;
+  public readonly loki: Loki;
+  public readonly grafana: Grafana;
+  /** The OTLP pipeline in Alloy's config. */
+  public readonly gateway: OtlpGateway;
+
+  public constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
+    const namespace = props.namespace ?? 'observability';
+    super(scope, id, { ...props, namespace: undefined });
+    assertDnsLabel(this.node.path, 'namespace', namespace);
+    assertDnsLabel(this.node.path, 'stack id (used as app.kubernetes.io/instance)', id);
+    this.namespaceName = namespace;
+    const common = { namespace, instance: id };
+
+    this.namespaceObject = new KubeNamespace(this, 'namespace', {
+      metadata: {
+        name: namespace,
+        labels: {
+          'app.kubernetes.io/part-of': 'cdk8s-alloy',
+          'app.kubernetes.io/managed-by': 'cdk8s',
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'v1.28',
+        },
+      },
+    });
+    this.tempo = new Tempo(this, 'tempo', { ...props.tempo, ...common });
+    this.prometheus = new Prometheus(this, 'prometheus', { ...props.prometheus, ...common });
+    this.loki = new Loki(this, 'loki', { ...props.loki, ...common });
+    this.alloy = new Alloy(this, 'alloy', { ...props.alloy, ...common });
+    this.grafana = new Grafana(this, 'grafana', {
+      ...props.grafana,
+      ...common,
+      datasources: [this.prometheus, this.tempo, this.loki],
+    });
+
+    this.gateway = new OtlpGateway(this.alloy.config, 'otlp', {
+      traces: this.tempo,
+      metrics: this.prometheus,
+      logs: this.loki,
+      grpcPort: this.alloy.otlpGrpcPort,
+      httpPort: this.alloy.otlpHttpPort,
+    });
+
+    this.prometheus.addScrapeTarget({ job: 'alloy', address: this.alloy.metricsAddress });
+    this.prometheus.addScrapeTarget({ job: 'tempo', address: `${this.tempo.workload.host}:3200` });
+    this.prometheus.addScrapeTarget({ job: 'loki', address: `${this.loki.workload.host}:3100` });
+    this.prometheus.addScrapeTarget({ job: 'grafana', address: `${this.grafana.workload.host}:3000` });
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Checks of Kubernetes-level input, each failing with the construct path, the value and the fix.
+ */
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const QUANTITY = /^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?[0-9]+)?$/;
+
+/** A DNS-1123 label: Service, Deployment and Namespace names. */
+export function assertDnsLabel(subject: string, what: string, name: string): void {
+  if (name.length > 63 || !DNS_LABEL.test(name)) {
+    throw new Error(
+      `${subject}: invalid ${what} (got ${JSON.stringify(name)}); use at most 63 lowercase letters, ` +
+      'digits and "-", starting and ending with a letter or digit (for example "observability")',
+    );
+  }
+}
+
+/** A Kubernetes resource quantity such as "250m", "1" or "512Mi". */
+export function assertQuantity(subject: string, what: string, value: string): void {
+  if (!QUANTITY.test(value)) {
+    throw new Error(
+      `${subject}: invalid ${what} quantity (got ${JSON.stringify(value)}); ` +
+      'write it as Kubernetes does, such as "250m" or "1" for CPU and "512Mi" or "2Gi" for memory',
+    );
+  }
+}
+
+/** A TCP port number. */
+export function assertPort(subject: string, what: string, port: number): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`${subject}: ${what} out of range (got ${port}); use a whole number from 1 to 65535`);
+  }
+}
+
+/** A whole number of at least `min`. */
+export function assertWholeNumber(subject: string, what: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${subject}: ${what} must be a whole number of at least ${min} (got ${value})`);
+  }
+}
+
+/** A positive Go duration, as Prometheus, Tempo and Loki read them ("168h", "72h30m", "15d" is not one). */
+export function assertGoDuration(subject: string, what: string, value: string): void {
+  if (!/^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(value) || /^(0+(\.0+)?[a-zµ]+)+$/.test(value)) {
+    throw new Error(`${subject}: invalid ${what} (got ${JSON.stringify(value)}); write a positive duration such as "168h" or "72h30m"`);
+  }
+}

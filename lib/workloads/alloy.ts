@@ -1,0 +1,97 @@
+/**
+ * The Alloy collector: its config.alloy in a ConfigMap, a Deployment running Alloy, a
+ * Service for OTLP and Alloy's own HTTP server, and a ServiceAccount.
+ */
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { KubeServiceAccount } from '../../imports/k8s';
+import { AlloyConfig, AlloyLogging } from '../alloy';
+import { assertPort } from '../validation';
+import { WorkloadProps } from './common-props';
+import { ServerWorkload, workloadLabels } from './server-workload';
+import { IMAGES } from './versions';
+
+export interface AlloyProps extends WorkloadProps {
+  /** Alloy's own logs. @default - info, logfmt */
+  readonly logging?: AlloyLogging;
+  /** OTLP gRPC port of the container and the Service. @default 4317 */
+  readonly otlpGrpcPort?: number;
+  /** OTLP HTTP port of the container and the Service. @default 4318 */
+  readonly otlpHttpPort?: number;
+}
+
+/** Alloy's HTTP server: UI, /metrics, /-/ready, /-/healthy, /-/reload. */
+export const ALLOY_HTTP_PORT = 12345;
+const CONFIG_DIR = '/etc/alloy';
+const STORAGE = '/var/lib/alloy/data';
+
+export class Alloy extends Construct {
+  /** The config.alloy of this collector: create components with it as their scope. */
+  public readonly config: AlloyConfig;
+  public readonly workload: ServerWorkload;
+  public readonly serviceAccount: KubeServiceAccount;
+  public readonly otlpGrpcPort: number;
+  public readonly otlpHttpPort: number;
+  /** `alloy:12345`, where Alloy serves its own metrics. */
+  public readonly metricsAddress: string;
+
+  public constructor(scope: Construct, id: string, props: AlloyProps) {
+    super(scope, id);
+    this.otlpGrpcPort = props.otlpGrpcPort ?? 4317;
+    this.otlpHttpPort = props.otlpHttpPort ?? 4318;
+    assertPort(this.node.path, 'otlpGrpcPort', this.otlpGrpcPort);
+    assertPort(this.node.path, 'otlpHttpPort', this.otlpHttpPort);
+    if (new Set([this.otlpGrpcPort, this.otlpHttpPort, ALLOY_HTTP_PORT]).size < 3) {
+      throw new Error(
+        `${this.node.path}: two ports are the same (got otlpGrpcPort ${this.otlpGrpcPort}, otlpHttpPort ${this.otlpHttpPort}, ` +
+        `HTTP ${ALLOY_HTTP_PORT}); give each its own port`,
+      );
+    }
+    const name = 'alloy';
+    const instance = props.instance ?? 'observability';
+    const image = props.image ?? IMAGES.alloy;
+    this.config = new AlloyConfig(this, 'config', { logging: props.logging });
+
+    this.serviceAccount = new KubeServiceAccount(this, 'service-account', {
+      metadata: {
+        name,
+        namespace: props.namespace,
+        labels: workloadLabels({ name, instance, component: 'collector', image }),
+      },
+      automountServiceAccountToken: false,
+    });
+
+    this.workload = new ServerWorkload(this, 'server', {
+      namespace: props.namespace,
+      name,
+      instance,
+      component: 'collector',
+      image,
+      args: [
+        'run',
+        `${CONFIG_DIR}/config.alloy`,
+        `--storage.path=${STORAGE}`,
+        `--server.http.listen-addr=0.0.0.0:${ALLOY_HTTP_PORT}`,
+        Lazy.any({ produce: () => `--stability.level=${this.config.stabilityLevel}` }),
+        '--disable-reporting',
+      ],
+      ports: [
+        { name: 'otlp-grpc', port: this.otlpGrpcPort, appProtocol: 'grpc' },
+        { name: 'otlp-http', port: this.otlpHttpPort, appProtocol: 'http' },
+        { name: 'http-metrics', port: ALLOY_HTTP_PORT, appProtocol: 'http' },
+      ],
+      readiness: { path: '/-/ready', port: 'http-metrics' },
+      liveness: { path: '/-/healthy', port: 'http-metrics' },
+      runAs: { uid: 473, gid: 473 },
+      resources: props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      configFiles: {
+        mountPath: CONFIG_DIR,
+        data: { 'config.alloy': Lazy.any({ produce: () => this.config.renderOnce() }) },
+      },
+      writablePaths: [{ name: 'storage', mountPath: STORAGE }],
+      serviceAccountName: name,
+      podAnnotations: { 'checksum/config': Lazy.any({ produce: () => this.config.checksum() }) },
+    });
+    this.metricsAddress = `${this.workload.host}:${ALLOY_HTTP_PORT}`;
+  }
+}

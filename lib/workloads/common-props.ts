@@ -1,0 +1,13 @@
+import { Resources } from './resources';
+
+/** Props every workload of the stack takes. */
+export interface WorkloadProps {
+  /** Namespace of every object. */
+  readonly namespace: string;
+  /** `app.kubernetes.io/instance` of every object. @default "observability" */
+  readonly instance?: string;
+  /** @default - the pinned image of IMAGES */
+  readonly image?: string;
+  /** @default - sized for a small cluster; see each workload */
+  readonly resources?: Resources;
+}

@@ -1,0 +1,109 @@
+/**
+ * Loki in single-binary mode: receives log pushes, stores them with the TSDB index on the
+ * filesystem, answers queries on 3100.
+ */
+import { Construct } from 'constructs';
+import * as yaml from 'js-yaml';
+import { AlloyConfig, LogsReceiver } from '../alloy';
+import { Destination, ILogsDestination } from '../pipelines';
+import { assertGoDuration } from '../validation';
+import { WorkloadProps } from './common-props';
+import { GrafanaDatasource, IDatasource } from './datasource';
+import { ServerWorkload } from './server-workload';
+import { IMAGES } from './versions';
+
+export interface LokiProps extends WorkloadProps {
+  /** How long logs are kept (compactor retention). @default "168h" (7 days) */
+  readonly retention?: string;
+}
+
+const HTTP_PORT = 3100;
+const GRPC_PORT = 9095;
+const DATA = '/loki';
+
+export class Loki extends Construct implements ILogsDestination, IDatasource {
+  public readonly workload: ServerWorkload;
+  /** `http://loki:3100/loki/api/v1/push`. */
+  public readonly pushUrl: string;
+  /** `http://loki:3100`. */
+  public readonly queryUrl: string;
+  public readonly datasource: GrafanaDatasource;
+  private readonly destination: ILogsDestination;
+
+  public constructor(scope: Construct, id: string, props: LokiProps) {
+    super(scope, id);
+    const retention = props.retention ?? '168h';
+    assertGoDuration(this.node.path, 'retention', retention);
+    const config = {
+      auth_enabled: false,
+      server: { http_listen_port: HTTP_PORT, grpc_listen_port: GRPC_PORT, log_level: 'info', log_format: 'logfmt' },
+      common: {
+        instance_addr: '127.0.0.1',
+        path_prefix: DATA,
+        storage: { filesystem: { chunks_directory: `${DATA}/chunks`, rules_directory: `${DATA}/rules` } },
+        replication_factor: 1,
+        ring: { kvstore: { store: 'inmemory' } },
+      },
+      schema_config: {
+        configs: [{
+          from: '2024-01-01',
+          store: 'tsdb',
+          object_store: 'filesystem',
+          schema: 'v13',
+          index: { prefix: 'index_', period: '24h' },
+        }],
+      },
+      limits_config: {
+        retention_period: retention,
+        allow_structured_metadata: true,
+        volume_enabled: true,
+      },
+      compactor: {
+        working_directory: `${DATA}/compactor`,
+        retention_enabled: true,
+        delete_request_store: 'filesystem',
+      },
+      analytics: { reporting_enabled: false },
+    };
+    this.workload = new ServerWorkload(this, 'server', {
+      namespace: props.namespace,
+      name: 'loki',
+      instance: props.instance ?? 'observability',
+      component: 'logs-backend',
+      image: props.image ?? IMAGES.loki,
+      args: ['-config.file=/etc/loki/loki.yaml'],
+      ports: [
+        { name: 'http', port: HTTP_PORT, appProtocol: 'http' },
+        { name: 'grpc', port: GRPC_PORT, appProtocol: 'grpc' },
+      ],
+      readiness: { path: '/ready', port: 'http' },
+      runAs: { uid: 10001, gid: 10001 },
+      resources: props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      configFiles: { mountPath: '/etc/loki', data: { 'loki.yaml': yaml.dump(config, { lineWidth: -1 }) } },
+      writablePaths: [{ name: 'data', mountPath: DATA }],
+    });
+    this.queryUrl = `http://${this.workload.host}:${HTTP_PORT}`;
+    this.pushUrl = `${this.queryUrl}/loki/api/v1/push`;
+    this.destination = Destination.lokiPush({ name: 'loki', url: this.pushUrl });
+    this.datasource = {
+      name: 'Loki',
+      type: 'loki',
+      uid: 'loki',
+      url: this.queryUrl,
+      jsonData: {
+        derivedFields: [{
+          name: 'trace_id',
+          datasourceUid: 'tempo',
+          matcherType: 'label',
+          matcherRegex: 'trace_id',
+          url: '${__value.raw}',
+          urlDisplayLabel: 'View trace',
+        }],
+      },
+    };
+  }
+
+  public logsReceiver(config: AlloyConfig): LogsReceiver {
+    return this.destination.logsReceiver(config);
+  }
+}

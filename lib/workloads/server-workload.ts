@@ -1,0 +1,176 @@
+/**
+ * One server process as Kubernetes objects: its config files in a ConfigMap, a Deployment
+ * running it under the restricted Pod Security profile, and a Service in front of it.
+ * Every workload of the stack (Alloy and the backends) is built on this.
+ */
+import { Construct } from 'constructs';
+import {
+  Container, EnvVar, IntOrString, KubeConfigMap, KubeDeployment, KubeService, Probe, Volume, VolumeMount,
+} from '../../imports/k8s';
+import { RunAs, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
+import { Resources, toResourceRequirements } from './resources';
+import { assertDnsLabel, assertPort } from '../validation';
+
+/** A port the container listens on, also exposed by the Service. */
+export interface ServerPort {
+  /** IANA-style port name, such as "otlp-grpc". */
+  readonly name: string;
+  readonly port: number;
+  /** The Service port's appProtocol ("grpc", "http"). @default - none */
+  readonly appProtocol?: string;
+}
+
+/** An HTTP GET probe. */
+export interface HttpProbe {
+  readonly path: string;
+  /** The name of one of the ports. */
+  readonly port: string;
+}
+
+/** A writable directory, backed by an emptyDir volume. */
+export interface WritablePath {
+  /** Volume name (a DNS label). */
+  readonly name: string;
+  readonly mountPath: string;
+}
+
+export interface ServerWorkloadProps {
+  readonly namespace: string;
+  /** Name of the Deployment, the Service and the label `app.kubernetes.io/name`. */
+  readonly name: string;
+  /** `app.kubernetes.io/instance`: which stack this belongs to. */
+  readonly instance: string;
+  /** `app.kubernetes.io/component`, such as "collector" or "traces-backend". */
+  readonly component: string;
+  readonly image: string;
+  /** @default - the image's own command arguments */
+  readonly args?: string[];
+  /** @default - none */
+  readonly env?: EnvVar[];
+  readonly ports: readonly ServerPort[];
+  readonly readiness: HttpProbe;
+  /** @default - no liveness probe */
+  readonly liveness?: HttpProbe;
+  readonly runAs: RunAs;
+  readonly resources: Resources;
+  /** Config files: a ConfigMap `<name>-config` mounted read-only at `mountPath`. */
+  readonly configFiles: { readonly mountPath: string; readonly data: Record<string, string> };
+  /** Writable directories; `/tmp` is always added. @default - only /tmp */
+  readonly writablePaths?: readonly WritablePath[];
+  /** @default - the namespace's default ServiceAccount, with no token mounted */
+  readonly serviceAccountName?: string;
+  /** @default - none */
+  readonly podAnnotations?: Record<string, string>;
+}
+
+/** The standard labels of one workload. */
+export function workloadLabels(props: Pick<ServerWorkloadProps, 'name' | 'instance' | 'component' | 'image'>): Record<string, string> {
+  const version = props.image.includes(':') ? props.image.slice(props.image.lastIndexOf(':') + 1) : 'latest';
+  return {
+    'app.kubernetes.io/name': props.name,
+    'app.kubernetes.io/instance': props.instance,
+    'app.kubernetes.io/component': props.component,
+    'app.kubernetes.io/version': version,
+    'app.kubernetes.io/part-of': 'cdk8s-alloy',
+    'app.kubernetes.io/managed-by': 'cdk8s',
+  };
+}
+
+export class ServerWorkload extends Construct {
+  public readonly configMap: KubeConfigMap;
+  public readonly deployment: KubeDeployment;
+  public readonly service: KubeService;
+  /** Labels that select this workload's pods. */
+  public readonly selector: Record<string, string>;
+
+  public constructor(scope: Construct, id: string, props: ServerWorkloadProps) {
+    super(scope, id);
+    const subject = this.node.path;
+    assertDnsLabel(subject, 'name', props.name);
+    assertDnsLabel(subject, 'namespace', props.namespace);
+    props.ports.forEach((p) => assertPort(subject, `port ${p.name}`, p.port));
+    const portNames = new Set(props.ports.map((p) => p.name));
+    for (const probe of [props.readiness, props.liveness]) {
+      if (probe !== undefined && !portNames.has(probe.port)) {
+        throw new Error(`${subject}: probe port "${probe.port}" is not one of the ports (${[...portNames].join(', ')})`);
+      }
+    }
+
+    const labels = workloadLabels(props);
+    this.selector = {
+      'app.kubernetes.io/name': props.name,
+      'app.kubernetes.io/instance': props.instance,
+    };
+    const metadata = (name: string) => ({ name, namespace: props.namespace, labels });
+
+    const configName = `${props.name}-config`;
+    this.configMap = new KubeConfigMap(this, 'config', { metadata: metadata(configName), data: props.configFiles.data });
+
+    const writable = [{ name: 'tmp', mountPath: '/tmp' }, ...(props.writablePaths ?? [])];
+    const volumes: Volume[] = [
+      { name: 'config', configMap: { name: configName } },
+      ...writable.map((w) => ({ name: w.name, emptyDir: {} })),
+    ];
+    const volumeMounts: VolumeMount[] = [
+      { name: 'config', mountPath: props.configFiles.mountPath, readOnly: true },
+      ...writable.map((w) => ({ name: w.name, mountPath: w.mountPath })),
+    ];
+    const httpProbe = (probe: HttpProbe, extra: Partial<Probe>): Probe => ({
+      httpGet: { path: probe.path, port: IntOrString.fromString(probe.port) },
+      ...extra,
+    });
+    const container: Container = {
+      name: props.name,
+      image: props.image,
+      imagePullPolicy: 'IfNotPresent',
+      args: props.args,
+      env: props.env,
+      ports: props.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
+      readinessProbe: httpProbe(props.readiness, { initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 }),
+      livenessProbe: props.liveness && httpProbe(props.liveness, { initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 5 }),
+      resources: toResourceRequirements(subject, props.resources),
+      securityContext: restrictedContainerSecurityContext(props.runAs),
+      volumeMounts,
+    };
+
+    this.deployment = new KubeDeployment(this, 'deployment', {
+      metadata: metadata(props.name),
+      spec: {
+        replicas: 1,
+        revisionHistoryLimit: 3,
+        selector: { matchLabels: this.selector },
+        template: {
+          metadata: { labels, annotations: props.podAnnotations },
+          spec: {
+            serviceAccountName: props.serviceAccountName,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(props.runAs),
+            containers: [container],
+            volumes,
+          },
+        },
+      },
+    });
+
+    this.service = new KubeService(this, 'service', {
+      metadata: metadata(props.name),
+      spec: {
+        type: 'ClusterIP',
+        selector: this.selector,
+        ports: props.ports.map((p) => ({
+          name: p.name,
+          port: p.port,
+          targetPort: IntOrString.fromString(p.name),
+          protocol: 'TCP',
+          appProtocol: p.appProtocol,
+        })),
+      },
+    });
+  }
+
+  /** The Service's in-namespace host name. */
+  public get host(): string {
+    return this.service.name;
+  }
+}
