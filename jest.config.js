@@ -4,9 +4,10 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   // Type checking is its own test (__tests__/typecheck.test.ts); here ts-jest only transpiles.
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   collectCoverage: true,
-  collectCoverageFrom: ['lib/**/*.ts'],
+  // index.ts files only re-export (DESIGN.md), and their compiled helpers are not our code
+  collectCoverageFrom: ['lib/**/*.ts', '!lib/**/index.ts'],
   coverageReporters: ['text-summary', 'lcov'],
   coverageThreshold: { global: { lines: 90, branches: 90, functions: 90, statements: 90 } },
   testTimeout: 120000,

@@ -3,7 +3,7 @@
  */
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as yaml from 'js-yaml';
+import { dump } from 'js-yaml';
 import { WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload } from './server-workload';
@@ -99,6 +99,6 @@ export class Grafana extends Construct {
       editable: false,
       jsonData: d.jsonData ?? {},
     }));
-    return yaml.dump({ apiVersion: 1, datasources }, { lineWidth: -1 });
+    return dump({ apiVersion: 1, datasources }, { lineWidth: -1 });
   }
 }

@@ -3,7 +3,7 @@
  * filesystem, answers queries on 3100.
  */
 import { Construct } from 'constructs';
-import * as yaml from 'js-yaml';
+import { dump } from 'js-yaml';
 import { AlloyConfig, LogsReceiver } from '../alloy';
 import { Destination, ILogsDestination } from '../pipelines';
 import { assertGoDuration } from '../validation';
@@ -79,7 +79,7 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
       readiness: { path: '/ready', port: 'http' },
       runAs: { uid: 10001, gid: 10001 },
       resources: props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-      configFiles: { mountPath: '/etc/loki', data: { 'loki.yaml': yaml.dump(config, { lineWidth: -1 }) } },
+      configFiles: { mountPath: '/etc/loki', data: { 'loki.yaml': dump(config, { lineWidth: -1 }) } },
       writablePaths: [{ name: 'data', mountPath: DATA }],
     });
     this.queryUrl = `http://${this.workload.host}:${HTTP_PORT}`;

@@ -3,7 +3,7 @@
  */
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as yaml from 'js-yaml';
+import { dump } from 'js-yaml';
 import { AlloyConfig, MetricsReceiver } from '../alloy';
 import { Destination, IMetricsDestination } from '../pipelines';
 import { assertDnsLabel, assertGoDuration } from '../validation';
@@ -119,6 +119,6 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
         static_configs: [{ targets: [t.address] }],
       })),
     };
-    return yaml.dump(config, { lineWidth: -1 });
+    return dump(config, { lineWidth: -1 });
   }
 }

@@ -2,7 +2,7 @@
  * Tempo in single-binary mode: receives OTLP traces, stores them, answers queries on 3200.
  */
 import { Construct } from 'constructs';
-import * as yaml from 'js-yaml';
+import { dump } from 'js-yaml';
 import { AlloyConfig, TracesConsumer } from '../alloy';
 import { Destination, ITracesDestination } from '../pipelines';
 import { WorkloadProps } from './common-props';
@@ -72,7 +72,7 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
       readiness: { path: '/ready', port: 'http' },
       runAs: { uid: 10001, gid: 10001 },
       resources: props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '2Gi' } },
-      configFiles: { mountPath: '/etc/tempo', data: { 'tempo.yaml': yaml.dump(config, { lineWidth: -1 }) } },
+      configFiles: { mountPath: '/etc/tempo', data: { 'tempo.yaml': dump(config, { lineWidth: -1 }) } },
       writablePaths: [{ name: 'data', mountPath: DATA }],
     });
     this.otlpGrpcEndpoint = `${this.workload.host}:${OTLP_GRPC_PORT}`;

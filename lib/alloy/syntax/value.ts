@@ -25,6 +25,9 @@ export type AlloyValue =
 
 /** An Alloy expression that is not a literal. */
 export abstract class Expr {
+  /** Makes Expr nominal: no string or plain object passes for an expression. */
+  protected readonly alloyExpression = true;
+
   /** A reference to `path` (`otelcol.processor.batch.default.input`), owned by `target`. */
   public static ref(path: string, target?: object): Reference {
     return new Reference(path, target);

@@ -1,0 +1,46 @@
+/**
+ * Checks the printer against a real `alloy fmt` when one is available: set ALLOY_FMT to a
+ * command that formats standard input (such as "alloy fmt"), or put `alloy` on the PATH.
+ * Without one, the tests are skipped and say so; the golden files stand in for them.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { printFile } from '../../../lib/alloy/syntax';
+import { randomStatements } from '../../support/random-alloy';
+
+function findFormatter(): string[] | undefined {
+  if (process.env.ALLOY_FMT) {
+    return process.env.ALLOY_FMT.split(' ');
+  }
+  const probe = spawnSync('alloy', ['--version'], { encoding: 'utf-8' });
+  return probe.status === 0 ? ['alloy', 'fmt'] : undefined;
+}
+
+const formatter = findFormatter();
+const fmt = (text: string): string => execFileSync(formatter![0], formatter!.slice(1), { input: text, encoding: 'utf-8' });
+const withFormatter = formatter ? test : test.skip;
+
+if (!formatter) {
+  // eslint-disable-next-line no-console
+  console.warn('alloy fmt is not available (set ALLOY_FMT or put alloy on the PATH): the real-formatter checks are skipped');
+}
+
+describe('printer against a real alloy fmt', () => {
+  withFormatter('every golden file is already in alloy fmt form', () => {
+    const dirs = [path.join(__dirname, 'golden'), path.join(__dirname, '..', '..', 'stack', 'golden')];
+    for (const dir of dirs.filter((d) => fs.existsSync(d))) {
+      for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.alloy'))) {
+        const text = fs.readFileSync(path.join(dir, file), 'utf-8');
+        expect({ file, text: fmt(text) }).toEqual({ file, text });
+      }
+    }
+  });
+
+  withFormatter('500 random configs print exactly as alloy fmt prints them', () => {
+    for (let seed = 1; seed <= 500; seed++) {
+      const text = printFile(randomStatements(seed));
+      expect({ seed, text: fmt(text) }).toEqual({ seed, text });
+    }
+  });
+});

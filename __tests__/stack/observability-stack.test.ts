@@ -1,0 +1,234 @@
+import { createHash } from 'crypto';
+import * as path from 'path';
+import { ObservabilityStack } from '../../lib';
+import { expectGolden } from '../support/golden';
+import { schemaErrors } from '../support/k8s-schema';
+import { Manifest, find, manifestsOf, testApp } from '../support/manifests';
+
+function synth(): { stack: ObservabilityStack; manifests: Manifest[] } {
+  const stack = new ObservabilityStack(testApp(), 'observability');
+  return { stack, manifests: manifestsOf(stack) };
+}
+
+const { stack, manifests } = synth();
+const alloyConfig: string = find(manifests, 'ConfigMap', 'alloy-config').data['config.alloy'];
+
+function attributeValues(config: string, name: string): string[] {
+  return [...config.matchAll(new RegExp(`^\\s*${name}\\s*= "([^"]*)"`, 'gm'))].map((m) => m[1]);
+}
+
+function serviceHasPort(host: string, port: number): boolean {
+  const svc = manifests.find((m) => m.kind === 'Service' && m.metadata.name === host);
+  return svc !== undefined && svc.spec.ports.some((p: { port: number }) => p.port === port);
+}
+
+describe('ObservabilityStack (default)', () => {
+  test('config.alloy matches the golden file', () => {
+    expectGolden(path.join(__dirname, 'golden', 'default-config.alloy'), alloyConfig);
+  });
+
+  test('objects: a Namespace first, then ConfigMap, Deployment and Service of each workload, and Alloy\'s ServiceAccount', () => {
+    expect(manifests[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'observability' } });
+    expect(manifests[0].metadata.namespace).toBeUndefined();
+    const names = manifests.map((m) => `${m.kind}/${m.metadata.name}`);
+    for (const w of ['alloy', 'tempo', 'prometheus', 'loki', 'grafana']) {
+      expect(names).toEqual(expect.arrayContaining([`ConfigMap/${w}-config`, `Deployment/${w}`, `Service/${w}`]));
+    }
+    expect(names).toContain('ServiceAccount/alloy');
+    expect(manifests).toHaveLength(17);
+    for (const m of manifests.slice(1)) {
+      expect(`${m.kind}/${m.metadata.name}: ${m.metadata.namespace}`).toBe(`${m.kind}/${m.metadata.name}: observability`);
+    }
+  });
+
+  test('every manifest passes the strict Kubernetes 1.28 schema', () => {
+    for (const m of manifests) {
+      expect({ object: `${m.kind}/${m.metadata.name}`, errors: schemaErrors(m) }).toEqual({ object: `${m.kind}/${m.metadata.name}`, errors: [] });
+    }
+  });
+
+  test('names are stable: no hash suffixes', () => {
+    for (const m of manifests) {
+      expect(m.metadata.name).toMatch(/^(observability|alloy|tempo|prometheus|loki|grafana)(-config)?$/);
+    }
+  });
+
+  test('the Alloy Service exposes OTLP gRPC 4317, OTLP HTTP 4318 and 12345 with app protocols', () => {
+    expect(find(manifests, 'Service', 'alloy').spec.ports).toEqual([
+      { name: 'otlp-grpc', port: 4317, targetPort: 'otlp-grpc', protocol: 'TCP', appProtocol: 'grpc' },
+      { name: 'otlp-http', port: 4318, targetPort: 'otlp-http', protocol: 'TCP', appProtocol: 'http' },
+      { name: 'http-metrics', port: 12345, targetPort: 'http-metrics', protocol: 'TCP', appProtocol: 'http' },
+    ]);
+  });
+
+  test('the Alloy container: image, args, ports, readiness, config mount, ServiceAccount', () => {
+    const pod = find(manifests, 'Deployment', 'alloy').spec.template.spec;
+    const c = pod.containers[0];
+    expect(c.image).toBe('grafana/alloy:v1.18.1');
+    expect(c.args).toEqual([
+      'run', '/etc/alloy/config.alloy', '--storage.path=/var/lib/alloy/data', '--server.http.listen-addr=0.0.0.0:12345',
+      '--stability.level=generally-available', '--disable-reporting',
+    ]);
+    expect(c.ports.map((p: { name: string; containerPort: number }) => `${p.name}:${p.containerPort}`)).toEqual([
+      'otlp-grpc:4317', 'otlp-http:4318', 'http-metrics:12345',
+    ]);
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/-/ready', port: 'http-metrics' });
+    expect(c.volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/alloy', readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: 'config', configMap: { name: 'alloy-config' } });
+    expect(pod.serviceAccountName).toBe('alloy');
+    expect(pod.automountServiceAccountToken).toBe(false);
+  });
+
+  test('the receivers listen on the ports the Service and container expose', () => {
+    expect(alloyConfig).toContain('grpc {\n\t\tendpoint = "0.0.0.0:4317"\n\t}');
+    expect(alloyConfig).toContain('http {\n\t\tendpoint = "0.0.0.0:4318"\n\t}');
+  });
+
+  test('the pod template carries the sha256 of config.alloy, so a config change rolls the pods', () => {
+    const annotations = find(manifests, 'Deployment', 'alloy').spec.template.metadata.annotations;
+    expect(annotations['checksum/config']).toBe(createHash('sha256').update(alloyConfig).digest('hex'));
+  });
+
+  test('the exporters point at the Tempo, Prometheus and Loki Services of the same app', () => {
+    const [otlpEndpoint] = attributeValues(alloyConfig, 'endpoint').filter((e) => !e.startsWith('0.0.0.0'));
+    expect(otlpEndpoint).toBe('tempo:4317');
+    expect(serviceHasPort('tempo', 4317)).toBe(true);
+
+    const urls = attributeValues(alloyConfig, 'url').map((u) => new URL(u));
+    expect(urls.map((u) => u.href)).toEqual(['http://prometheus:9090/api/v1/write', 'http://loki:3100/loki/api/v1/push']);
+    for (const u of urls) {
+      expect(serviceHasPort(u.hostname, Number(u.port))).toBe(true);
+    }
+    expect(stack.prometheus.remoteWriteUrl).toBe(urls[0].href);
+    expect(stack.loki.pushUrl).toBe(urls[1].href);
+    expect(stack.tempo.otlpGrpcEndpoint).toBe(otlpEndpoint);
+  });
+
+  test('traces go to Tempo over OTLP gRPC without TLS inside the cluster; nothing logs payloads', () => {
+    expect(alloyConfig).toContain('otelcol.exporter.otlp "tempo" {\n\tclient {\n\t\tendpoint = "tempo:4317"\n\n\t\ttls {\n\t\t\tinsecure = true\n\t\t}\n\t}\n}');
+    expect(alloyConfig).not.toMatch(/debug|livedebugging/);
+    expect(alloyConfig).toContain('logging {\n\tlevel  = "info"\n\tformat = "logfmt"\n}');
+  });
+
+  test('Prometheus runs with the remote-write receiver and exemplar storage', () => {
+    const c = find(manifests, 'Deployment', 'prometheus').spec.template.spec.containers[0];
+    expect(c.args).toContain('--web.enable-remote-write-receiver');
+    expect(c.args).toContain('--enable-feature=exemplar-storage');
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/-/ready', port: 'http' });
+  });
+
+  test('Prometheus scrapes itself and every workload of the stack on a port its Service exposes', () => {
+    const config = find(manifests, 'ConfigMap', 'prometheus-config').data['prometheus.yml'];
+    const yaml = require('js-yaml');
+    const jobs = yaml.load(config).scrape_configs as Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    expect(jobs.map((j) => j.job_name)).toEqual(['prometheus', 'alloy', 'tempo', 'loki', 'grafana']);
+    for (const job of jobs.slice(1)) {
+      const [host, port] = job.static_configs[0].targets[0].split(':');
+      expect(serviceHasPort(host, Number(port))).toBe(true);
+    }
+  });
+
+  test('readiness probes of the backends', () => {
+    const probe = (name: string) => find(manifests, 'Deployment', name).spec.template.spec.containers[0].readinessProbe.httpGet;
+    expect(probe('tempo')).toEqual({ path: '/ready', port: 'http' });
+    expect(probe('loki')).toEqual({ path: '/ready', port: 'http' });
+    expect(probe('grafana')).toEqual({ path: '/api/health', port: 'http' });
+  });
+
+  test('Grafana provisions Prometheus, Tempo and Loki with fixed uids at their Services', () => {
+    const yaml = require('js-yaml');
+    const file = yaml.load(find(manifests, 'ConfigMap', 'grafana-config').data['datasources.yaml']);
+    expect(file.apiVersion).toBe(1);
+    const byUid = Object.fromEntries(file.datasources.map((d: { uid: string; url: string; type: string }) => [d.uid, `${d.type} ${d.url}`]));
+    expect(byUid).toEqual({
+      prometheus: 'prometheus http://prometheus:9090',
+      tempo: 'tempo http://tempo:3200',
+      loki: 'loki http://loki:3100',
+    });
+    for (const d of file.datasources) {
+      const u = new URL(d.url);
+      expect(serviceHasPort(u.hostname, Number(u.port))).toBe(true);
+    }
+    const mounts = find(manifests, 'Deployment', 'grafana').spec.template.spec.containers[0].volumeMounts;
+    expect(mounts).toContainEqual({ name: 'config', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true });
+  });
+
+  test('Grafana\'s admin password comes from a Secret by reference, never a literal', () => {
+    const env = find(manifests, 'Deployment', 'grafana').spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({
+      name: 'GF_SECURITY_ADMIN_PASSWORD',
+      valueFrom: { secretKeyRef: { name: 'grafana-admin', key: 'admin-password', optional: true } },
+    });
+  });
+
+  test('every container runs non-root with an explicit UID under the restricted profile', () => {
+    const uids: Record<string, number> = { alloy: 473, tempo: 10001, loki: 10001, prometheus: 65534, grafana: 472 };
+    for (const d of manifests.filter((m) => m.kind === 'Deployment')) {
+      const pod = d.spec.template.spec;
+      const uid = uids[d.metadata.name];
+      expect(pod.securityContext).toEqual({
+        runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(pod.hostNetwork ?? false).toBe(false);
+      expect(pod.hostPID ?? false).toBe(false);
+      for (const c of pod.containers) {
+        expect(c.securityContext).toEqual({
+          runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, allowPrivilegeEscalation: false, privileged: false,
+          readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+        });
+        expect(c.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+        expect(c.resources.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+        const writable = c.volumeMounts.filter((v: { readOnly?: boolean }) => !v.readOnly).map((v: { mountPath: string }) => v.mountPath);
+        expect(writable).toContain('/tmp');
+        for (const v of pod.volumes) {
+          expect(v.hostPath).toBeUndefined();
+        }
+      }
+    }
+  });
+
+  test('synth is deterministic: the same input gives the same objects', () => {
+    expect(JSON.stringify(synth().manifests)).toBe(JSON.stringify(manifests));
+  });
+
+  test('snapshot of all manifests', () => {
+    expect(manifests).toMatchSnapshot();
+  });
+});
+
+describe('ObservabilityStack props', () => {
+  test('namespace, ports, retention, images and resources are props', () => {
+    const custom = new ObservabilityStack(testApp(), 'lgtm', {
+      namespace: 'telemetry',
+      alloy: { otlpGrpcPort: 14317, otlpHttpPort: 14318, logging: { level: 'warn' } },
+      tempo: { retention: '72h', image: 'grafana/tempo:2.10.9' },
+      prometheus: { retention: '30d', resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2', memory: '8Gi' } } },
+      loki: { retention: '336h' },
+      grafana: { adminSecretName: 'my-grafana' },
+    });
+    const ms = manifestsOf(custom);
+    expect(ms[0].metadata.name).toBe('telemetry');
+    expect(ms.slice(1).every((m) => m.metadata.namespace === 'telemetry')).toBe(true);
+    expect(ms.every((m) => m.kind === 'Namespace' || m.metadata.labels?.['app.kubernetes.io/instance'] === 'lgtm')).toBe(true);
+    const cfg = find(ms, 'ConfigMap', 'alloy-config').data['config.alloy'];
+    expect(cfg).toContain('endpoint = "0.0.0.0:14317"');
+    expect(cfg).toContain('level  = "warn"');
+    expect(find(ms, 'Service', 'alloy').spec.ports.map((p: { port: number }) => p.port)).toEqual([14317, 14318, 12345]);
+    expect(find(ms, 'ConfigMap', 'tempo-config').data['tempo.yaml']).toContain('block_retention: 72h');
+    expect(find(ms, 'Deployment', 'tempo').spec.template.spec.containers[0].image).toBe('grafana/tempo:2.10.9');
+    expect(find(ms, 'Deployment', 'prometheus').spec.template.spec.containers[0].args).toContain('--storage.tsdb.retention.time=30d');
+    expect(find(ms, 'Deployment', 'prometheus').spec.template.spec.containers[0].resources.limits).toEqual({ cpu: '2', memory: '8Gi' });
+    expect(find(ms, 'ConfigMap', 'loki-config').data['loki.yaml']).toContain('retention_period: 336h');
+    expect(JSON.stringify(find(ms, 'Deployment', 'grafana'))).toContain('"name":"my-grafana"');
+    for (const m of ms) {
+      expect(schemaErrors(m)).toEqual([]);
+    }
+  });
+
+  test('fails when the namespace or the stack id is not a DNS label', () => {
+    expect(() => new ObservabilityStack(testApp(), 'ok', { namespace: 'Observability' })).toThrow(
+      'ok: invalid namespace (got "Observability"); use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (for example "observability")',
+    );
+    expect(() => new ObservabilityStack(testApp(), 'My_Stack')).toThrow('My_Stack: invalid stack id (used as app.kubernetes.io/instance) (got "My_Stack")');
+  });
+});
