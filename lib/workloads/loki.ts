@@ -90,16 +90,6 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
       type: 'loki',
       uid: 'loki',
       url: this.queryUrl,
-      jsonData: {
-        derivedFields: [{
-          name: 'trace_id',
-          datasourceUid: 'tempo',
-          matcherType: 'label',
-          matcherRegex: 'trace_id',
-          url: '${__value.raw}',
-          urlDisplayLabel: 'View trace',
-        }],
-      },
     };
   }
 

@@ -85,10 +85,7 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
       uid: 'prometheus',
       url: this.queryUrl,
       isDefault: true,
-      jsonData: {
-        httpMethod: 'POST',
-        exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: 'tempo' }],
-      },
+      jsonData: { httpMethod: 'POST' },
     };
     this.addScrapeTarget({ job: 'prometheus', address: `localhost:${PORT}` });
   }

@@ -83,12 +83,7 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
       type: 'tempo',
       uid: 'tempo',
       url: this.queryUrl,
-      jsonData: {
-        tracesToLogsV2: { datasourceUid: 'loki', filterByTraceID: true, spanStartTimeShift: '-5m', spanEndTimeShift: '5m' },
-        tracesToMetrics: { datasourceUid: 'prometheus' },
-        serviceMap: { datasourceUid: 'prometheus' },
-        nodeGraph: { enabled: true },
-      },
+      jsonData: { nodeGraph: { enabled: true } },
     };
   }
 

@@ -1,0 +1,34 @@
+/**
+ * The README's examples, run as written (imports from ../lib instead of the package name).
+ */
+import { Destination, Expr, LokiWrite, ObservabilityStack, OtelcolExporterLoki, OtelcolProcessorBatch, OtelcolReceiverOtlp, OtlpGateway } from '../lib';
+import { schemaErrors } from './support/k8s-schema';
+import { manifestsOf, testApp } from './support/manifests';
+
+test('README: a custom pipeline and a second gateway on the default stack', () => {
+  const stack = new ObservabilityStack(testApp(), 'observability');
+  const cfg = stack.alloy.config;
+  const archive = new LokiWrite(cfg, 'archive', {
+    endpoints: [{ url: 'https://logs.example.com/loki/api/v1/push', bearerToken: Expr.env('ARCHIVE_TOKEN') }],
+  });
+  const toArchive = new OtelcolExporterLoki(cfg, 'to_archive', { forwardTo: [archive.receiver] });
+  const batch = new OtelcolProcessorBatch(cfg, 'archive_batch', { output: { logs: [toArchive.input] } });
+  new OtelcolReceiverOtlp(cfg, 'archive_in', { http: { endpoint: '0.0.0.0:5318' }, output: { logs: [batch.input] } });
+  new OtlpGateway(cfg, 'edge', {
+    label: 'edge',
+    grpcPort: 5317,
+    httpPort: 6318,
+    traces: Destination.otlpGrpc({ name: 'vendor', endpoint: 'otlp.example.com:443' }),
+    metrics: stack.prometheus,
+  });
+
+  const text = cfg.render();
+  expect(text).toContain('bearer_token = sys.env("ARCHIVE_TOKEN")');
+  expect(text).toContain('otelcol.receiver.otlp "archive_in" {\n\thttp {\n\t\tendpoint = "0.0.0.0:5318"\n\t}');
+  expect(text).toContain('otelcol.exporter.otlp "vendor" {');
+  // the second gateway shares the stack's one prometheus.remote_write
+  expect(text.match(/^prometheus\.remote_write /gm)).toHaveLength(1);
+  for (const m of manifestsOf(stack)) {
+    expect(schemaErrors(m)).toEqual([]);
+  }
+});
