@@ -157,6 +157,24 @@ describe('AlloyConfig: errors', () => {
     );
   });
 
+  test('fails when a reference by path names a component that is not in the config', () => {
+    const cfg = config();
+    new OtelcolProcessorBatch(cfg, 'b', { output: { traces: [Expr.ref('otelcol.exporter.otlp.missing.input') as never] } });
+    expect(() => cfg.render()).toThrow(
+      'test/alloy/b: references otelcol.exporter.otlp.missing.input, but no component of this config (test/alloy) has that name and label; ' +
+      'create the component in this config, or pass the export of the component object instead of a path',
+    );
+  });
+
+  test('a reference by path to a component of the config, or to the standard library, is fine', () => {
+    const cfg = config();
+    new LokiWrite(cfg, 'w');
+    const exp = new OtelcolExporterLoki(cfg, 'e', { forwardTo: [] });
+    exp.addAttribute('by_path', Expr.ref('loki.write.w.receiver'));
+    exp.addAttribute('hostname', Expr.ref('constants.hostname'));
+    expect(() => cfg.render()).not.toThrow();
+  });
+
   test('fails when components reference each other in a cycle', () => {
     const cfg = config();
     const a = new OtelcolProcessorBatch(cfg, 'a', { output: {} });

@@ -160,6 +160,11 @@ function checkValue(where: string, field: AttributeSchema, value: unknown): Allo
 
 function checkElements(where: string, field: AttributeSchema, items: readonly unknown[]): void {
   items.forEach((item, i) => {
+    // An untyped expression (Expr.ref by path, Expr.raw) cannot be checked here; the config
+    // checks that a path names one of its components.
+    if (item instanceof Expr && !('signals' in item) && !('receiverType' in item)) {
+      return;
+    }
     if (field.signal !== undefined) {
       const signals = (item as { signals?: readonly Signal[] }).signals;
       if (!Array.isArray(signals) || !signals.includes(field.signal)) {

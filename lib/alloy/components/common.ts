@@ -129,36 +129,9 @@ export const BASIC_AUTH_SCHEMA: BodySchema = {
   username: attr('username', 'string'),
 };
 
-/** `tls_config` of a Prometheus or Loki HTTP client. */
-export interface HttpTlsConfig {
-  /** @default - omitted */
-  readonly caFile?: Arg<string>;
-  /** @default - omitted */
-  readonly caPem?: Arg<string>;
-  /** @default - omitted */
-  readonly certFile?: Arg<string>;
-  /** @default - omitted */
-  readonly certPem?: Arg<string>;
-  /** @default - omitted */
-  readonly insecureSkipVerify?: Arg<boolean>;
-  /** @default - omitted */
-  readonly keyFile?: Arg<string>;
-  /** @default - omitted */
-  readonly keyPem?: Secret;
-  /** @default - omitted */
-  readonly minVersion?: Arg<string>;
-  /** @default - omitted */
-  readonly serverName?: Arg<string>;
-}
+/** `tls_config` of a Prometheus or Loki HTTP client: the OTel client's TLS settings but `insecure`. */
+export type HttpTlsConfig = Omit<OtelClientTls, 'insecure'>;
 
-export const HTTP_TLS_CONFIG_SCHEMA: BodySchema = {
-  caFile: attr('ca_file', 'string'),
-  caPem: attr('ca_pem', 'string'),
-  certFile: attr('cert_file', 'string'),
-  certPem: attr('cert_pem', 'string'),
-  insecureSkipVerify: attr('insecure_skip_verify', 'bool'),
-  keyFile: attr('key_file', 'string'),
-  keyPem: attr('key_pem', 'secret'),
-  minVersion: attr('min_version', 'string'),
-  serverName: attr('server_name', 'string'),
-};
+export const HTTP_TLS_CONFIG_SCHEMA: BodySchema = Object.fromEntries(
+  Object.entries(OTEL_CLIENT_TLS_SCHEMA).filter(([prop]) => prop !== 'insecure'),
+);
