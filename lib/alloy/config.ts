@@ -87,14 +87,15 @@ export class AlloyConfig extends Construct {
   /** Renders config.alloy now, checking the graph first; throws on the first problem. */
   public render(): string {
     const components = this.components;
-    const { problems, edges } = this.checkGraph(components);
+    const blocks = new Map(components.map((c) => [c, c.toStatement()]));
+    const { problems, edges } = this.checkGraph(blocks);
     if (problems.length > 0) {
       throw new Error(problems[0]);
     }
     const statements: Statement[] = [
       comment(CONFIG_HEADER),
       block('logging', undefined, renderBody(`${this.node.path} > logging`, this.logging, LOGGING_SCHEMA)),
-      ...flowOrder(components, edges).map((c) => c.toStatement()),
+      ...flowOrder(components, edges).map((c) => blocks.get(c)!),
     ];
     return printFile(statements);
   }
@@ -117,7 +118,8 @@ export class AlloyConfig extends Construct {
 
   private problems(): string[] {
     try {
-      this.render();
+      // validation runs at synth, when every component exists: keep the text for synth
+      this.renderOnce();
       return [];
     } catch (e) {
       return [(e as Error).message];
@@ -125,7 +127,8 @@ export class AlloyConfig extends Construct {
   }
 
   /** Duplicate labels, references outside this config, and cycles. */
-  private checkGraph(components: readonly AlloyComponent[]): { problems: string[]; edges: Map<AlloyComponent, AlloyComponent[]> } {
+  private checkGraph(blocks: ReadonlyMap<AlloyComponent, Block>): { problems: string[]; edges: Map<AlloyComponent, AlloyComponent[]> } {
+    const components = [...blocks.keys()];
     const problems: string[] = [];
     const byId = new Map<string, AlloyComponent>();
     for (const c of components) {
@@ -141,7 +144,7 @@ export class AlloyConfig extends Construct {
     const edges = new Map<AlloyComponent, AlloyComponent[]>();
     for (const c of components) {
       const targets: AlloyComponent[] = [];
-      forEachStatementExpr(c.toStatement(), (ref) => {
+      forEachStatementExpr(blocks.get(c)!, (ref) => {
         const target = ref.target;
         if (!AlloyComponent.isAlloyComponent(target)) {
           const known = [...byId.keys()].some((id) => ref.path.startsWith(`${id}.`));
