@@ -15,6 +15,18 @@ export function assertDnsLabel(subject: string, what: string, name: string): voi
   }
 }
 
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A DNS-1123 subdomain: ConfigMap and Secret names. */
+export function assertDnsSubdomain(subject: string, what: string, name: string): void {
+  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+    throw new Error(
+      `${subject}: invalid ${what} (got ${JSON.stringify(name)}); use lowercase letters, digits, "-" and ".", ` +
+      'starting and ending with a letter or digit (for example "grafana-admin")',
+    );
+  }
+}
+
 /** A Kubernetes resource quantity such as "250m", "1" or "512Mi". */
 export function assertQuantity(subject: string, what: string, value: string): void {
   if (!QUANTITY.test(value)) {
@@ -44,4 +56,21 @@ export function assertGoDuration(subject: string, what: string, value: string): 
   if (!/^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(value) || /^(0+(\.0+)?[a-zµ]+)+$/.test(value)) {
     throw new Error(`${subject}: invalid ${what} (got ${JSON.stringify(value)}); write a positive duration such as "168h" or "72h30m"`);
   }
+}
+
+const PROM_DURATION = /^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$/;
+
+/** Milliseconds of a Prometheus-style duration ("15d", "1h30m"; no fractions), as Prometheus and Loki read them. */
+export function parsePromDuration(subject: string, what: string, value: string): number {
+  const m = PROM_DURATION.exec(value);
+  const ms = m === null || value === '' ? 0 : [
+    [2, 365 * 24 * 3600e3], [4, 7 * 24 * 3600e3], [6, 24 * 3600e3], [8, 3600e3], [10, 60e3], [12, 1e3], [14, 1],
+  ].reduce((sum, [group, unit]) => sum + Number(m[group] ?? 0) * unit, 0);
+  if (ms <= 0) {
+    throw new Error(
+      `${subject}: invalid ${what} (got ${JSON.stringify(value)}); write a positive duration with units y, w, d, h, m, s, ms ` +
+      'and no fractions, such as "15d" or "1h30m"',
+    );
+  }
+  return ms;
 }

@@ -217,7 +217,64 @@ describe('AlloyConfig: errors', () => {
     const cfg = config();
     new LokiWrite(cfg, 'w', { endpoints: [{ url: 'http://x', bearerToken: 'hunter2' as never }] });
     expect(() => cfg.render()).toThrow(
-      'test/alloy/w > endpoint[0]: bearer_token: a secret cannot be a literal (got "hunter2"); pass a reference such as Expr.env("MY_TOKEN") fed from a Kubernetes Secret',
+      'test/alloy/w > endpoint[0]: bearer_token: a secret cannot be a literal (got a string literal); pass a reference such as Expr.env("MY_TOKEN") fed from a Kubernetes Secret',
+    );
+    expect(() => cfg.render()).not.toThrow(/hunter2/);
+  });
+
+  test('fails when a secret is smuggled in as a raw string literal', () => {
+    const cfg = config();
+    new LokiWrite(cfg, 'w', { endpoints: [{ url: 'http://x', bearerToken: Expr.raw('"hunter2"') }] });
+    expect(() => cfg.render()).toThrow('bearer_token: a secret cannot be a literal (got a string literal)');
+  });
+
+  test('fails when a credential header is a literal; a reference is fine', () => {
+    const cfg = config();
+    new LokiWrite(cfg, 'w', { endpoints: [{ url: 'http://x', headers: { Authorization: 'Bearer hunter2' } }] });
+    expect(() => cfg.render()).toThrow(
+      'test/alloy/w > endpoint[0]: headers: header "Authorization" carries a credential and cannot be a literal (got a string of 14 characters); ' +
+      'pass a reference such as Expr.env("MY_TOKEN") fed from a Kubernetes Secret',
+    );
+    const ok = config();
+    new LokiWrite(ok, 'w', { endpoints: [{ url: 'http://x', headers: { Authorization: Expr.env('LOKI_AUTH'), 'X-Scope-OrgID': 'team' } }] });
+    expect(ok.render()).toContain('Authorization   = sys.env("LOKI_AUTH")');
+  });
+
+  test('fails when a nested block is given a label', () => {
+    const cfg = config();
+    new LokiWrite(cfg, 'w', { endpoints: [{ url: 'http://x', label: 'x' } as never] });
+    expect(() => cfg.render()).toThrow('test/alloy/w > endpoint[0]: unknown argument or block "label"');
+  });
+
+  test('fails when a component references itself', () => {
+    const cfg = config();
+    const b = new OtelcolProcessorBatch(cfg, 'b', { output: {} });
+    b.addAttribute('self', b.input);
+    expect(() => cfg.render()).toThrow('components reference each other in a cycle (otelcol.processor.batch.b -> otelcol.processor.batch.b)');
+  });
+
+  test('fails when a value cannot be printed, naming the component', () => {
+    const cfg = config();
+    new LokiWrite(cfg, 'w', { endpoints: [{ url: 'http://x/\ud800' }] });
+    expect(() => cfg.render()).toThrow('test/alloy/w: string literal: lone UTF-16 surrogate U+D800');
+    const cfg2 = config();
+    new LokiWrite(cfg2, 'w', { externalLabels: { n: NaN as never } });
+    expect(() => cfg2.render()).toThrow('test/alloy/w: alloy number: not a finite number (got NaN)');
+  });
+
+  test('fails when an escape-hatch block cannot be printed', () => {
+    const w = new LokiWrite(config(), 'w');
+    expect(() => w.addBlock('extra', [{ kind: 'attribute', name: 'bad-name', value: 1 }])).toThrow(
+      'test/alloy/w: block "extra" cannot be printed: alloy attribute: invalid attribute name (got "bad-name")',
+    );
+  });
+
+  test('fails when a component is added after the config was rendered for synth', () => {
+    const cfg = config();
+    new LokiWrite(cfg, 'early');
+    cfg.renderOnce();
+    expect(() => new LokiWrite(cfg, 'late')).toThrow(
+      'test/alloy/late: test/alloy was already rendered for synth; create every component before app.synth()',
     );
   });
 

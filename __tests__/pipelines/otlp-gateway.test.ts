@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { AlloyConfig, Destination, OtlpGateway } from '../../lib';
+import { AlloyConfig, Destination, LokiWrite, OtlpGateway } from '../../lib';
 
 const tempo = Destination.otlpGrpc({ name: 'tempo', endpoint: 'tempo:4317', insecure: true });
 const prom = Destination.remoteWrite({ name: 'prometheus', url: 'http://prometheus:9090/api/v1/write' });
@@ -90,6 +90,25 @@ describe('OtlpGateway', () => {
 });
 
 describe('Destination: errors', () => {
+  test('fails when two destinations of one name differ in settings, instead of sending to the first', () => {
+    const c = cfg();
+    new OtlpGateway(c, 'a', { label: 'a', traces: tempo });
+    const other = Destination.otlpGrpc({ name: 'tempo', endpoint: 'vendor.example.com:443' });
+    expect(() => new OtlpGateway(c, 'b', { label: 'b', traces: other, grpcPort: 5317, httpPort: 5318 })).toThrow(
+      'test/alloy: a destination named "tempo" already exists with {"name":"tempo","endpoint":"tempo:4317","insecure":true} ' +
+      '(got {"name":"tempo","endpoint":"vendor.example.com:443"}); give destinations with different settings different names',
+    );
+  });
+
+  test('fails when the id a destination needs is taken by another construct', () => {
+    const c = cfg();
+    new LokiWrite(c, 'loki_write_loki', { label: 'mine' });
+    expect(() => new OtlpGateway(c, 'otlp', { logs: loki })).toThrow(
+      'test/alloy: the id "loki_write_loki" that a destination needs is taken by another construct (test/alloy/loki_write_loki); ' +
+      'rename that construct or give the destination another name',
+    );
+  });
+
   test('fails when an OTLP endpoint is not host:port', () => {
     expect(() => Destination.otlpGrpc({ name: 'x', endpoint: 'http://tempo:4317' })).toThrow(
       'Destination.otlpGrpc "x": invalid address (got "http://tempo:4317"); use host:port, such as "tempo:4317"',

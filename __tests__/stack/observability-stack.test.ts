@@ -153,11 +153,11 @@ describe('ObservabilityStack (default)', () => {
     expect(mounts).toContainEqual({ name: 'config', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true });
   });
 
-  test('Grafana\'s admin password comes from a Secret by reference, never a literal', () => {
+  test('Grafana\'s admin password comes from a required Secret by reference, never a literal or the default', () => {
     const env = find(manifests, 'Deployment', 'grafana').spec.template.spec.containers[0].env;
     expect(env).toContainEqual({
       name: 'GF_SECURITY_ADMIN_PASSWORD',
-      valueFrom: { secretKeyRef: { name: 'grafana-admin', key: 'admin-password', optional: true } },
+      valueFrom: { secretKeyRef: { name: 'grafana-admin', key: 'admin-password' } },
     });
   });
 

@@ -22,7 +22,7 @@ describe('ServerWorkload', () => {
 
   test('fails when a probe names a port the container does not have', () => {
     expect(() => new ServerWorkload(Testing.chart(), 'w', { ...base, readiness: { path: '/', port: 'metrics' } })).toThrow(
-      'test/w: probe port "metrics" is not one of the ports (http)',
+      'test/w: probe port "metrics" is not one of the container\'s ports; use one of http',
     );
   });
 
@@ -53,10 +53,21 @@ describe('backends: errors', () => {
       'test/tempo: invalid retention (got "7 days"); write a positive duration such as "168h" or "72h30m"',
     );
     expect(() => new Loki(Testing.chart(), 'loki', { ...ns, retention: '0h' })).toThrow('test/loki: invalid retention (got "0h")');
-    expect(() => new Prometheus(Testing.chart(), 'prometheus', { ...ns, retention: '-1d' })).toThrow(
-      'test/prometheus: invalid retention (got "-1d"); write a positive Prometheus duration such as "15d" or "4w"',
+    expect(() => new Grafana(Testing.chart(), 'grafana', { ...ns, adminSecretName: 'Admin Secret' })).toThrow(
+      'test/grafana: invalid adminSecretName (got "Admin Secret")',
     );
-    expect(() => new Prometheus(Testing.chart(), 'prometheus', { ...ns, scrapeInterval: '1d' })).toThrow('invalid scrapeInterval (got "1d")');
+    expect(() => new Prometheus(Testing.chart(), 'prometheus', { ...ns, retention: '-1d' })).toThrow(
+      'test/prometheus: invalid retention (got "-1d"); write a positive duration with units y, w, d, h, m, s, ms and no fractions, such as "15d" or "1h30m"',
+    );
+    expect(() => new Prometheus(Testing.chart(), 'prometheus', { ...ns, scrapeInterval: '1.5m' })).toThrow('invalid scrapeInterval (got "1.5m")');
+    expect(() => new Prometheus(Testing.chart(), 'prometheus', { ...ns, scrapeInterval: '500us' })).toThrow('invalid scrapeInterval (got "500us")');
+    expect(() => new Prometheus(Testing.chart(), 'prometheus', { ...ns, retention: '' })).toThrow('invalid retention (got "")');
+    expect(() => new Loki(Testing.chart(), 'loki', { ...ns, retention: '1.5h' })).toThrow('test/loki: invalid retention (got "1.5h")');
+    expect(() => new Loki(Testing.chart(), 'loki', { ...ns, retention: '36h' })).toThrow(
+      'test/loki: retention must be whole days, a multiple of Loki\'s 24h index period (got "36h"); use a value such as "168h" or "30d"',
+    );
+    expect(new Prometheus(Testing.chart(), 'prometheus', { ...ns, retention: '1y2w3d4h5m6s7ms', scrapeInterval: '15s' }).renderConfig()).toContain('scrape_interval: 15s');
+    expect(() => new Loki(Testing.chart(), 'loki', { ...ns, retention: '30d' })).not.toThrow();
   });
 
   test('Prometheus: fails on a duplicate scrape job, a bad job name or a bad address', () => {

@@ -4,7 +4,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { BodySchema, renderBody } from './schema';
 import { Stability } from './stability';
-import { Block, Statement, assertIdentifier, attribute, block } from './syntax';
+import { Block, Statement, assertIdentifier, attribute, block, printFile } from './syntax';
 import type { AlloyValue } from './syntax';
 
 /** Marks an AlloyConfig, so components find theirs without importing it (no import cycle). */
@@ -69,6 +69,7 @@ export abstract class AlloyComponent extends Construct {
         'create it with an AlloyConfig (or a construct beneath one) as its scope',
       );
     }
+    (config as unknown as { assertOpen(path: string): void }).assertOpen(this.node.path);
     this.config = config;
   }
 
@@ -94,7 +95,13 @@ export abstract class AlloyComponent extends Construct {
   /** Escape hatch: adds a block the typed props do not model. */
   public addBlock(name: string, body: readonly Statement[]): void {
     assertIdentifier(this.node.path, 'block name', name);
-    this.extraBlocks.push(block(name, undefined, body));
+    const extra = block(name, undefined, body);
+    try {
+      printFile([extra]);
+    } catch (e) {
+      throw new Error(`${this.node.path}: block "${name}" cannot be printed: ${(e as Error).message}`);
+    }
+    this.extraBlocks.push(extra);
   }
 
   /** The component as a block of config.alloy. */

@@ -29,7 +29,8 @@ export interface AlloyConfigProps {
   readonly logging?: AlloyLogging;
 }
 
-const LOGGING_SCHEMA: BodySchema = {
+/** The `logging` block: the arguments the config sets. */
+export const LOGGING_SCHEMA: BodySchema = {
   level: attr('level', 'string'),
   format: attr('format', 'string'),
 };
@@ -97,7 +98,19 @@ export class AlloyConfig extends Construct {
       block('logging', undefined, renderBody(`${this.node.path} > logging`, this.logging, LOGGING_SCHEMA)),
       ...flowOrder(components, edges).map((c) => blocks.get(c)!),
     ];
-    return printFile(statements);
+    try {
+      return printFile(statements);
+    } catch (e) {
+      // only on failure: find the component whose values cannot be printed, and name it
+      for (const [c, b] of blocks) {
+        try {
+          printFile([b]);
+        } catch (inner) {
+          throw new Error(`${c.node.path}: ${(inner as Error).message}`);
+        }
+      }
+      throw e;
+    }
   }
 
   /**
@@ -109,6 +122,19 @@ export class AlloyConfig extends Construct {
       this.rendered = this.render();
     }
     return this.rendered;
+  }
+
+  /**
+   * Called by each new component: once the text for synth exists, a component added later
+   * would be missing from it, so that is an error.
+   */
+  public assertOpen(path: string): void {
+    if (this.rendered !== undefined) {
+      throw new Error(
+        `${path}: ${this.node.path} was already rendered for synth; create every component before app.synth() ` +
+        '(or before reading the ConfigMap or checksum)',
+      );
+    }
   }
 
   /** sha256 of the rendered text (hex), for a pod-template annotation that rolls pods on change. */
@@ -161,7 +187,7 @@ export class AlloyConfig extends Construct {
             `${c.node.path}: references ${ref.path}, which belongs to another config (${target.config.node.path}); ` +
             `components can only reference components of the same config (${this.node.path})`,
           );
-        } else if (target !== c) {
+        } else {
           targets.push(target);
         }
       });

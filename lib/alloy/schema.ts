@@ -4,7 +4,7 @@
  * emit the same shape from the catalog.
  */
 import { Signal } from './signals';
-import { AlloyValue, Expr, Statement, attribute, block, isAlloyObject } from './syntax';
+import { AlloyValue, Expr, Raw, Statement, attribute, block, isAlloyObject } from './syntax';
 
 /** The kind of an argument, as the Alloy catalog classes it. */
 export type ArgumentType =
@@ -72,10 +72,10 @@ const DURATION = /^(0|([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$/;
  *
  * @param subject the construct path or block path named in errors
  */
-export function renderBody(subject: string, props: object, schema: BodySchema): Statement[] {
+export function renderBody(subject: string, props: object, schema: BodySchema, top = true): Statement[] {
   const values = props as Record<string, unknown>;
   for (const key of Object.keys(values)) {
-    if (!(key in schema) && !COMMON_PROPS.has(key) && values[key] !== undefined) {
+    if (!(key in schema) && !(top && COMMON_PROPS.has(key)) && values[key] !== undefined) {
       const known = Object.keys(schema).join(', ') || '(none)';
       throw new Error(`${subject}: unknown argument or block "${key}"; known: ${known}`);
     }
@@ -111,15 +111,17 @@ function renderBlockBody(where: string, value: unknown, field: BlockSchema): Sta
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new Error(`${where}: expected an object for block "${field.name}" (got ${describe(value)})`);
   }
-  return renderBody(where, value, field.body);
+  return renderBody(where, value, field.body, false);
 }
 
 /** Checks a prop's value against its schema and returns it as an Alloy value. */
 function checkValue(where: string, field: AttributeSchema, value: unknown): AlloyValue {
   if (field.type === 'secret') {
-    if (!(value instanceof Expr)) {
+    if (!(value instanceof Expr) || (value instanceof Raw && /^["`]/.test(value.text.trim()))) {
+      // the value itself is not repeated: it may be the secret
+      const got = typeof value === 'string' || value instanceof Raw ? 'a string literal' : `a ${typeof value}`;
       throw new Error(
-        `${where}: a secret cannot be a literal (got ${describe(value)}); ` +
+        `${where}: a secret cannot be a literal (got ${got}); ` +
         'pass a reference such as Expr.env("MY_TOKEN") fed from a Kubernetes Secret',
       );
     }
@@ -153,9 +155,24 @@ function checkValue(where: string, field: AttributeSchema, value: unknown): Allo
     case 'map':
     case 'object':
       if (!isAlloyObject(value as AlloyValue)) fail('an object', 'pass a plain object');
+      checkCredentialHeaders(where, value as Record<string, unknown>);
       break;
   }
   return value as AlloyValue;
+}
+
+/** Header names that carry credentials: their values must be references, never literals. */
+const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|x-api-token|cookie)$/i;
+
+function checkCredentialHeaders(where: string, map: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(map)) {
+    if (CREDENTIAL_HEADERS.test(key) && typeof value === 'string') {
+      throw new Error(
+        `${where}: header "${key}" carries a credential and cannot be a literal (got a string of ${value.length} characters); ` +
+        'pass a reference such as Expr.env("MY_TOKEN") fed from a Kubernetes Secret',
+      );
+    }
+  }
 }
 
 function checkElements(where: string, field: AttributeSchema, items: readonly unknown[]): void {

@@ -61,7 +61,7 @@ export class Destination {
   public static otlpGrpc(props: OtlpGrpcDestinationProps): ITracesDestination {
     checkDestination('otlpGrpc', props.name, props.endpoint, /^[^\s/:]+:[0-9]+$/, 'host:port, such as "tempo:4317"');
     return {
-      tracesInput: (config) => once(config, `otlp_${props.name}`, (scope, id) => new OtelcolExporterOtlp(scope, id, {
+      tracesInput: (config) => once(config, `otlp_${props.name}`, props, OtelcolExporterOtlp, (scope, id) => new OtelcolExporterOtlp(scope, id, {
         label: props.name,
         client: { endpoint: props.endpoint, tls: props.insecure ? { insecure: true } : undefined },
       })).input,
@@ -72,7 +72,7 @@ export class Destination {
   public static remoteWrite(props: RemoteWriteDestinationProps): IMetricsDestination {
     checkDestination('remoteWrite', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://prometheus:9090/api/v1/write"');
     return {
-      metricsReceiver: (config) => once(config, `remote_write_${props.name}`, (scope, id) => new PrometheusRemoteWrite(scope, id, {
+      metricsReceiver: (config) => once(config, `remote_write_${props.name}`, props, PrometheusRemoteWrite, (scope, id) => new PrometheusRemoteWrite(scope, id, {
         label: props.name,
         endpoints: [{ url: props.url }],
       })).receiver,
@@ -83,7 +83,7 @@ export class Destination {
   public static lokiPush(props: LokiPushDestinationProps): ILogsDestination {
     checkDestination('lokiPush', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://loki:3100/loki/api/v1/push"');
     return {
-      logsReceiver: (config) => once(config, `loki_write_${props.name}`, (scope, id) => new LokiWrite(scope, id, {
+      logsReceiver: (config) => once(config, `loki_write_${props.name}`, props, LokiWrite, (scope, id) => new LokiWrite(scope, id, {
         label: props.name,
         endpoints: [{ url: props.url, tenantId: props.tenantId }],
       })).receiver,
@@ -98,7 +98,40 @@ function checkDestination(kind: string, name: string, address: string, pattern: 
   }
 }
 
-/** The child `id` of `config`, created by `create` the first time it is asked for. */
-function once<T extends Construct>(config: AlloyConfig, id: string, create: (scope: Construct, id: string) => T): T {
-  return (config.node.tryFindChild(id) as T | undefined) ?? create(config, id);
+/** What each destination component was created from, to refuse a different one under the same name. */
+const CREATED_FROM = new WeakMap<Construct, string>();
+
+/**
+ * The child `id` of `config`, created by `create` the first time it is asked for. Asked
+ * again with other settings (another endpoint under the same name), it fails instead of
+ * silently sending to the first one.
+ */
+function once<T extends Construct>(
+  config: AlloyConfig,
+  id: string,
+  settings: object,
+  type: abstract new (...args: never[]) => T,
+  create: (scope: Construct, id: string) => T,
+): T {
+  const wanted = JSON.stringify(settings);
+  const existing = config.node.tryFindChild(id);
+  if (existing === undefined) {
+    const created = create(config, id);
+    CREATED_FROM.set(created, wanted);
+    return created;
+  }
+  const had = CREATED_FROM.get(existing);
+  if (!(existing instanceof type) || had === undefined) {
+    throw new Error(
+      `${config.node.path}: the id "${id}" that a destination needs is taken by another construct (${existing.node.path}); ` +
+      'rename that construct or give the destination another name',
+    );
+  }
+  if (had !== wanted) {
+    throw new Error(
+      `${config.node.path}: a destination named "${(settings as { name: string }).name}" already exists with ${had} (got ${wanted}); ` +
+      'give destinations with different settings different names',
+    );
+  }
+  return existing;
 }

@@ -4,6 +4,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
+import { assertDnsSubdomain } from '../validation';
 import { WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload } from './server-workload';
@@ -12,8 +13,9 @@ import { IMAGES } from './versions';
 export interface GrafanaProps extends WorkloadProps {
   /**
    * The Secret holding the admin password (key `admin-password`), read into
-   * `GF_SECURITY_ADMIN_PASSWORD`. The reference is optional: without the Secret, Grafana
-   * starts with its own default and asks for a new password at the first login.
+   * `GF_SECURITY_ADMIN_PASSWORD`. It is required: Grafana does not start until it exists, so
+   * it never runs with the well-known default admin/admin. Create it with
+   * `kubectl -n <namespace> create secret generic grafana-admin --from-literal=admin-password=...`.
    *
    * @default "grafana-admin"
    */
@@ -34,6 +36,7 @@ export class Grafana extends Construct {
   public constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
     const adminSecretName = props.adminSecretName ?? 'grafana-admin';
+    assertDnsSubdomain(this.node.path, 'adminSecretName', adminSecretName);
     const env = (name: string, value: string) => ({ name, value });
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
@@ -53,7 +56,7 @@ export class Grafana extends Construct {
         env('GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES', 'false'),
         {
           name: 'GF_SECURITY_ADMIN_PASSWORD',
-          valueFrom: { secretKeyRef: { name: adminSecretName, key: 'admin-password', optional: true } },
+          valueFrom: { secretKeyRef: { name: adminSecretName, key: 'admin-password' } },
         },
       ],
       ports: [{ name: 'http', port: PORT, appProtocol: 'http' }],

@@ -6,14 +6,14 @@ import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { AlloyConfig, LogsReceiver } from '../alloy';
 import { Destination, ILogsDestination } from '../pipelines';
-import { assertGoDuration } from '../validation';
+import { parsePromDuration } from '../validation';
 import { WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload } from './server-workload';
 import { IMAGES } from './versions';
 
 export interface LokiProps extends WorkloadProps {
-  /** How long logs are kept (compactor retention). @default "168h" (7 days) */
+  /** How long logs are kept (compactor retention), in whole days. @default "168h" (7 days) */
   readonly retention?: string;
 }
 
@@ -33,7 +33,13 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
   public constructor(scope: Construct, id: string, props: LokiProps) {
     super(scope, id);
     const retention = props.retention ?? '168h';
-    assertGoDuration(this.node.path, 'retention', retention);
+    const day = 24 * 3600e3;
+    if (parsePromDuration(this.node.path, 'retention', retention) % day !== 0) {
+      throw new Error(
+        `${this.node.path}: retention must be whole days, a multiple of Loki's 24h index period (got ${JSON.stringify(retention)}); ` +
+        'use a value such as "168h" or "30d"',
+      );
+    }
     const config = {
       auth_enabled: false,
       server: { http_listen_port: HTTP_PORT, grpc_listen_port: GRPC_PORT, log_level: 'info', log_format: 'logfmt' },

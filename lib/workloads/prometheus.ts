@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { AlloyConfig, MetricsReceiver } from '../alloy';
 import { Destination, IMetricsDestination } from '../pipelines';
-import { assertDnsLabel, assertGoDuration } from '../validation';
+import { assertDnsLabel, parsePromDuration } from '../validation';
 import { WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload } from './server-workload';
@@ -46,11 +46,9 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
   public constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
     const retention = props.retention ?? '15d';
-    if (!/^([0-9]+(y|w|d|h|m|s|ms))+$/.test(retention) || /^(0+[a-z]+)+$/.test(retention)) {
-      throw new Error(`${this.node.path}: invalid retention (got ${JSON.stringify(retention)}); write a positive Prometheus duration such as "15d" or "4w"`);
-    }
+    parsePromDuration(this.node.path, 'retention', retention);
     this.scrapeInterval = props.scrapeInterval ?? '30s';
-    assertGoDuration(this.node.path, 'scrapeInterval', this.scrapeInterval);
+    parsePromDuration(this.node.path, 'scrapeInterval', this.scrapeInterval);
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
       name: 'prometheus',

@@ -92,7 +92,7 @@ export class ServerWorkload extends Construct {
     const portNames = new Set(props.ports.map((p) => p.name));
     for (const probe of [props.readiness, props.liveness]) {
       if (probe !== undefined && !portNames.has(probe.port)) {
-        throw new Error(`${subject}: probe port "${probe.port}" is not one of the ports (${[...portNames].join(', ')})`);
+        throw new Error(`${subject}: probe port "${probe.port}" is not one of the container's ports; use one of ${[...portNames].join(', ')}`);
       }
     }
 

@@ -60,6 +60,43 @@ export const OTEL_CLIENT_TLS_SCHEMA: BodySchema = {
   serverName: attr('server_name', 'string'),
 };
 
+/** TLS settings of an OTel server (`grpc > tls`, `http > tls` of a receiver). */
+export interface OtelServerTls {
+  /** @default - omitted */
+  readonly certFile?: Arg<string>;
+  /** @default - omitted */
+  readonly certPem?: Arg<string>;
+  /** @default - omitted */
+  readonly keyFile?: Arg<string>;
+  /** @default - omitted */
+  readonly keyPem?: Secret;
+  /** @default - omitted */
+  readonly caFile?: Arg<string>;
+  /** @default - omitted */
+  readonly caPem?: Arg<string>;
+  /** CA that client certificates must chain to (mutual TLS). @default - omitted; no client certificates */
+  readonly clientCaFile?: Arg<string>;
+  /** @default - omitted; Alloy uses "TLS 1.2" */
+  readonly minVersion?: Arg<string>;
+  /** @default - omitted; Alloy uses "TLS 1.3" */
+  readonly maxVersion?: Arg<string>;
+  /** @default - omitted; Alloy uses "0s" (no reload) */
+  readonly reloadInterval?: Arg<Duration>;
+}
+
+export const OTEL_SERVER_TLS_SCHEMA: BodySchema = {
+  caFile: attr('ca_file', 'string'),
+  caPem: attr('ca_pem', 'string'),
+  certFile: attr('cert_file', 'string'),
+  certPem: attr('cert_pem', 'string'),
+  clientCaFile: attr('client_ca_file', 'string'),
+  keyFile: attr('key_file', 'string'),
+  keyPem: attr('key_pem', 'secret'),
+  maxVersion: attr('max_version', 'string'),
+  minVersion: attr('min_version', 'string'),
+  reloadInterval: attr('reload_interval', 'duration'),
+};
+
 /** `retry_on_failure` of an otelcol exporter. */
 export interface RetryOnFailure {
   /** @default - omitted; Alloy uses true */

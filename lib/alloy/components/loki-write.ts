@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AlloyComponent, AlloyComponentProps } from '../component';
+import { AlloyComponent, AlloyComponentProps, ComponentDefinition } from '../component';
 import { Arg, BodySchema, Duration, Secret, attr, blk } from '../schema';
 import { LogsReceiver } from '../signals';
 import { BASIC_AUTH_SCHEMA, BasicAuth, HTTP_TLS_CONFIG_SCHEMA, HttpTlsConfig } from './common';
@@ -94,11 +94,14 @@ const SCHEMA: BodySchema = {
 
 /** `loki.write`: sends log entries to Loki's push API. */
 export class LokiWrite extends AlloyComponent {
+  /** Alloy's name, stability and the schema of the body. */
+  public static readonly DEFINITION: ComponentDefinition = { name: 'loki.write', stability: 'generally-available', schema: SCHEMA };
+
   /** Accepts Loki log entries. */
   public readonly receiver: LogsReceiver;
 
   public constructor(scope: Construct, id: string, props: LokiWriteProps = {}) {
-    super(scope, id, { name: 'loki.write', stability: 'generally-available', schema: SCHEMA }, props);
+    super(scope, id, LokiWrite.DEFINITION, props);
     this.receiver = new LogsReceiver(this.exportPath('receiver'), this);
   }
 }

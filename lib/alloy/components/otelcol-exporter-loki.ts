@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AlloyComponent, AlloyComponentProps } from '../component';
+import { AlloyComponent, AlloyComponentProps, ComponentDefinition } from '../component';
 import { BodySchema, attr } from '../schema';
 import { LogsReceiver, OtelConsumer } from '../signals';
 
@@ -14,11 +14,14 @@ const SCHEMA: BodySchema = {
 
 /** `otelcol.exporter.loki`: converts OTel logs to Loki entries. */
 export class OtelcolExporterLoki extends AlloyComponent {
+  /** Alloy's name, stability and the schema of the body. */
+  public static readonly DEFINITION: ComponentDefinition = { name: 'otelcol.exporter.loki', stability: 'generally-available', schema: SCHEMA };
+
   /** Accepts logs only. */
   public readonly input: OtelConsumer<'logs'>;
 
   public constructor(scope: Construct, id: string, props: OtelcolExporterLokiProps) {
-    super(scope, id, { name: 'otelcol.exporter.loki', stability: 'generally-available', schema: SCHEMA }, props);
+    super(scope, id, OtelcolExporterLoki.DEFINITION, props);
     this.input = new OtelConsumer(this.exportPath('input'), this, ['logs']);
   }
 }

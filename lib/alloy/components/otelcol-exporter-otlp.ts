@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AlloyComponent, AlloyComponentProps } from '../component';
+import { AlloyComponent, AlloyComponentProps, ComponentDefinition } from '../component';
 import { Arg, BodySchema, Duration, attr, blk } from '../schema';
 import { OtelConsumer } from '../signals';
 import {
@@ -56,11 +56,14 @@ const SCHEMA: BodySchema = {
 
 /** `otelcol.exporter.otlp`: sends metrics, logs and traces over OTLP gRPC. */
 export class OtelcolExporterOtlp extends AlloyComponent {
+  /** Alloy's name, stability and the schema of the body. */
+  public static readonly DEFINITION: ComponentDefinition = { name: 'otelcol.exporter.otlp', stability: 'generally-available', schema: SCHEMA };
+
   /** Accepts metrics, logs and traces. */
   public readonly input: OtelConsumer<'metrics' | 'logs' | 'traces'>;
 
   public constructor(scope: Construct, id: string, props: OtelcolExporterOtlpProps) {
-    super(scope, id, { name: 'otelcol.exporter.otlp', stability: 'generally-available', schema: SCHEMA }, props);
+    super(scope, id, OtelcolExporterOtlp.DEFINITION, props);
     this.input = new OtelConsumer(this.exportPath('input'), this, ['metrics', 'logs', 'traces']);
   }
 }

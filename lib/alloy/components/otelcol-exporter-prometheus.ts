@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AlloyComponent, AlloyComponentProps } from '../component';
+import { AlloyComponent, AlloyComponentProps, ComponentDefinition } from '../component';
 import { Arg, BodySchema, Duration, attr } from '../schema';
 import { MetricsReceiver, OtelConsumer } from '../signals';
 
@@ -32,11 +32,14 @@ const SCHEMA: BodySchema = {
 
 /** `otelcol.exporter.prometheus`: converts OTel metrics to Prometheus samples. */
 export class OtelcolExporterPrometheus extends AlloyComponent {
+  /** Alloy's name, stability and the schema of the body. */
+  public static readonly DEFINITION: ComponentDefinition = { name: 'otelcol.exporter.prometheus', stability: 'generally-available', schema: SCHEMA };
+
   /** Accepts metrics only. */
   public readonly input: OtelConsumer<'metrics'>;
 
   public constructor(scope: Construct, id: string, props: OtelcolExporterPrometheusProps) {
-    super(scope, id, { name: 'otelcol.exporter.prometheus', stability: 'generally-available', schema: SCHEMA }, props);
+    super(scope, id, OtelcolExporterPrometheus.DEFINITION, props);
     this.input = new OtelConsumer(this.exportPath('input'), this, ['metrics']);
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AlloyComponent, AlloyComponentProps } from '../component';
+import { AlloyComponent, AlloyComponentProps, ComponentDefinition } from '../component';
 import { Arg, BodySchema, Duration, attr, blk } from '../schema';
 import { OtelConsumer } from '../signals';
 import { DEBUG_METRICS_SCHEMA, DebugMetrics, OUTPUT_SCHEMA, OtelOutput } from './common';
@@ -33,11 +33,14 @@ const SCHEMA: BodySchema = {
 
 /** `otelcol.processor.batch`: batches data to cut the number of outgoing requests. */
 export class OtelcolProcessorBatch extends AlloyComponent {
+  /** Alloy's name, stability and the schema of the body. */
+  public static readonly DEFINITION: ComponentDefinition = { name: 'otelcol.processor.batch', stability: 'generally-available', schema: SCHEMA };
+
   /** Accepts metrics, logs and traces. */
   public readonly input: OtelConsumer<'metrics' | 'logs' | 'traces'>;
 
   public constructor(scope: Construct, id: string, props: OtelcolProcessorBatchProps) {
-    super(scope, id, { name: 'otelcol.processor.batch', stability: 'generally-available', schema: SCHEMA }, props);
+    super(scope, id, OtelcolProcessorBatch.DEFINITION, props);
     this.input = new OtelConsumer(this.exportPath('input'), this, ['metrics', 'logs', 'traces']);
   }
 }

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { AlloyComponent, AlloyComponentProps } from '../component';
+import { AlloyComponent, AlloyComponentProps, ComponentDefinition } from '../component';
 import { Arg, BodySchema, Duration, attr, blk } from '../schema';
-import { DEBUG_METRICS_SCHEMA, DebugMetrics, OTEL_CLIENT_TLS_SCHEMA, OUTPUT_SCHEMA, OtelClientTls, OtelOutput } from './common';
+import { DEBUG_METRICS_SCHEMA, DebugMetrics, OTEL_SERVER_TLS_SCHEMA, OUTPUT_SCHEMA, OtelOutput, OtelServerTls } from './common';
 
 /** `grpc` block of `otelcol.receiver.otlp`. */
 export interface OtelcolReceiverOtlpGrpc {
@@ -16,7 +16,7 @@ export interface OtelcolReceiverOtlpGrpc {
   /** @default - omitted; Alloy uses "tcp" */
   readonly transport?: Arg<string>;
   /** @default - omitted; no TLS */
-  readonly tls?: OtelClientTls;
+  readonly tls?: OtelServerTls;
 }
 
 /** `http` block of `otelcol.receiver.otlp`. */
@@ -36,7 +36,7 @@ export interface OtelcolReceiverOtlpHttp {
   /** @default - omitted; Alloy uses "1m" */
   readonly idleTimeout?: Arg<Duration>;
   /** @default - omitted; no TLS */
-  readonly tls?: OtelClientTls;
+  readonly tls?: OtelServerTls;
 }
 
 export interface OtelcolReceiverOtlpProps extends AlloyComponentProps {
@@ -57,7 +57,7 @@ const SCHEMA: BodySchema = {
     maxConcurrentStreams: attr('max_concurrent_streams', 'number'),
     maxRecvMsgSize: attr('max_recv_msg_size', 'string'),
     transport: attr('transport', 'string'),
-    tls: blk('tls', OTEL_CLIENT_TLS_SCHEMA),
+    tls: blk('tls', OTEL_SERVER_TLS_SCHEMA),
   }),
   http: blk('http', {
     endpoint: attr('endpoint', 'string'),
@@ -67,7 +67,7 @@ const SCHEMA: BodySchema = {
     maxRequestBodySize: attr('max_request_body_size', 'string'),
     metricsUrlPath: attr('metrics_url_path', 'string'),
     tracesUrlPath: attr('traces_url_path', 'string'),
-    tls: blk('tls', OTEL_CLIENT_TLS_SCHEMA),
+    tls: blk('tls', OTEL_SERVER_TLS_SCHEMA),
   }),
   debugMetrics: blk('debug_metrics', DEBUG_METRICS_SCHEMA),
   output: blk('output', OUTPUT_SCHEMA, { required: true }),
@@ -75,7 +75,10 @@ const SCHEMA: BodySchema = {
 
 /** `otelcol.receiver.otlp`: receives OTLP over gRPC and HTTP. Exports nothing. */
 export class OtelcolReceiverOtlp extends AlloyComponent {
+  /** Alloy's name, stability and the schema of the body. */
+  public static readonly DEFINITION: ComponentDefinition = { name: 'otelcol.receiver.otlp', stability: 'generally-available', schema: SCHEMA };
+
   public constructor(scope: Construct, id: string, props: OtelcolReceiverOtlpProps) {
-    super(scope, id, { name: 'otelcol.receiver.otlp', stability: 'generally-available', schema: SCHEMA }, props);
+    super(scope, id, OtelcolReceiverOtlp.DEFINITION, props);
   }
 }

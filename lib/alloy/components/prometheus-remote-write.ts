@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AlloyComponent, AlloyComponentProps } from '../component';
+import { AlloyComponent, AlloyComponentProps, ComponentDefinition } from '../component';
 import { Arg, BodySchema, Duration, Secret, attr, blk } from '../schema';
 import { MetricsReceiver } from '../signals';
 import { BASIC_AUTH_SCHEMA, BasicAuth, HTTP_TLS_CONFIG_SCHEMA, HttpTlsConfig } from './common';
@@ -105,11 +105,14 @@ const SCHEMA: BodySchema = {
 
 /** `prometheus.remote_write`: writes samples to a WAL and sends them by remote write. */
 export class PrometheusRemoteWrite extends AlloyComponent {
+  /** Alloy's name, stability and the schema of the body. */
+  public static readonly DEFINITION: ComponentDefinition = { name: 'prometheus.remote_write', stability: 'generally-available', schema: SCHEMA };
+
   /** Accepts Prometheus metrics. */
   public readonly receiver: MetricsReceiver;
 
   public constructor(scope: Construct, id: string, props: PrometheusRemoteWriteProps = {}) {
-    super(scope, id, { name: 'prometheus.remote_write', stability: 'generally-available', schema: SCHEMA }, props);
+    super(scope, id, PrometheusRemoteWrite.DEFINITION, props);
     this.receiver = new MetricsReceiver(this.exportPath('receiver'), this);
   }
 }
