@@ -9,7 +9,7 @@ test('README: a custom pipeline and a second gateway on the default stack', () =
   const stack = new ObservabilityStack(testApp(), 'observability');
   const cfg = stack.alloy.config;
   const archive = new LokiWrite(cfg, 'archive', {
-    endpoints: [{ url: 'https://logs.example.com/loki/api/v1/push', bearerToken: Expr.env('ARCHIVE_TOKEN') }],
+    endpoint: [{ url: 'https://logs.example.com/loki/api/v1/push', bearerToken: Expr.env('ARCHIVE_TOKEN') }],
   });
   const toArchive = new OtelcolExporterLoki(cfg, 'to_archive', { forwardTo: [archive.receiver] });
   const batch = new OtelcolProcessorBatch(cfg, 'archive_batch', { output: { logs: [toArchive.input] } });

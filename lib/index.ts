@@ -1,4 +1,5 @@
 export * from './alloy';
+export * from '../imports/alloy';
 export * from './pipelines';
 export * from './stack';
 export * from './validation';

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { ObservabilityStack } from '../../lib';
+import { Expr, ObservabilityStack, OtelcolExporterDebug, OtelcolExporterSplunkhec, OtelcolStorageFile } from '../../lib';
 import { expectGolden } from '../support/golden';
 import { schemaErrors } from '../support/k8s-schema';
 import { Manifest, find, manifestsOf, testApp } from '../support/manifests';
@@ -107,7 +107,7 @@ describe('ObservabilityStack (default)', () => {
   test('traces go to Tempo over OTLP gRPC without TLS inside the cluster; nothing logs payloads', () => {
     expect(alloyConfig).toContain('otelcol.exporter.otlp "tempo" {\n\tclient {\n\t\tendpoint = "tempo:4317"\n\n\t\ttls {\n\t\t\tinsecure = true\n\t\t}\n\t}\n}');
     expect(alloyConfig).not.toMatch(/debug|livedebugging/);
-    expect(alloyConfig).toContain('logging {\n\tlevel  = "info"\n\tformat = "logfmt"\n}');
+    expect(alloyConfig).toContain('logging {\n\tformat = "logfmt"\n\tlevel  = "info"\n}');
   });
 
   test('Prometheus runs with the remote-write receiver and exemplar storage', () => {
@@ -193,6 +193,45 @@ describe('ObservabilityStack (default)', () => {
 
   test('snapshot of all manifests', () => {
     expect(manifests).toMatchSnapshot();
+  });
+});
+
+describe('ObservabilityStack: Alloy stability level', () => {
+  const args = (stack: ObservabilityStack): string[] => find(manifestsOf(stack), 'Deployment', 'alloy').spec.template.spec.containers[0].args;
+
+  test('--stability.level follows the least stable component the config uses', () => {
+    const stack = new ObservabilityStack(testApp(), 'observability');
+    const storage = new OtelcolStorageFile(stack.alloy.config, 'queue');
+    expect(storage.stability).toBe('public-preview');
+    expect(args(stack)).toContain('--stability.level=public-preview');
+    const stack2 = new ObservabilityStack(testApp(), 'observability');
+    new OtelcolExporterDebug(stack2.alloy.config, 'debug');
+    expect(args(stack2)).toContain('--stability.level=experimental');
+  });
+
+  test('community components turn on their feature flag', () => {
+    expect(args(new ObservabilityStack(testApp(), 'observability'))).not.toContain('--feature.community-components.enabled=true');
+    const stack = new ObservabilityStack(testApp(), 'observability');
+    const splunk = new OtelcolExporterSplunkhec(stack.alloy.config, 'splunk', {
+      splunk: { token: Expr.env('SPLUNK_TOKEN') }, client: { endpoint: 'https://splunk:8088' },
+    });
+    expect(splunk.stability).toBe('community');
+    expect(args(stack)).toContain('--feature.community-components.enabled=true');
+  });
+
+  test('a lower pinned level is kept', () => {
+    const stack = new ObservabilityStack(testApp(), 'observability', { alloy: { stabilityLevel: 'experimental' } });
+    expect(args(stack)).toContain('--stability.level=experimental');
+  });
+
+  test('fails when the pinned level is higher than the config needs', () => {
+    const app = testApp();
+    const stack = new ObservabilityStack(app, 'observability', { alloy: { stabilityLevel: 'generally-available' } });
+    new OtelcolStorageFile(stack.alloy.config, 'queue');
+    expect(() => app.synth()).toThrow(
+      'observability/alloy: stabilityLevel is pinned to "generally-available" but the config uses public-preview components ' +
+      '(otelcol.storage.file.queue); pin "public-preview" or lower, or leave stabilityLevel unset',
+    );
   });
 });
 

@@ -1,14 +1,121 @@
 /**
- * The base of every Alloy component construct.
+ * The bases of every generated Alloy construct: components (`name "label" { }`) and the
+ * configuration blocks of a file (`logging { }`, `tracing { }`, ...).
  */
 import { Construct, IConstruct } from 'constructs';
-import { BodySchema, renderBody } from './schema';
+import { BodySchema, knownNames, renderBody } from './schema';
 import { Stability } from './stability';
-import { Block, Statement, assertIdentifier, attribute, block, printFile } from './syntax';
-import type { AlloyValue } from './syntax';
+import { AlloyValue, Block, Statement, assertIdentifier, attribute, block, printFile } from './syntax';
 
 /** Marks an AlloyConfig, so components find theirs without importing it (no import cycle). */
 export const ALLOY_CONFIG_MARKER = Symbol.for('cdk8s-alloy.AlloyConfig');
+
+/** What a generated class tells its base. */
+export interface ComponentDefinition {
+  /** Alloy's name, such as `otelcol.exporter.otlp` or `logging`. */
+  readonly name: string;
+  readonly stability: Stability;
+  readonly schema: BodySchema;
+}
+
+/** What every block construct of a config shares: rendering props through a schema, and escape hatches. */
+export abstract class AlloyBlockConstruct extends Construct {
+  /** Alloy's name, such as `otelcol.exporter.otlp`. */
+  public readonly componentName: string;
+  /** Stability level in Alloy v1.18.1. */
+  public readonly stability: Stability;
+  /** The config this belongs to (its nearest AlloyConfig ancestor). */
+  public readonly config: IConstruct;
+
+  protected readonly props: object;
+  protected readonly schema: BodySchema;
+  private readonly extraAttributes: Array<[string, AlloyValue]> = [];
+  private readonly extraBlocks: Block[] = [];
+
+  protected constructor(scope: Construct, id: string, definition: ComponentDefinition, props: object, what: string) {
+    super(scope, id);
+    this.componentName = definition.name;
+    this.stability = definition.stability;
+    this.schema = definition.schema;
+    this.props = props;
+    const config = this.node.scopes.find((s) => (s as unknown as Record<symbol, unknown>)[ALLOY_CONFIG_MARKER] === true);
+    if (config === undefined) {
+      throw new Error(
+        `${this.node.path}: ${what} is not inside an AlloyConfig; create it with an AlloyConfig (or a construct beneath one) as its scope`,
+      );
+    }
+    (config as unknown as { assertOpen(path: string): void }).assertOpen(this.node.path);
+    this.config = config;
+  }
+
+  /**
+   * Escape hatch: sets an argument the typed props do not model well. The name must be one
+   * Alloy v1.18.1 knows for this block and must not be set through the props already; the
+   * value goes through the value model, so the output stays canonical.
+   */
+  public addAttribute(name: string, value: AlloyValue): void {
+    this.assertKnown('', name, 'argument');
+    if (this.renderedNames().has(name) || this.extraAttributes.some(([n]) => n === name)) {
+      throw new Error(
+        `${this.node.path}: attribute "${name}" is already set; set it through the typed props or once here`,
+      );
+    }
+    this.extraAttributes.push([name, value]);
+  }
+
+  /** Escape hatch: adds a block; its name and every name inside must be known to Alloy. */
+  public addBlock(name: string, body: readonly Statement[]): void {
+    this.assertKnown('', name, 'block');
+    const extra = block(name, undefined, body);
+    this.checkBody(name, body);
+    try {
+      printFile([extra]);
+    } catch (e) {
+      throw new Error(`${this.node.path}: block "${name}" cannot be printed: ${(e as Error).message}`);
+    }
+    this.extraBlocks.push(extra);
+  }
+
+  /** The block of config.alloy. */
+  public toStatement(): Block {
+    const body = renderBody(this.node.path, this.props, this.schema);
+    const attrs = body.filter((s) => s.kind === 'attribute');
+    const blocks = body.filter((s) => s.kind !== 'attribute');
+    const extras = this.extraAttributes.map(([name, value]) => attribute(name, value));
+    return block(this.componentName, this.blockLabel(), [...attrs, ...extras, ...blocks, ...this.extraBlocks]);
+  }
+
+  /** The label printed after the name, if any. */
+  protected abstract blockLabel(): string | undefined;
+
+  private assertKnown(path: string, name: string, what: string): void {
+    const known = knownNames(this.schema).get(path) ?? new Set<string>();
+    if (!known.has(name)) {
+      const where = path === '' ? this.componentName : `${this.componentName} > ${path}`;
+      throw new Error(
+        `${this.node.path}: Alloy v1.18.1 knows no ${what} "${name}" in ${where}; ` +
+        `use one of ${[...known].sort().join(', ') || '(none)'}`,
+      );
+    }
+  }
+
+  private checkBody(path: string, body: readonly Statement[]): void {
+    for (const s of body) {
+      if (s.kind === 'comment') continue;
+      this.assertKnown(path, s.name, s.kind === 'block' ? 'block' : 'argument');
+      if (s.kind === 'block') this.checkBody(`${path} > ${s.name}`, s.body);
+    }
+  }
+
+  private renderedNames(): Set<string> {
+    const props = this.props as Record<string, unknown>;
+    return new Set(
+      Object.entries(this.schema)
+        .filter(([prop, field]) => props[prop] !== undefined && field.kind !== 'enum')
+        .map(([, field]) => (field as { name: string }).name),
+    );
+  }
+}
 
 /** Props every component takes. */
 export interface AlloyComponentProps {
@@ -19,58 +126,34 @@ export interface AlloyComponentProps {
    * @default - the construct id
    */
   readonly label?: string;
-}
-
-/** What a component class tells its base. */
-export interface ComponentDefinition {
-  /** Alloy's component name, such as `otelcol.exporter.otlp`. */
-  readonly name: string;
-  readonly stability: Stability;
-  readonly schema: BodySchema;
+  /**
+   * Say that data reaching this component may go nowhere: its `output` block or `forward_to`
+   * list is empty on purpose. Without it, an empty output is an error, since Alloy would
+   * silently drop the data.
+   *
+   * @default false
+   */
+  readonly dropOutput?: boolean;
 }
 
 /** An Alloy component: `name "label" { arguments and blocks }` in config.alloy. */
-export abstract class AlloyComponent extends Construct {
+export abstract class AlloyComponent extends AlloyBlockConstruct {
   /** Whether `x` is an AlloyComponent. */
   public static isAlloyComponent(x: unknown): x is AlloyComponent {
     return x instanceof AlloyComponent;
   }
 
-  /** Alloy's component name, such as `otelcol.exporter.otlp`. */
-  public readonly componentName: string;
   /** The label in config.alloy. */
   public readonly label: string;
-  /** The component's stability level in Alloy v1.18. */
-  public readonly stability: Stability;
-  /** The config this component belongs to (its nearest AlloyConfig ancestor). */
-  public readonly config: IConstruct;
-
-  private readonly props: object;
-  private readonly schema: BodySchema;
-  private readonly extraAttributes: Array<[string, AlloyValue]> = [];
-  private readonly extraBlocks: Block[] = [];
 
   protected constructor(scope: Construct, id: string, definition: ComponentDefinition, props: AlloyComponentProps) {
-    super(scope, id);
-    this.componentName = definition.name;
-    this.stability = definition.stability;
-    this.schema = definition.schema;
-    this.props = props;
+    super(scope, id, definition, props, `${definition.name} "${props.label ?? id}"`);
     this.label = props.label ?? id;
     assertIdentifier(
       `${this.node.path}: ${definition.name}`,
       props.label === undefined ? 'label (taken from the construct id; pass props.label to choose another)' : 'label',
       this.label,
     );
-    const config = this.node.scopes.find((s) => (s as unknown as Record<symbol, unknown>)[ALLOY_CONFIG_MARKER] === true);
-    if (config === undefined) {
-      throw new Error(
-        `${this.node.path}: ${definition.name} "${this.label}" is not inside an AlloyConfig; ` +
-        'create it with an AlloyConfig (or a construct beneath one) as its scope',
-      );
-    }
-    (config as unknown as { assertOpen(path: string): void }).assertOpen(this.node.path);
-    this.config = config;
   }
 
   /** `name.label`, the prefix of every export's reference. */
@@ -79,51 +162,50 @@ export abstract class AlloyComponent extends Construct {
   }
 
   /**
-   * Escape hatch: adds an attribute the typed props do not model. The name must be a
-   * valid identifier and must not be one the props already render.
+   * Where data would be dropped: an `output` block that sends nowhere, or an empty
+   * `forward_to`; undefined when the component sends somewhere or says dropOutput.
    */
-  public addAttribute(name: string, value: AlloyValue): void {
-    assertIdentifier(this.node.path, 'attribute name', name);
-    if (this.renderedNames().has(name) || this.extraAttributes.some(([n]) => n === name)) {
-      throw new Error(
-        `${this.node.path}: attribute "${name}" is already set; set it through the typed props or once here`,
-      );
+  public droppedOutput(): string | undefined {
+    const props = this.props as Record<string, unknown> & AlloyComponentProps;
+    if (props.dropOutput) {
+      return undefined;
     }
-    this.extraAttributes.push([name, value]);
+    for (const [prop, field] of Object.entries(this.schema)) {
+      if (field.kind === 'block' && field.name === 'output') {
+        const lists = Object.values((props[prop] ?? {}) as Record<string, unknown>);
+        if (!lists.some((l) => Array.isArray(l) && l.length > 0)) {
+          return `its output block sends nowhere (prop ${prop})`;
+        }
+      }
+      if (field.kind === 'attribute' && field.name === 'forward_to' && Array.isArray(props[prop]) && (props[prop] as unknown[]).length === 0) {
+        return `its forward_to is empty (prop ${prop})`;
+      }
+    }
+    return undefined;
   }
 
-  /** Escape hatch: adds a block the typed props do not model. */
-  public addBlock(name: string, body: readonly Statement[]): void {
-    assertIdentifier(this.node.path, 'block name', name);
-    const extra = block(name, undefined, body);
-    try {
-      printFile([extra]);
-    } catch (e) {
-      throw new Error(`${this.node.path}: block "${name}" cannot be printed: ${(e as Error).message}`);
-    }
-    this.extraBlocks.push(extra);
-  }
-
-  /** The component as a block of config.alloy. */
-  public toStatement(): Block {
-    const body = renderBody(this.node.path, this.props, this.schema);
-    const attrs = body.filter((s) => s.kind === 'attribute');
-    const blocks = body.filter((s) => s.kind !== 'attribute');
-    const extras = this.extraAttributes.map(([name, value]) => attribute(name, value));
-    return block(this.componentName, this.label, [...attrs, ...extras, ...blocks, ...this.extraBlocks]);
+  protected blockLabel(): string {
+    return this.label;
   }
 
   /** The path of an export, such as `otelcol.processor.batch.default.input`. */
   protected exportPath(name: string): string {
     return `${this.componentId}.${name}`;
   }
+}
 
-  private renderedNames(): Set<string> {
-    const props = this.props as Record<string, unknown>;
-    return new Set(
-      Object.entries(this.schema)
-        .filter(([prop]) => props[prop] !== undefined)
-        .map(([, field]) => field.name),
-    );
+/** A configuration block of a file (`logging`, `tracing`, `http`, `livedebugging`): no label, at most one. */
+export abstract class AlloyConfigBlock extends AlloyBlockConstruct {
+  /** Whether `x` is an AlloyConfigBlock. */
+  public static isAlloyConfigBlock(x: unknown): x is AlloyConfigBlock {
+    return x instanceof AlloyConfigBlock;
+  }
+
+  protected constructor(scope: Construct, id: string, definition: ComponentDefinition, props: object) {
+    super(scope, id, definition, props, `the ${definition.name} block`);
+  }
+
+  protected blockLabel(): undefined {
+    return undefined;
   }
 }

@@ -1,5 +1,4 @@
 export * from './component';
-export * from './components';
 export * from './config';
 export * from './schema';
 export * from './signals';

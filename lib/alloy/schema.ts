@@ -1,22 +1,36 @@
 /**
  * Schemas of component bodies: which prop renders to which Alloy attribute or block, and
- * what type it holds. Component classes declare one; the generator of all components will
- * emit the same shape from the catalog.
+ * what kind of value it holds. The generator (scripts/generate-alloy.ts) emits one per
+ * component from imports/alloy/facts.json; renderBody turns props into statements with it.
  */
-import { Signal } from './signals';
+import { Capsule, CapsuleType, Signal } from './signals';
 import { AlloyValue, Expr, Raw, Statement, attribute, block, isAlloyObject } from './syntax';
 
-/** The kind of an argument, as the Alloy catalog classes it. */
-export type ArgumentType =
+/** The kind of an argument, as imports/alloy/facts.json classes it. */
+export type ArgumentKind =
   | 'string'
-  | 'number'
   | 'bool'
+  | 'number'
   | 'duration'
   | 'secret'
-  | 'list'
-  | 'map'
-  | 'object'
-  | 'capsule'
+  | 'list(string)'
+  | 'list(number)'
+  | 'list(duration)'
+  | 'list(secret)'
+  | 'map(string)'
+  | 'map(secret)'
+  | 'map(list(secret))'
+  | 'map(list(string))'
+  | 'map(any)'
+  | 'consumers'
+  | 'logs_receivers'
+  | 'metrics_receivers'
+  | 'profiles_receivers'
+  | 'targets'
+  | 'relabel_rules'
+  | 'auth_handler'
+  | 'storage_handler'
+  | 'handler'
   | 'any';
 
 /** An attribute: `name = value`. */
@@ -24,47 +38,53 @@ export interface AttributeSchema {
   readonly kind: 'attribute';
   /** Alloy's name (`scrape_interval`). */
   readonly name: string;
-  readonly type: ArgumentType;
+  readonly type: ArgumentKind;
   readonly required?: boolean;
   /** For lists of OpenTelemetry consumers: the signal every element must accept. */
   readonly signal?: Signal;
-  /** For lists of receivers: the receiver type every element must be. */
-  readonly receiverType?: 'MetricsReceiver' | 'LogsReceiver';
 }
 
-/** A nested block: `name { ... }`, repeated when its prop is an array. */
+/** A nested block: `name { ... }`; a prop holding an array renders it once per element. */
 export interface BlockSchema {
   readonly kind: 'block';
   readonly name: string;
   readonly body: BodySchema;
   readonly required?: boolean;
-  readonly repeated?: boolean;
+  /** Labelled blocks (`static "name" { }`) take their label from the element's `label` prop. */
+  readonly labelled?: boolean;
 }
 
-/** Props name -> schema, in the order Alloy documents them. */
+/**
+ * An ordered list of blocks of several names sharing a prefix, such as `loki.process`'s
+ * `stage.*` blocks: each element is an object with one key naming the block.
+ */
+export interface EnumBlockSchema {
+  readonly kind: 'enum';
+  /** The prefix, such as `stage`; element key `json` renders block `stage.json`. */
+  readonly prefix: string;
+  readonly options: { readonly [key: string]: BlockSchema };
+}
+
+/** Props name -> schema. */
 export interface BodySchema {
-  readonly [prop: string]: AttributeSchema | BlockSchema;
-}
-
-/** Shorthand for an attribute schema. */
-export function attr(
-  name: string,
-  type: ArgumentType,
-  options: Omit<AttributeSchema, 'kind' | 'name' | 'type'> = {},
-): AttributeSchema {
-  return { kind: 'attribute', name, type, ...options };
-}
-
-/** Shorthand for a block schema. */
-export function blk(name: string, body: BodySchema, options: Omit<BlockSchema, 'kind' | 'name' | 'body'> = {}): BlockSchema {
-  return { kind: 'block', name, body, ...options };
+  readonly [prop: string]: AttributeSchema | BlockSchema | EnumBlockSchema;
 }
 
 /** Props that every component takes and that are not part of its body. */
-const COMMON_PROPS = new Set(['label']);
+const COMMON_PROPS = new Set(['label', 'dropOutput']);
 
 /** Go's time.ParseDuration syntax: `"0"`, or numbers with units, such as `"1h30m"` or `"500ms"`. */
-const DURATION = /^(0|([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$/;
+const DURATION = /^-?(0|([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$/;
+
+const CAPSULE_OF: Partial<Record<ArgumentKind, readonly CapsuleType[]>> = {
+  logs_receivers: ['LogsReceiver'],
+  metrics_receivers: ['MetricsReceiver'],
+  profiles_receivers: ['ProfilesReceiver'],
+  relabel_rules: ['RelabelRules'],
+  auth_handler: ['AuthHandler'],
+  storage_handler: ['StorageHandler'],
+  handler: ['AuthHandler', 'StorageHandler'],
+};
 
 /**
  * Renders `props` as the statements of a body following `schema`: attributes first, then
@@ -72,10 +92,10 @@ const DURATION = /^(0|([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$/;
  *
  * @param subject the construct path or block path named in errors
  */
-export function renderBody(subject: string, props: object, schema: BodySchema, top = true): Statement[] {
+export function renderBody(subject: string, props: object, schema: BodySchema, top = true, labelled = false): Statement[] {
   const values = props as Record<string, unknown>;
   for (const key of Object.keys(values)) {
-    if (!(key in schema) && !(top && COMMON_PROPS.has(key)) && values[key] !== undefined) {
+    if (!(key in schema) && !(top && COMMON_PROPS.has(key)) && !(labelled && key === 'label') && values[key] !== undefined) {
       const known = Object.keys(schema).join(', ') || '(none)';
       throw new Error(`${subject}: unknown argument or block "${key}"; known: ${known}`);
     }
@@ -85,55 +105,99 @@ export function renderBody(subject: string, props: object, schema: BodySchema, t
   for (const [prop, field] of Object.entries(schema)) {
     const value = values[prop];
     if (value === undefined) {
-      if (field.required) {
+      if (field.kind !== 'enum' && field.required) {
         throw new Error(`${subject}: missing required ${field.kind} "${field.name}" (prop ${prop}); set ${prop}`);
       }
       continue;
     }
     if (field.kind === 'attribute') {
       attributes.push(attribute(field.name, checkValue(`${subject}: ${field.name}`, field, value)));
-      continue;
-    }
-    const where = `${subject} > ${field.name}`;
-    if (field.repeated) {
-      if (!Array.isArray(value)) {
-        throw new Error(`${where}: expected a list of blocks (got ${describe(value)}); pass an array`);
-      }
-      value.forEach((item, i) => blocks.push(block(field.name, undefined, renderBlockBody(`${where}[${i}]`, item, field))));
+    } else if (field.kind === 'block') {
+      const where = `${subject} > ${field.name}`;
+      const items = Array.isArray(value) ? value : [value];
+      items.forEach((item, i) => {
+        const at = Array.isArray(value) ? `${where}[${i}]` : where;
+        blocks.push(renderBlock(at, item, field));
+      });
     } else {
-      blocks.push(block(field.name, undefined, renderBlockBody(where, value, field)));
+      blocks.push(...renderEnum(`${subject} > ${prop}`, value, field));
     }
   }
   return [...attributes, ...blocks];
 }
 
-function renderBlockBody(where: string, value: unknown, field: BlockSchema): Statement[] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+function renderBlock(where: string, value: unknown, field: BlockSchema): Statement {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Expr) {
     throw new Error(`${where}: expected an object for block "${field.name}" (got ${describe(value)})`);
   }
-  return renderBody(where, value, field.body, false);
+  let label: string | undefined;
+  if (field.labelled) {
+    label = (value as { label?: unknown }).label as string | undefined;
+    if (typeof label !== 'string') {
+      throw new Error(`${where}: block "${field.name}" needs a label (got ${describe(label)}); set label to an Alloy identifier`);
+    }
+  }
+  return block(field.name, label, renderBody(where, value, field.body, false, field.labelled));
+}
+
+function renderEnum(where: string, value: unknown, field: EnumBlockSchema): Statement[] {
+  if (!Array.isArray(value)) {
+    throw new Error(`${where}: expected a list (got ${describe(value)}); pass an array of { ${Object.keys(field.options)[0]}: {...} } objects`);
+  }
+  return value.map((item, i) => {
+    const keys = typeof item === 'object' && item !== null ? Object.keys(item).filter((k) => (item as Record<string, unknown>)[k] !== undefined) : [];
+    const option = keys.length === 1 ? field.options[keys[0]] : undefined;
+    if (option === undefined) {
+      throw new Error(
+        `${where}[${i}]: expected an object with exactly one key naming a ${field.prefix}.* block (got keys ${JSON.stringify(keys)}); ` +
+        `use one of ${Object.keys(field.options).join(', ')}`,
+      );
+    }
+    return renderBlock(`${where}[${i}] > ${option.name}`, (item as Record<string, unknown>)[keys[0]], option);
+  });
 }
 
 /** Checks a prop's value against its schema and returns it as an Alloy value. */
 function checkValue(where: string, field: AttributeSchema, value: unknown): AlloyValue {
-  if (field.type === 'secret') {
-    if (!(value instanceof Expr) || (value instanceof Raw && /^["`]/.test(value.text.trim()))) {
-      // the value itself is not repeated: it may be the secret
-      const got = typeof value === 'string' || value instanceof Raw ? 'a string literal' : `a ${typeof value}`;
-      throw new Error(
-        `${where}: a secret cannot be a literal (got ${got}); ` +
-        'pass a reference such as Expr.env("MY_TOKEN") fed from a Kubernetes Secret',
-      );
-    }
-    return value;
+  const fail = (expected: string, hint: string): never => {
+    throw new Error(`${where}: expected ${expected} (got ${describe(value)}); ${hint}`);
+  };
+  const kind = field.type;
+  if (kind === 'secret') {
+    checkSecret(where, value);
+    return value as AlloyValue;
+  }
+  const capsules = CAPSULE_OF[kind];
+  if (capsules !== undefined) {
+    const list = kind.endsWith('_receivers');
+    const items: unknown[] = list ? (Array.isArray(value) ? value : fail('a list', 'pass an array of receiver exports')) : [value];
+    items.forEach((item, i) => {
+      if (!(item instanceof Capsule) || !capsules.includes(item.capsuleType)) {
+        throw new Error(
+          `${where}${list ? `[${i}]` : ''}: expected a ${capsules.join(' or ')} (got ${describe(item)}); ` +
+          `pass the matching export of a component (such as .receiver, .rules or .handler)`,
+        );
+      }
+    });
+    return value as AlloyValue;
+  }
+  if (kind === 'consumers') {
+    if (!Array.isArray(value)) fail('a list', 'pass an array of .input exports');
+    (value as unknown[]).forEach((item, i) => {
+      const signals = (item as { signals?: readonly Signal[] }).signals;
+      if (!Array.isArray(signals) || (field.signal !== undefined && !signals.includes(field.signal))) {
+        throw new Error(
+          `${where}[${i}]: ${describe(item)} does not accept ${field.signal ?? 'OpenTelemetry data'}; ` +
+          `send ${field.signal ?? 'data'} only to the input of a component that accepts ${field.signal ?? 'it'}`,
+        );
+      }
+    });
+    return value as AlloyValue;
   }
   if (value instanceof Expr) {
     return value;
   }
-  const fail = (expected: string, hint: string): never => {
-    throw new Error(`${where}: expected ${expected} (got ${describe(value)}); ${hint}`);
-  };
-  switch (field.type) {
+  switch (kind) {
     case 'string':
       if (typeof value !== 'string') fail('a string', 'pass a string or an Expr');
       break;
@@ -144,29 +208,68 @@ function checkValue(where: string, field: AttributeSchema, value: unknown): Allo
       if (typeof value !== 'boolean') fail('a boolean', 'pass true, false or an Expr');
       break;
     case 'duration':
-      if (typeof value !== 'string' || !DURATION.test(value)) {
-        fail('a duration', 'write it as Go does, such as "30s", "5m" or "1h30m"');
-      }
+      checkDuration(where, value);
       break;
-    case 'list':
+    case 'list(string)':
+    case 'list(number)':
+    case 'list(duration)':
+    case 'list(secret)':
+    case 'targets':
       if (!Array.isArray(value)) fail('a list', 'pass an array');
-      checkElements(where, field, value as unknown[]);
+      (value as unknown[]).forEach((item, i) => checkElement(`${where}[${i}]`, kind, item));
       break;
-    case 'map':
-    case 'object':
+    case 'map(string)':
+    case 'map(secret)':
+    case 'map(list(secret))':
+    case 'map(list(string))':
+    case 'map(any)':
       if (!isAlloyObject(value as AlloyValue)) fail('an object', 'pass a plain object');
-      checkCredentialHeaders(where, value as Record<string, unknown>);
+      checkMap(where, kind, value as Record<string, unknown>);
       break;
   }
   return value as AlloyValue;
 }
 
-/** Header names that carry credentials: their values must be references, never literals. */
-const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|x-api-token|cookie)$/i;
+function checkDuration(where: string, value: unknown): void {
+  if (value instanceof Expr) return;
+  if (typeof value !== 'string' || !DURATION.test(value)) {
+    throw new Error(`${where}: expected a duration (got ${describe(value)}); write it as Go does, such as "30s", "5m" or "1h30m"`);
+  }
+}
 
-function checkCredentialHeaders(where: string, map: Record<string, unknown>): void {
+function checkElement(where: string, kind: ArgumentKind, item: unknown): void {
+  if (item instanceof Expr) {
+    if (kind === 'list(secret)') checkSecret(where, item);
+    return;
+  }
+  const ok = {
+    'list(string)': typeof item === 'string',
+    'list(number)': typeof item === 'number' && Number.isFinite(item),
+    'list(duration)': true,
+    'list(secret)': false,
+    targets: isAlloyObject(item as AlloyValue),
+  }[kind as 'list(string)'];
+  if (kind === 'list(duration)') {
+    checkDuration(where, item);
+  } else if (kind === 'list(secret)') {
+    checkSecret(where, item);
+  } else if (!ok) {
+    throw new Error(`${where}: unexpected element (got ${describe(item)}); each element must be ${kind === 'targets' ? 'an object of labels' : kind.slice(5, -1)}`);
+  }
+}
+
+function checkMap(where: string, kind: ArgumentKind, map: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(map)) {
-    if (CREDENTIAL_HEADERS.test(key) && typeof value === 'string') {
+    if (value === undefined) continue;
+    const at = `${where}["${key}"]`;
+    if (kind === 'map(secret)') {
+      checkSecret(at, value);
+    } else if (kind === 'map(list(secret))') {
+      if (!Array.isArray(value)) {
+        throw new Error(`${at}: expected a list of secrets (got ${describe(value)}); pass [Expr.env("NAME")]`);
+      }
+      value.forEach((v, i) => checkSecret(`${at}[${i}]`, v));
+    } else if (kind === 'map(string)' && CREDENTIAL_HEADERS.test(key) && typeof value === 'string') {
       throw new Error(
         `${where}: header "${key}" carries a credential and cannot be a literal (got a string of ${value.length} characters); ` +
         'pass a reference such as Expr.env("MY_TOKEN") fed from a Kubernetes Secret',
@@ -175,29 +278,18 @@ function checkCredentialHeaders(where: string, map: Record<string, unknown>): vo
   }
 }
 
-function checkElements(where: string, field: AttributeSchema, items: readonly unknown[]): void {
-  items.forEach((item, i) => {
-    // An untyped expression (Expr.ref by path, Expr.raw) cannot be checked here; the config
-    // checks that a path names one of its components.
-    if (item instanceof Expr && !('signals' in item) && !('receiverType' in item)) {
-      return;
-    }
-    if (field.signal !== undefined) {
-      const signals = (item as { signals?: readonly Signal[] }).signals;
-      if (!Array.isArray(signals) || !signals.includes(field.signal)) {
-        throw new Error(
-          `${where}[${i}]: ${describe(item)} does not accept ${field.signal}; ` +
-          `send ${field.signal} only to the input of a component that accepts ${field.signal}`,
-        );
-      }
-    }
-    if (field.receiverType !== undefined && (item as { receiverType?: string }).receiverType !== field.receiverType) {
-      throw new Error(
-        `${where}[${i}]: expected a ${field.receiverType} (got ${describe(item)}); ` +
-        `pass the receiver export of a component that takes ${field.receiverType === 'MetricsReceiver' ? 'metrics' : 'logs'}`,
-      );
-    }
-  });
+/** Header names that carry credentials: their values must be references, never literals. */
+const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|x-api-token|cookie)$/i;
+
+function checkSecret(where: string, value: unknown): void {
+  if (!(value instanceof Expr) || (value instanceof Raw && /^["`]/.test(value.text.trim()))) {
+    // the value itself is not repeated: it may be the secret
+    const got = typeof value === 'string' || value instanceof Raw ? 'a string literal' : `a ${typeof value}`;
+    throw new Error(
+      `${where}: a secret cannot be a literal (got ${got}); ` +
+      'pass a reference such as Expr.env("MY_TOKEN") fed from a Kubernetes Secret',
+    );
+  }
 }
 
 /** A short, readable form of a value for error messages. */
@@ -226,3 +318,35 @@ export type Duration = string;
 
 /** A secret: never a literal; a reference such as `Expr.env('TOKEN')`. */
 export type Secret = Expr;
+
+/** Every attribute and block name a schema renders, by block path (`''` for the body itself). */
+export function knownNames(schema: BodySchema, path = ''): Map<string, Set<string>> {
+  const result = new Map<string, Set<string>>();
+  const here = new Set<string>();
+  result.set(path, here);
+  const visit = (b: BlockSchema, name: string) => {
+    here.add(name);
+    for (const [p, names] of knownNames(b.body, path === '' ? name : `${path} > ${name}`)) result.set(p, names);
+  };
+  for (const field of Object.values(schema)) {
+    if (field.kind === 'attribute') here.add(field.name);
+    else if (field.kind === 'block') visit(field, field.name);
+    else Object.values(field.options).forEach((o) => visit(o, o.name));
+  }
+  return result;
+}
+
+/** Shorthand for an attribute schema (used by generated code). */
+export function attr(name: string, type: ArgumentKind, options: Omit<AttributeSchema, 'kind' | 'name' | 'type'> = {}): AttributeSchema {
+  return { kind: 'attribute', name, type, ...options };
+}
+
+/** Shorthand for a block schema (used by generated code). */
+export function blk(name: string, body: BodySchema, options: Omit<BlockSchema, 'kind' | 'name' | 'body'> = {}): BlockSchema {
+  return { kind: 'block', name, body, ...options };
+}
+
+/** Shorthand for an ordered list of blocks sharing a prefix (used by generated code). */
+export function enumBlocks(prefix: string, options: { readonly [key: string]: BlockSchema }): EnumBlockSchema {
+  return { kind: 'enum', prefix, options };
+}

@@ -2,8 +2,9 @@
  * Typed references to what components export, so that wiring is checked by the compiler.
  *
  * An OpenTelemetry consumer (`otelcol.*` `input`) carries the signals it accepts as a type:
- * `OtelConsumer<'logs'>` cannot stand where traces are sent. Prometheus and Loki receivers
- * are distinct types, so a metrics receiver cannot be passed where logs go.
+ * `OtelConsumer<'logs'>` cannot stand where traces are sent. Prometheus, Loki and Pyroscope
+ * receivers, targets, relabel rules and auth or storage handlers are distinct types, so one
+ * cannot be passed where another is expected.
  */
 import { Reference } from './syntax';
 
@@ -34,22 +35,52 @@ export type MetricsConsumer = OtelConsumer<'metrics'>;
 /** A consumer that accepts logs (and maybe more). */
 export type LogsConsumer = OtelConsumer<'logs'>;
 
-/** Where an `otelcol.*` component sends its output, per signal. */
-export interface OtelOutput {
-  /** @default - no metrics are sent on */
-  readonly metrics?: readonly MetricsConsumer[];
-  /** @default - no logs are sent on */
-  readonly logs?: readonly LogsConsumer[];
-  /** @default - no traces are sent on */
-  readonly traces?: readonly TracesConsumer[];
+/** The kinds of typed references, each checked at compile time and again at synth. */
+export type CapsuleType =
+  | 'MetricsReceiver'
+  | 'LogsReceiver'
+  | 'ProfilesReceiver'
+  | 'Targets'
+  | 'RelabelRules'
+  | 'AuthHandler'
+  | 'StorageHandler';
+
+/** A reference of one capsule type. */
+export abstract class Capsule extends Reference {
+  public abstract readonly capsuleType: CapsuleType;
 }
 
 /** The `receiver` export of a Prometheus metrics component (`prometheus.remote_write`). */
-export class MetricsReceiver extends Reference {
-  public readonly receiverType = 'MetricsReceiver' as const;
+export class MetricsReceiver extends Capsule {
+  public readonly capsuleType = 'MetricsReceiver' as const;
 }
 
 /** The `receiver` export of a Loki logs component (`loki.write`). */
-export class LogsReceiver extends Reference {
-  public readonly receiverType = 'LogsReceiver' as const;
+export class LogsReceiver extends Capsule {
+  public readonly capsuleType = 'LogsReceiver' as const;
+}
+
+/** The `receiver` export of a Pyroscope profiles component (`pyroscope.write`). */
+export class ProfilesReceiver extends Capsule {
+  public readonly capsuleType = 'ProfilesReceiver' as const;
+}
+
+/** A list of targets (`discovery.*` `targets`, `discovery.relabel` `output`). */
+export class Targets extends Capsule {
+  public readonly capsuleType = 'Targets' as const;
+}
+
+/** Relabel rules (`*.relabel` `rules`). */
+export class RelabelRules extends Capsule {
+  public readonly capsuleType = 'RelabelRules' as const;
+}
+
+/** An authentication extension (`otelcol.auth.*` `handler`). */
+export class AuthHandler extends Capsule {
+  public readonly capsuleType = 'AuthHandler' as const;
+}
+
+/** A storage extension (`otelcol.storage.file` `handler`), for queues on disk. */
+export class StorageHandler extends Capsule {
+  public readonly capsuleType = 'StorageHandler' as const;
 }

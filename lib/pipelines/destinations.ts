@@ -4,10 +4,8 @@
  * one WAL) per backend.
  */
 import { Construct } from 'constructs';
-import {
-  AlloyConfig, LogsReceiver, LokiWrite, MetricsReceiver, OtelcolExporterOtlp, PrometheusRemoteWrite, TracesConsumer,
-  assertIdentifier,
-} from '../alloy';
+import { LokiWrite, OtelcolExporterOtlp, PrometheusRemoteWrite } from '../../imports/alloy';
+import { AlloyConfig, LogsReceiver, MetricsReceiver, TracesConsumer, assertIdentifier } from '../alloy';
 
 /** Somewhere to send traces. */
 export interface ITracesDestination {
@@ -74,7 +72,7 @@ export class Destination {
     return {
       metricsReceiver: (config) => once(config, `remote_write_${props.name}`, props, PrometheusRemoteWrite, (scope, id) => new PrometheusRemoteWrite(scope, id, {
         label: props.name,
-        endpoints: [{ url: props.url }],
+        endpoint: [{ url: props.url }],
       })).receiver,
     };
   }
@@ -85,7 +83,7 @@ export class Destination {
     return {
       logsReceiver: (config) => once(config, `loki_write_${props.name}`, props, LokiWrite, (scope, id) => new LokiWrite(scope, id, {
         label: props.name,
-        endpoints: [{ url: props.url, tenantId: props.tenantId }],
+        endpoint: [{ url: props.url, tenantId: props.tenantId }],
       })).receiver,
     };
   }

@@ -4,9 +4,9 @@
  */
 import { Construct } from 'constructs';
 import {
-  AlloyConfig, AlloyComponent, LogsConsumer, MetricsConsumer, OtelcolExporterLoki, OtelcolExporterPrometheus,
-  OtelcolProcessorBatch, OtelcolProcessorMemoryLimiter, OtelcolReceiverOtlp, TracesConsumer, assertIdentifier,
-} from '../alloy';
+  OtelcolExporterLoki, OtelcolExporterPrometheus, OtelcolProcessorBatch, OtelcolProcessorMemoryLimiter, OtelcolReceiverOtlp,
+} from '../../imports/alloy';
+import { AlloyComponent, AlloyConfig, LogsConsumer, MetricsConsumer, TracesConsumer, assertIdentifier } from '../alloy';
 import { assertPort } from '../validation';
 import { ILogsDestination, IMetricsDestination, ITracesDestination } from './destinations';
 

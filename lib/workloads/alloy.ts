@@ -4,16 +4,30 @@
  */
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { LoggingBlock, LoggingBlockProps } from '../../imports/alloy';
 import { KubeServiceAccount } from '../../imports/k8s';
-import { AlloyConfig, AlloyLogging } from '../alloy';
+import { AlloyConfig, StabilityLevel, permits } from '../alloy';
 import { assertPort } from '../validation';
 import { WorkloadProps } from './common-props';
 import { ServerWorkload, workloadLabels } from './server-workload';
 import { IMAGES } from './versions';
 
 export interface AlloyProps extends WorkloadProps {
-  /** Alloy's own logs. @default - info, logfmt */
-  readonly logging?: AlloyLogging;
+  /**
+   * Alloy's own logs (the `logging` block). Written out in full even where it matches
+   * Alloy's defaults, so the level and format the product promises (info, logfmt) do not
+   * move with Alloy releases.
+   *
+   * @default - level "info", format "logfmt"
+   */
+  readonly logging?: LoggingBlockProps;
+  /**
+   * Pin `--stability.level`. It may be lower than the config needs (to allow experimental
+   * components you add later by hand), never higher: Alloy would refuse the config.
+   *
+   * @default - the least stable level the config uses
+   */
+  readonly stabilityLevel?: StabilityLevel;
   /** OTLP gRPC port of the container and the Service. @default 4317 */
   readonly otlpGrpcPort?: number;
   /** OTLP HTTP port of the container and the Service. @default 4318 */
@@ -28,6 +42,8 @@ const STORAGE = '/var/lib/alloy/data';
 export class Alloy extends Construct {
   /** The config.alloy of this collector: create components with it as their scope. */
   public readonly config: AlloyConfig;
+  /** The `logging` block of the config. */
+  public readonly logging: LoggingBlock;
   public readonly workload: ServerWorkload;
   public readonly serviceAccount: KubeServiceAccount;
   public readonly otlpGrpcPort: number;
@@ -50,7 +66,19 @@ export class Alloy extends Construct {
     const name = 'alloy';
     const instance = props.instance ?? 'observability';
     const image = props.image ?? IMAGES.alloy;
-    this.config = new AlloyConfig(this, 'config', { logging: props.logging });
+    this.config = new AlloyConfig(this, 'config');
+    this.logging = new LoggingBlock(this.config, 'logging', { level: 'info', format: 'logfmt', ...props.logging });
+    const pinned = props.stabilityLevel;
+    this.node.addValidation({
+      validate: () => {
+        const needed = this.config.stabilityLevel;
+        return pinned === undefined || permits(pinned, needed) ? [] : [
+          `${this.node.path}: stabilityLevel is pinned to "${pinned}" but the config uses ${needed} components ` +
+          `(${this.config.components.filter((c) => c.stability === needed).map((c) => c.componentId).join(', ')}); ` +
+          `pin "${needed}" or lower, or leave stabilityLevel unset`,
+        ];
+      },
+    });
 
     this.serviceAccount = new KubeServiceAccount(this, 'service-account', {
       metadata: {
@@ -67,14 +95,8 @@ export class Alloy extends Construct {
       instance,
       component: 'collector',
       image,
-      args: [
-        'run',
-        `${CONFIG_DIR}/config.alloy`,
-        `--storage.path=${STORAGE}`,
-        `--server.http.listen-addr=0.0.0.0:${ALLOY_HTTP_PORT}`,
-        Lazy.any({ produce: () => `--stability.level=${this.config.stabilityLevel}` }),
-        '--disable-reporting',
-      ],
+      // produced at synth, when the config's components (and so its stability) are known
+      args: Lazy.any({ produce: () => this.args(pinned) }),
       ports: [
         { name: 'otlp-grpc', port: this.otlpGrpcPort, appProtocol: 'grpc' },
         { name: 'otlp-http', port: this.otlpHttpPort, appProtocol: 'http' },
@@ -93,5 +115,17 @@ export class Alloy extends Construct {
       podAnnotations: { 'checksum/config': Lazy.any({ produce: () => this.config.checksum() }) },
     });
     this.metricsAddress = `${this.workload.host}:${ALLOY_HTTP_PORT}`;
+  }
+
+  private args(pinned: StabilityLevel | undefined): string[] {
+    return [
+      'run',
+      `${CONFIG_DIR}/config.alloy`,
+      `--storage.path=${STORAGE}`,
+      `--server.http.listen-addr=0.0.0.0:${ALLOY_HTTP_PORT}`,
+      `--stability.level=${pinned ?? this.config.stabilityLevel}`,
+      '--disable-reporting',
+      ...(this.config.usesCommunityComponents ? ['--feature.community-components.enabled=true'] : []),
+    ];
   }
 }

@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// Writes imports/alloy/facts.json, the facts the component generator reads, from the Alloy
+// v1.18.1 catalog (../shared/alloy-catalog: components.json from the docs, code-schema.json
+// from the Go code, facts.json). Names and required flags come from the code, which is what
+// Alloy accepts; the docs add kinds, defaults and stability. Test components of the code
+// (pipelinetest.*, testcomponents.*, test.*) are left out.
+//
+//   npm run import:alloy-facts -- ../shared/alloy-catalog
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const catalog = path.resolve(process.argv[2] || path.join(__dirname, '..', '..', 'shared', 'alloy-catalog'));
+const out = path.join(__dirname, '..', 'imports', 'alloy', 'facts.json');
+const read = (f) => JSON.parse(fs.readFileSync(path.join(catalog, f), 'utf-8'));
+const docs = read('components.json');
+const code = read('code-schema.json');
+const facts = read('facts.json');
+
+const STABILITY = {
+  'general-availability': 'generally-available',
+  'public-preview': 'public-preview',
+  experimental: 'experimental',
+  community: 'community',
+};
+const CONFIG_BLOCKS = ['logging', 'tracing', 'http', 'livedebugging'];
+
+/** The kind of an argument: from its Go type where that is plain, else from the docs. */
+function kindOf(goType, doc) {
+  const t = (goType || '').replace(/^\*/, '');
+  const simple = {
+    string: 'string', URL: 'string', 'config.URL': 'string', 'commoncfg.URL': 'string', Regexp: 'string',
+    'units.Base2Bytes': 'string', TLSVersion: 'string', Level: 'string', Action: 'string',
+    bool: 'bool', 'time.Duration': 'duration',
+    int: 'number', int32: 'number', int64: 'number', uint: 'number', uint8: 'number', uint16: 'number',
+    uint32: 'number', uint64: 'number', float32: 'number', float64: 'number',
+    'alloytypes.Secret': 'secret', 'alloytypes.OptionalSecret': 'string',
+    '[]string': 'list(string)', 'flagext.StringSlice': 'list(string)', '[]*string': 'list(string)',
+    '[]time.Duration': 'list(duration)', '[]float64': 'list(number)', '[]uint32': 'list(number)', '[]int32': 'list(number)',
+    '[]alloytypes.Secret': 'list(secret)',
+    'map[string]string': 'map(string)', 'map[string]*string': 'map(string)', 'map[string][]string': 'map(list(string))',
+    'map[string]alloytypes.Secret': 'map(secret)', 'map[string][]alloytypes.Secret': 'map(list(secret))',
+    '[]Consumer': 'consumers', '[]otelcol.Consumer': 'consumers',
+    '[]loki.LogsReceiver': 'logs_receivers', '[]storage.Appendable': 'metrics_receivers',
+    '[]pyroscope.Appendable': 'profiles_receivers',
+    '[]discovery.Target': 'targets', TargetsList: 'targets',
+    'alloy_relabel.Rules': 'relabel_rules', 'relabel.Rules': 'relabel_rules',
+    'auth.Handler': 'auth_handler', 'extension.ExtensionHandler': 'handler',
+    any: 'any', 'map[string]any': 'map(any)',
+    // docs spellings, for config blocks that only the docs describe
+    'list(otelcol.Consumer)': 'consumers', 'list(LogsReceiver)': 'logs_receivers',
+  }[t];
+  if (simple) return simple;
+  if (doc) {
+    const dk = { string: 'string', bool: 'bool', duration: 'duration', number: 'number', secret: 'secret' }[doc.kind];
+    if (dk) return dk;
+    if (doc.type === 'list(string)') return 'list(string)';
+    if (doc.type === 'map(string)') return 'map(string)';
+  }
+  return 'any';
+}
+
+function docDefault(doc) {
+  const d = doc && doc.default;
+  return typeof d === 'string' && d !== '' && !d.startsWith('__') ? d : undefined;
+}
+
+function attrsOf(codeAttrs, docAttrs) {
+  const result = {};
+  for (const name of Object.keys(codeAttrs).sort()) {
+    const a = codeAttrs[name];
+    const doc = docAttrs && docAttrs[name];
+    result[name] = { kind: kindOf(a.type, doc), required: !a.optional, default: docDefault(doc) };
+  }
+  return result;
+}
+
+function docAttrsOnly(docAttrs) {
+  const result = {};
+  for (const name of Object.keys(docAttrs || {}).sort()) {
+    const d = docAttrs[name];
+    result[name] = { kind: kindOf(d.type, d), required: !!d.required, default: docDefault(d) };
+  }
+  return result;
+}
+
+const components = {};
+const names = Object.keys(docs).filter((n) => n !== '_meta' && docs[n].kind === 'component').sort();
+for (const name of names) {
+  const doc = docs[name];
+  const c = code[name];
+  const entry = { stability: STABILITY[doc.stability] };
+  if (!entry.stability) throw new Error(`${name}: unknown stability ${doc.stability}`);
+  if (!c) {
+    // documented but not in Alloy v1.18.1's code: Alloy rejects it
+    entry.removed = true;
+    entry.arguments = docAttrsOnly(doc.arguments);
+    entry.blocks = {};
+    entry.exports = {};
+    components[name] = entry;
+    continue;
+  }
+  entry.arguments = attrsOf(c.arguments, doc.arguments);
+  entry.blocks = {};
+  for (const p of Object.keys(c.blocks).sort()) {
+    const b = c.blocks[p];
+    const db = doc.blocks && doc.blocks[p];
+    entry.blocks[p] = { required: !b.optional, labelled: !!b.label, arguments: attrsOf(b.attrs, db && db.arguments) };
+  }
+  entry.exports = {};
+  for (const e of Object.keys(c.exports || {}).sort()) {
+    entry.exports[e] = c.exports[e];
+  }
+  const input = facts.otelcol_consumers_exporting_input[name];
+  if (input) entry.inputSignals = [...input.signals_per_exports_section].sort();
+  const receiver = facts.receiver_exports[name];
+  if (receiver) entry.receiverSignal = receiver.signal;
+  if (facts.handler_exports[name]) entry.handler = name.startsWith('otelcol.storage.') ? 'storage' : 'auth';
+  components[name] = entry;
+}
+
+const configBlocks = {};
+for (const name of CONFIG_BLOCKS) {
+  const doc = docs[name];
+  const blocks = {};
+  for (const p of Object.keys(doc.blocks || {}).sort()) {
+    blocks[p] = { required: !!doc.blocks[p].required, labelled: false, arguments: docAttrsOnly(doc.blocks[p].arguments) };
+  }
+  configBlocks[name] = { stability: STABILITY[doc.stability], arguments: docAttrsOnly(doc.arguments), blocks };
+}
+
+const result = {
+  _source: `grafana/alloy ${facts._meta.source.rev} (${facts._meta.source.commit.slice(0, 12)}); made by scripts/import-alloy-facts.js`,
+  components,
+  configBlocks,
+};
+fs.writeFileSync(out, JSON.stringify(result, null, 1) + '\n');
+console.error(`wrote ${path.relative(process.cwd(), out)}: ${names.length} components, ${CONFIG_BLOCKS.length} config blocks`);
