@@ -8,19 +8,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
+import { facts, unknownNames } from '../support/alloy-facts';
 import * as generated from '../../imports/alloy';
 import {
-  AlloyComponent, AlloyConfig, BodySchema, ComponentDefinition, Expr, Statement,
+  AlloyComponent, AlloyConfig, BodySchema, ComponentDefinition, Expr,
 } from '../../lib/alloy';
-
-type ArgFacts = { kind: string; required: boolean };
-type BlockFacts = { required: boolean; labelled: boolean; arguments: Record<string, ArgFacts> };
-type ComponentFacts = { stability: string; removed?: boolean; arguments: Record<string, ArgFacts>; blocks: Record<string, BlockFacts> };
-const root = path.join(__dirname, '..', '..');
-const facts = JSON.parse(fs.readFileSync(path.join(root, 'imports', 'alloy', 'facts.json'), 'utf-8')) as {
-  components: Record<string, ComponentFacts>;
-  configBlocks: Record<string, ComponentFacts>;
-};
 
 type ComponentClass = { DEFINITION: ComponentDefinition; new (scope: AlloyConfig, id: string, props: object): AlloyComponent };
 const classes = new Map<string, ComponentClass>();
@@ -62,21 +54,7 @@ function valueOf(cfg: AlloyConfig, kind: string): unknown {
   }
 }
 
-/** Names of a rendered block that the facts do not have at that path. */
-function unknownNames(stmts: readonly Statement[], c: ComponentFacts, at: string): string[] {
-  const problems: string[] = [];
-  const args = at === '' ? c.arguments : c.blocks[at].arguments;
-  for (const s of stmts) {
-    if (s.kind === 'attribute' && !(s.name in args)) problems.push(`${at}: ${s.name}`);
-    if (s.kind === 'block') {
-      const p = at === '' ? s.name : `${at} > ${s.name}`;
-      if (!(p in c.blocks)) problems.push(`block ${p}`);
-      else problems.push(...unknownNames(s.body, c, p));
-    }
-  }
-  return problems;
-}
-
+const root = path.join(__dirname, '..', '..');
 const live = Object.keys(facts.components).filter((n) => !facts.components[n].removed).sort();
 
 describe('generated components', () => {

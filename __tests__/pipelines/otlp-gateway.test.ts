@@ -1,4 +1,6 @@
+import * as path from 'path';
 import { Testing } from 'cdk8s';
+import { expectGolden } from '../support/golden';
 import { AlloyConfig, Destination, LokiWrite, OtlpGateway } from '../../lib';
 
 const tempo = Destination.otlpGrpc({ name: 'tempo', endpoint: 'tempo:4317', insecure: true });
@@ -26,6 +28,12 @@ describe('OtlpGateway', () => {
     const text = c.render();
     expect(text).toContain('tenant_id = "team_a"');
     expect(text).toContain('check_interval         = "1s"\n\tlimit_percentage       = 80\n\tspike_limit_percentage = 20');
+  });
+
+  test('the gateway to all three destinations (golden)', () => {
+    const c = cfg();
+    new OtlpGateway(c, 'otlp', { traces: tempo, metrics: prom, logs: loki });
+    expectGolden(path.join(__dirname, 'golden', 'otlp-gateway.alloy'), c.render());
   });
 
   test('a signal without a destination is left out of every output', () => {

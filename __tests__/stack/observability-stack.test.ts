@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { Expr, ObservabilityStack, OtelcolExporterDebug, OtelcolExporterSplunkhec, OtelcolStorageFile } from '../../lib';
+import { facts, unknownNames } from '../support/alloy-facts';
 import { expectGolden } from '../support/golden';
 import { schemaErrors } from '../support/k8s-schema';
 import { Manifest, find, manifestsOf, testApp } from '../support/manifests';
@@ -77,6 +78,23 @@ describe('ObservabilityStack (default)', () => {
     expect(pod.volumes).toContainEqual({ name: 'config', configMap: { name: 'alloy-config' } });
     expect(pod.serviceAccountName).toBe('alloy');
     expect(pod.automountServiceAccountToken).toBe(false);
+  });
+
+  test('config.alloy uses only component, argument and block names Alloy v1.18.1 accepts', () => {
+    const cfg = stack.alloy.config;
+    expect(cfg.components.length).toBe(8);
+    for (const c of cfg.components) {
+      expect({ c: c.componentId, unknown: unknownNames(c.toStatement().body, facts.components[c.componentName]) }).toEqual({ c: c.componentId, unknown: [] });
+    }
+    for (const b of cfg.configBlocks) {
+      expect(unknownNames(b.toStatement().body, facts.configBlocks[b.componentName])).toEqual([]);
+    }
+  });
+
+  test('--stability.level is the lowest stability of the components used', () => {
+    const levels = new Set(stack.alloy.config.components.map((c) => facts.components[c.componentName].stability));
+    expect([...levels]).toEqual(['generally-available']);
+    expect(find(manifests, 'Deployment', 'alloy').spec.template.spec.containers[0].args).toContain('--stability.level=generally-available');
   });
 
   test('the receivers listen on the ports the Service and container expose', () => {

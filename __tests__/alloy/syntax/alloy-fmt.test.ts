@@ -28,7 +28,7 @@ if (!formatter) {
 
 describe('printer against a real alloy fmt', () => {
   withFormatter('every golden file is already in alloy fmt form', () => {
-    const dirs = [path.join(__dirname, 'golden'), path.join(__dirname, '..', 'golden'), path.join(__dirname, '..', '..', 'stack', 'golden')];
+    const dirs = ['alloy/syntax/golden', 'alloy/golden', 'stack/golden', 'pipelines/golden'].map((d) => path.join(__dirname, '..', '..', d));
     for (const dir of dirs.filter((d) => fs.existsSync(d))) {
       for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.alloy'))) {
         const text = fs.readFileSync(path.join(dir, file), 'utf-8');
