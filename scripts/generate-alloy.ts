@@ -19,6 +19,7 @@ interface ComponentFacts {
   blocks: Record<string, BlockFacts>;
   exports: Record<string, string>;
   inputSignals?: string[];
+  outputSignals?: string[];
   receiverSignal?: string;
   handler?: 'auth' | 'storage';
 }
@@ -48,8 +49,11 @@ interface Body {
   blocks: Array<{ name: string; facts: BlockFacts; body: Body }>;
 }
 
-function bodyOf(c: ComponentFacts, at: string, args: Record<string, ArgFacts>): Body {
+function bodyOf(c: ComponentFacts, at: string, allArgs: Record<string, ArgFacts>): Body {
   const prefix = at === '' ? '' : `${at} > `;
+  const args = at === 'output' && c.outputSignals
+    ? Object.fromEntries(Object.entries(allArgs).filter(([name]) => c.outputSignals!.includes(name)))
+    : allArgs;
   const children = Object.keys(c.blocks)
     .filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes(' > '))
     .sort();
@@ -63,6 +67,9 @@ function bodyOf(c: ComponentFacts, at: string, args: Record<string, ArgFacts>): 
 class Emitter {
   public readonly imports = new Set<string>();
   public readonly interfaces: string[] = [];
+  /** The `stage.*` options of loki.process, shared by its body and by `stage.match`'s nested stages. */
+  public stageOptions?: string;
+  private stageUnion?: string;
 
   public constructor(private readonly componentName: string, private readonly isConfigBlock: boolean) {}
 
@@ -116,6 +123,12 @@ class Emitter {
   public body(typeName: string, body: Body, what: string, extendsClause: string, extraMembers: string[] = [], childPrefix = typeName, indent = 1): string {
     const members: string[] = [...extraMembers];
     const schema: string[] = [];
+    if (body.path === 'stage.match' && this.stageUnion !== undefined) {
+      // stage.match runs nested stages: the same list as the component's own
+      members.push('  /** The nested `stage.*` blocks run on matching entries, in order. @default - omitted */');
+      members.push(`  readonly stages?: readonly ${this.stageUnion}[];`);
+      schema.push('stages: enumBlocks(\'stage\', STAGE_OPTIONS)');
+    }
     const propNames = new Set<string>();
     const propName = (alloyName: string): string => {
       let p = camel(alloyName);
@@ -146,7 +159,7 @@ class Emitter {
       const prop = propName(b.name);
       const inner = `${childPrefix}${pascal(b.name)}`;
       const innerSchema = this.emitBlock(inner, b, indent + 1);
-      const t = `${inner} | readonly ${inner}[]`;
+      const t = b.facts.required ? `${inner} | readonly [${inner}, ...${inner}[]]` : `${inner} | readonly ${inner}[]`;
       members.push(`  /** Alloy block \`${b.name}\`${b.facts.required ? ' (required)' : ''}; an array repeats it. ${b.facts.required ? '' : '@default - omitted '}*/`);
       members.push(`  readonly ${prop}${b.facts.required ? '' : '?'}: ${t};`);
       const opts: string[] = [];
@@ -158,12 +171,13 @@ class Emitter {
     if (enumGroup) {
       const prop = propName('stages');
       const union = `${childPrefix}Stage`;
+      this.stageUnion = union;
       const options: string[] = [];
       const variants: string[] = [];
       for (const b of stages) {
         const key = camel(b.name.slice('stage.'.length));
         const inner = `${childPrefix}${pascal(b.name)}`;
-        const innerSchema = this.emitBlock(inner, b, indent + 2);
+        const innerSchema = this.emitBlock(inner, b, 2);
         variants.push(`  | { readonly ${key}: ${inner} }`);
         options.push(`${key}: blk(${quote(b.name)}, ${innerSchema})`);
       }
@@ -172,8 +186,9 @@ class Emitter {
       members.push(`  readonly ${prop}?: readonly ${union}[];`);
       this.imports.add('enumBlocks');
       this.imports.add('blk');
-      const pad = '  '.repeat(indent + 1);
-      schema.push(`${prop}: enumBlocks('stage', {\n${options.map((o) => `${pad}${o},\n`).join('')}${'  '.repeat(indent)}})`);
+      this.imports.add('BlockSchema');
+      this.stageOptions = `{\n${options.map((o) => `  ${o},\n`).join('')}}`;
+      schema.push(`${prop}: enumBlocks('stage', STAGE_OPTIONS)`);
     }
     this.interfaces.push(`/** ${what} */\nexport interface ${typeName}${extendsClause} {\n${members.join('\n')}${members.length ? '\n' : ''}}\n`);
     const pad = '  '.repeat(indent);
@@ -263,14 +278,22 @@ function configBlockFile(name: string, c: ComponentFacts): { file: string; cls: 
 function assemble(em: Emitter, schema: string, classLines: string[]): string {
   em.imports.add('BodySchema');
   const names = [...em.imports].sort((a, b) => a.localeCompare(b, 'en'));
+  // the stage options refer to themselves (stage.match nests stages), so they are filled in after
+  const stages = em.stageOptions === undefined ? [] : [
+    'const STAGE_OPTIONS: { [key: string]: BlockSchema } = {};',
+    '',
+  ];
+  const fillStages = em.stageOptions === undefined ? [] : [`Object.assign(STAGE_OPTIONS, ${em.stageOptions});`, ''];
   return [
     HEADER,
     "import { Construct } from 'constructs';",
     `import {\n${names.map((n) => `  ${n},`).join('\n')}\n} from '../../../lib/alloy';`,
     '',
     em.interfaces.join('\n'),
+    ...stages,
     `const SCHEMA: BodySchema = ${schema};`,
     '',
+    ...fillStages,
     classLines.join('\n'),
     '',
   ].join('\n');

@@ -10,12 +10,6 @@
 const fs = require('fs');
 const path = require('path');
 
-const catalog = path.resolve(process.argv[2] || path.join(__dirname, '..', '..', 'shared', 'alloy-catalog'));
-const out = path.join(__dirname, '..', 'imports', 'alloy', 'facts.json');
-const read = (f) => JSON.parse(fs.readFileSync(path.join(catalog, f), 'utf-8'));
-const docs = read('components.json');
-const code = read('code-schema.json');
-const facts = read('facts.json');
 
 const STABILITY = {
   'general-availability': 'generally-available',
@@ -84,55 +78,83 @@ function docAttrsOnly(docAttrs) {
   return result;
 }
 
-const components = {};
-const names = Object.keys(docs).filter((n) => n !== '_meta' && docs[n].kind === 'component').sort();
-for (const name of names) {
-  const doc = docs[name];
-  const c = code[name];
-  const entry = { stability: STABILITY[doc.stability] };
-  if (!entry.stability) throw new Error(`${name}: unknown stability ${doc.stability}`);
-  if (!c) {
-    // documented but not in Alloy v1.18.1's code: Alloy rejects it
-    entry.removed = true;
-    entry.arguments = docAttrsOnly(doc.arguments);
+/** The facts file's content, built from the catalog in `catalog` (a directory). */
+function buildFacts(catalog) {
+  const read = (f) => JSON.parse(fs.readFileSync(path.join(catalog, f), 'utf-8'));
+  const docs = read('components.json');
+  const code = read('code-schema.json');
+  const facts = read('facts.json');
+  const components = {};
+  const names = Object.keys(docs).filter((n) => n !== '_meta' && docs[n].kind === 'component').sort();
+  for (const name of names) {
+    const doc = docs[name];
+    const c = code[name];
+    const entry = { stability: STABILITY[doc.stability] };
+    if (!entry.stability) throw new Error(`${name}: unknown stability ${doc.stability}`);
+    if (!c) {
+      // documented but not in Alloy v1.18.1's code: Alloy rejects it
+      entry.removed = true;
+      entry.arguments = docAttrsOnly(doc.arguments);
+      entry.blocks = {};
+      entry.exports = {};
+      components[name] = entry;
+      continue;
+    }
+    entry.arguments = attrsOf(c.arguments, doc.arguments);
     entry.blocks = {};
+    for (const p of Object.keys(c.blocks).sort()) {
+      const b = c.blocks[p];
+      const db = doc.blocks && doc.blocks[p];
+      entry.blocks[p] = { required: !b.optional, labelled: !!b.label, arguments: attrsOf(b.attrs, db && db.arguments) };
+    }
     entry.exports = {};
+    for (const e of Object.keys(c.exports || {}).sort()) {
+      entry.exports[e] = c.exports[e];
+    }
+    const input = facts.otelcol_consumers_exporting_input[name];
+    if (input) {
+      // a connector's intro sentence names what it consumes where the exports section lists all
+      // three signals for the shared type (otelcol.connector.spanlogs takes traces only)
+      const intro = input.signals_per_intro_sentence;
+      const signals = name.startsWith('otelcol.connector.') && intro ? intro : input.signals_per_exports_section;
+      entry.inputSignals = [...signals].sort();
+    }
+    const output = facts.output_block_signals[name];
+    if (output && name.startsWith('otelcol.connector.')) {
+      // connectors refuse at startup to output signals they do not produce, though the code's
+      // shared output block has all three attributes
+      entry.outputSignals = [...output.documented].sort();
+    }
+    const receiver = facts.receiver_exports[name];
+    if (receiver) entry.receiverSignal = receiver.signal;
+    if (facts.handler_exports[name]) entry.handler = name.startsWith('otelcol.storage.') ? 'storage' : 'auth';
     components[name] = entry;
-    continue;
   }
-  entry.arguments = attrsOf(c.arguments, doc.arguments);
-  entry.blocks = {};
-  for (const p of Object.keys(c.blocks).sort()) {
-    const b = c.blocks[p];
-    const db = doc.blocks && doc.blocks[p];
-    entry.blocks[p] = { required: !b.optional, labelled: !!b.label, arguments: attrsOf(b.attrs, db && db.arguments) };
+
+  const configBlocks = {};
+  for (const name of CONFIG_BLOCKS) {
+    const doc = docs[name];
+    const blocks = {};
+    for (const p of Object.keys(doc.blocks || {}).sort()) {
+      blocks[p] = { required: !!doc.blocks[p].required, labelled: false, arguments: docAttrsOnly(doc.blocks[p].arguments) };
+    }
+    configBlocks[name] = { stability: STABILITY[doc.stability], arguments: docAttrsOnly(doc.arguments), blocks };
   }
-  entry.exports = {};
-  for (const e of Object.keys(c.exports || {}).sort()) {
-    entry.exports[e] = c.exports[e];
-  }
-  const input = facts.otelcol_consumers_exporting_input[name];
-  if (input) entry.inputSignals = [...input.signals_per_exports_section].sort();
-  const receiver = facts.receiver_exports[name];
-  if (receiver) entry.receiverSignal = receiver.signal;
-  if (facts.handler_exports[name]) entry.handler = name.startsWith('otelcol.storage.') ? 'storage' : 'auth';
-  components[name] = entry;
+
+  const result = {
+    _source: `grafana/alloy ${facts._meta.source.rev} (${facts._meta.source.commit.slice(0, 12)}); made by scripts/import-alloy-facts.js`,
+    components,
+    configBlocks,
+  };
+  return { text: JSON.stringify(result, null, 1) + '\n', components: names.length };
 }
 
-const configBlocks = {};
-for (const name of CONFIG_BLOCKS) {
-  const doc = docs[name];
-  const blocks = {};
-  for (const p of Object.keys(doc.blocks || {}).sort()) {
-    blocks[p] = { required: !!doc.blocks[p].required, labelled: false, arguments: docAttrsOnly(doc.blocks[p].arguments) };
-  }
-  configBlocks[name] = { stability: STABILITY[doc.stability], arguments: docAttrsOnly(doc.arguments), blocks };
-}
+module.exports = { kindOf, buildFacts };
 
-const result = {
-  _source: `grafana/alloy ${facts._meta.source.rev} (${facts._meta.source.commit.slice(0, 12)}); made by scripts/import-alloy-facts.js`,
-  components,
-  configBlocks,
-};
-fs.writeFileSync(out, JSON.stringify(result, null, 1) + '\n');
-console.error(`wrote ${path.relative(process.cwd(), out)}: ${names.length} components, ${CONFIG_BLOCKS.length} config blocks`);
+if (require.main === module) {
+  const catalog = path.resolve(process.argv[2] || path.join(__dirname, '..', '..', 'shared', 'alloy-catalog'));
+  const out = path.join(__dirname, '..', 'imports', 'alloy', 'facts.json');
+  const { text, components } = buildFacts(catalog);
+  fs.writeFileSync(out, text);
+  console.error(`wrote ${path.relative(process.cwd(), out)}: ${components} components, ${CONFIG_BLOCKS.length} config blocks`);
+}

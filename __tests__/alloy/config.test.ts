@@ -2,7 +2,7 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  LoggingBlock, LokiWrite, OtelcolExporterLoki, OtelcolExporterOtlp, OtelcolExporterPrometheus, OtelcolProcessorBatch,
+  BeylaEbpf, LoggingBlock, LokiWrite, OtelcolExporterLoki, OtelcolExporterOtlp, OtelcolExporterPrometheus, OtelcolProcessorBatch,
   OtelcolProcessorMemoryLimiter, OtelcolReceiverOtlp, PrometheusRemoteWrite, PrometheusWriteQueue, TracingBlock,
 } from '../../imports/alloy';
 import { AlloyConfig, Expr, OtelConsumer, leastStable, permits } from '../../lib/alloy';
@@ -182,6 +182,49 @@ describe('AlloyConfig: errors', () => {
     );
   });
 
+  test('fails when a configuration block references a component of another config', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'chart');
+    const one = new AlloyConfig(chart, 'one');
+    const two = new AlloyConfig(chart, 'two');
+    const writer = new LokiWrite(one, 'writer');
+    new LoggingBlock(two, 'logging', { writeTo: [writer.receiver] });
+    expect(() => app.synth()).toThrow('chart/two/logging: references loki.write.writer.receiver, which belongs to another config (chart/one)');
+  });
+
+  test('fails when a required block is given as an empty list', () => {
+    const cfg = config();
+    new OtelcolExporterOtlp(cfg, 'o', { client: [] as never });
+    expect(() => cfg.render()).toThrow(
+      'test/alloy/o (otelcol.exporter.otlp.o) > client: required block "client" given as an empty list (prop client); pass one object or a non-empty array',
+    );
+  });
+
+  test('fails when a typed export is used where a plain value goes', () => {
+    const cfg = config();
+    const e = new OtelcolExporterOtlp(cfg, 'e', { client: { endpoint: 'x:1' } });
+    new OtelcolExporterOtlp(cfg, 'o', { client: { endpoint: e.input as never } });
+    expect(() => cfg.render()).toThrow(
+      'test/alloy/o (otelcol.exporter.otlp.o) > client: endpoint: the export otelcol.exporter.otlp.e.input is typed for wiring and cannot be used as string (got OtelConsumer); ' +
+      'pass a value of that kind, or an expression such as Expr.env(...)',
+    );
+  });
+
+  test('map values and durations are checked', () => {
+    const cfg = config();
+    new LokiWrite(cfg, 'w', { externalLabels: { cluster: 1 as never } });
+    expect(() => cfg.render()).toThrow('test/alloy/w (loki.write.w): external_labels["cluster"]: expected a string (got 1); pass a string or an Expr');
+    const ok = config();
+    new OtelcolProcessorBatch(ok, 'b', { timeout: '+5s', output: {}, dropOutput: true });
+    expect(ok.render()).toContain('timeout = "+5s"');
+  });
+
+  test('a missing optional output block is fine: the component is used through its exports', () => {
+    const cfg = config();
+    new BeylaEbpf(cfg, 'beyla', {});
+    expect(() => cfg.render()).not.toThrow();
+  });
+
   test('fails when a reference by path names a component that is not in the config', () => {
     const cfg = config();
     new OtelcolExporterOtlp(cfg, 'x', { client: { endpoint: Expr.ref('otelcol.exporter.otlp.missing.input') } });
@@ -243,7 +286,7 @@ describe('AlloyConfig: errors', () => {
   test('fails when a required argument or block is missing', () => {
     const cfg = config();
     new OtelcolProcessorMemoryLimiter(cfg, 'ml', { output: { traces: [] } } as never);
-    expect(() => cfg.render()).toThrow('test/alloy/ml: missing required attribute "check_interval" (prop checkInterval); set checkInterval');
+    expect(() => cfg.render()).toThrow('test/alloy/ml (otelcol.processor.memory_limiter.ml): missing required attribute "check_interval" (prop checkInterval); set checkInterval');
     const cfg2 = config();
     new OtelcolExporterOtlp(cfg2, 'x', {} as never);
     expect(() => cfg2.render()).toThrow('missing required block "client" (prop client)');
@@ -252,22 +295,23 @@ describe('AlloyConfig: errors', () => {
   test('fails when a prop is unknown to the component', () => {
     const cfg = config();
     new LokiWrite(cfg, 'w', { maxStream: 1 } as never);
-    expect(() => cfg.render()).toThrow('test/alloy/w: unknown argument or block "maxStream"; known: externalLabels, maxStreams, endpoint, wal');
+    expect(() => cfg.render()).toThrow('test/alloy/w (loki.write.w): unknown argument or block "maxStream"; known: externalLabels, maxStreams, endpoint, wal');
   });
 
   test('fails when a secret is given as a literal, without repeating it', () => {
     const cfg = config();
     new LokiWrite(cfg, 'w', { endpoint: [{ url: 'http://x', bearerToken: 'hunter2' as never }] });
     expect(() => cfg.render()).toThrow(
-      'test/alloy/w > endpoint[0]: bearer_token: a secret cannot be a literal (got a string literal); pass a reference such as Expr.env("MY_TOKEN") fed from a Kubernetes Secret',
+      'test/alloy/w (loki.write.w) > endpoint[0]: bearer_token: a secret cannot be a literal (got a string literal); pass a reference such as Expr.env("MY_TOKEN") fed from a Kubernetes Secret',
     );
     expect(() => cfg.render()).not.toThrow(/hunter2/);
   });
 
-  test('fails when a secret is smuggled in as a raw string literal, or inside a map of secrets', () => {
+  test('fails when a secret is an export, or a literal inside a map of secrets', () => {
     const cfg = config();
-    new LokiWrite(cfg, 'w', { endpoint: { url: 'http://x', bearerToken: Expr.raw('"hunter2"') } });
-    expect(() => cfg.render()).toThrow('bearer_token: a secret cannot be a literal (got a string literal)');
+    const rw = new PrometheusRemoteWrite(cfg, 'rw');
+    new LokiWrite(cfg, 'w', { endpoint: { url: 'http://x', bearerToken: rw.receiver as never } });
+    expect(() => cfg.render()).toThrow('bearer_token: a secret cannot be a literal (got the export prometheus.remote_write.rw.receiver)');
     const cfg2 = config();
     new LokiWrite(cfg2, 'w', { endpoint: { url: 'http://x', httpHeaders: { 'X-Token': ['hunter2' as never] } } });
     expect(() => cfg2.render()).toThrow('http_headers["X-Token"][0]: a secret cannot be a literal (got a string literal)');
@@ -277,7 +321,7 @@ describe('AlloyConfig: errors', () => {
     const cfg = config();
     new LokiWrite(cfg, 'w', { endpoint: [{ url: 'http://x', headers: { Authorization: 'Bearer hunter2' } }] });
     expect(() => cfg.render()).toThrow(
-      'test/alloy/w > endpoint[0]: headers: header "Authorization" carries a credential and cannot be a literal (got a string of 14 characters); ' +
+      'test/alloy/w (loki.write.w) > endpoint[0]: headers: header "Authorization" carries a credential and cannot be a literal (got a string of 14 characters); ' +
       'pass a reference such as Expr.env("MY_TOKEN") fed from a Kubernetes Secret',
     );
     const ok = config();
@@ -288,7 +332,7 @@ describe('AlloyConfig: errors', () => {
   test('fails when a duration is malformed', () => {
     const cfg = config();
     new OtelcolProcessorBatch(cfg, 'b', { timeout: '5 seconds', output: {}, dropOutput: true });
-    expect(() => cfg.render()).toThrow('test/alloy/b: timeout: expected a duration (got "5 seconds"); write it as Go does, such as "30s", "5m" or "1h30m"');
+    expect(() => cfg.render()).toThrow('test/alloy/b (otelcol.processor.batch.b): timeout: expected a duration (got "5 seconds"); write it as Go does, such as "30s", "5m" or "1h30m"');
   });
 
   test.each([
@@ -323,7 +367,7 @@ describe('AlloyConfig: errors', () => {
     const logsOnly = new OtelcolExporterLoki(cfg, 'logs', { forwardTo: [lw.receiver] });
     new OtelcolProcessorBatch(cfg, 'b', { output: { traces: [logsOnly.input as unknown as OtelConsumer<'traces'>] } });
     expect(() => cfg.render()).toThrow(
-      'test/alloy/b > output: traces[0]: otelcol.exporter.loki.logs.input does not accept traces; send traces only to the input of a component that accepts traces',
+      'test/alloy/b (otelcol.processor.batch.b) > output: traces[0]: otelcol.exporter.loki.logs.input does not accept traces; send traces only to the input of a component that accepts traces',
     );
   });
 
@@ -332,7 +376,7 @@ describe('AlloyConfig: errors', () => {
     const lw = new LokiWrite(cfg, 'w');
     new OtelcolExporterPrometheus(cfg, 'p', { forwardTo: [lw.receiver as never] });
     expect(() => cfg.render()).toThrow(
-      'test/alloy/p: forward_to[0]: expected a MetricsReceiver (got loki.write.w.receiver); pass the matching export of a component (such as .receiver, .rules or .handler)',
+      'test/alloy/p (otelcol.exporter.prometheus.p): forward_to[0]: expected a MetricsReceiver (got loki.write.w.receiver); pass the matching export of a component (such as .receiver, .rules or .handler)',
     );
   });
 
@@ -353,10 +397,10 @@ describe('AlloyConfig: errors', () => {
   test('fails when a nested block is given a label, or a labelled block misses one', () => {
     const cfg = config();
     new LokiWrite(cfg, 'w', { endpoint: [{ url: 'http://x', label: 'x' } as never] });
-    expect(() => cfg.render()).toThrow('test/alloy/w > endpoint[0]: unknown argument or block "label"');
+    expect(() => cfg.render()).toThrow('test/alloy/w (loki.write.w) > endpoint[0]: unknown argument or block "label"');
     const cfg2 = config();
     new PrometheusWriteQueue(cfg2, 'q', { endpoint: { url: 'http://x' } as never });
-    expect(() => cfg2.render()).toThrow('test/alloy/q > endpoint: block "endpoint" needs a label (got undefined); set label to an Alloy identifier');
+    expect(() => cfg2.render()).toThrow('test/alloy/q (prometheus.write.queue.q) > endpoint: block "endpoint" needs a label (got undefined); set label to an Alloy identifier');
     const cfg3 = config();
     new PrometheusWriteQueue(cfg3, 'q', { endpoint: [{ label: 'primary', url: 'http://x' }] });
     expect(cfg3.render()).toContain('prometheus.write.queue "q" {\n\tendpoint "primary" {\n\t\turl = "http://x"\n\t}\n}');
@@ -371,10 +415,20 @@ describe('AlloyConfig: errors', () => {
     expect(() => cfg2.render()).toThrow('test/alloy/w: alloy number: not a finite number (got NaN)');
   });
 
-  test('fails when an escape-hatch block cannot be printed', () => {
+  test('fails when an escape-hatch value is of the wrong kind, or cannot be printed', () => {
     const w = new LokiWrite(config(), 'w');
     expect(() => w.addBlock('wal', [{ kind: 'attribute', name: 'enabled', value: NaN }])).toThrow(
-      'test/alloy/w: block "wal" cannot be printed: alloy number: not a finite number (got NaN)',
+      'test/alloy/w (loki.write.w) > wal: enabled: expected a boolean (got NaN); pass true, false or an Expr',
+    );
+    expect(() => w.addAttribute('max_streams', 'many')).toThrow('test/alloy/w (loki.write.w): max_streams: expected a finite number (got "many")');
+    const e = new OtelcolExporterOtlp(config(), 'e', { client: { endpoint: 'x:1' } });
+    expect(() => e.addAttribute('timeout', 'soon')).toThrow('test/alloy/e (otelcol.exporter.otlp.e): timeout: expected a duration (got "soon")');
+    const p = new PrometheusRemoteWrite(config(), 'p');
+    expect(() => p.addBlock('endpoint', [{ kind: 'attribute', name: 'url', value: 'http://x' }, { kind: 'attribute', name: 'bearer_token', value: 'hunter2' }])).toThrow(
+      'test/alloy/p (prometheus.remote_write.p) > endpoint: bearer_token: a secret cannot be a literal (got a string literal)',
+    );
+    expect(() => p.addBlock('endpoint', [{ kind: 'attribute', name: 'url', value: Expr.call('f', NaN) }])).toThrow(
+      'test/alloy/p: block "endpoint" cannot be printed: alloy number: not a finite number (got NaN)',
     );
   });
 

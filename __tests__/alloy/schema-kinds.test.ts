@@ -34,7 +34,7 @@ describe('argument kinds checked at synth', () => {
     expect(c.render()).toContain('\ttargets    = [\n\t\t{\n\t\t\t__address__ = "app:8080",\n\t\t\tjob         = "app",\n\t\t},\n\t]\n}');
     const bad = cfg();
     new PrometheusScrape(bad, 'bad', { targets: ['app:8080' as never], forwardTo: [], dropOutput: true });
-    expect(() => bad.render()).toThrow('test/alloy/bad: targets[0]: unexpected element (got "app:8080"); each element must be an object of labels');
+    expect(() => bad.render()).toThrow('test/alloy/bad (prometheus.scrape.bad): targets[0]: unexpected element (got "app:8080"); each element must be an object of labels');
   });
 
   test('capsules: relabel rules and handlers must be the matching export', () => {
@@ -45,17 +45,17 @@ describe('argument kinds checked at synth', () => {
     expect(() => c.render()).not.toThrow();
     const bad = cfg();
     new OtelcolExporterOtlp(bad, 'o', { client: { endpoint: 'x:1', auth: Expr.ref('otelcol.auth.basic.a.handler') as never } });
-    expect(() => bad.render()).toThrow('test/alloy/o > client: auth: expected a AuthHandler (got otelcol.auth.basic.a.handler)');
+    expect(() => bad.render()).toThrow('test/alloy/o (otelcol.exporter.otlp.o) > client: auth: expected a AuthHandler (got otelcol.auth.basic.a.handler)');
     const notList = cfg();
     new LokiWrite(notList, 'w');
     new PrometheusScrape(notList, 's', { targets: [], forwardTo: 'x' as never });
-    expect(() => notList.render()).toThrow('test/alloy/s: forward_to: expected a list (got "x"); pass an array of receiver exports');
+    expect(() => notList.render()).toThrow('test/alloy/s (prometheus.scrape.s): forward_to: expected a list (got "x"); pass an array of receiver exports');
   });
 
   test('consumer lists must be lists of .input exports', () => {
     const c = cfg();
     new OtelcolProcessorBatch(c, 'b', { output: { traces: 'x' as never } });
-    expect(() => c.render()).toThrow('test/alloy/b > output: traces: expected a list (got "x"); pass an array of .input exports');
+    expect(() => c.render()).toThrow('test/alloy/b (otelcol.processor.batch.b) > output: traces: expected a list (got "x"); pass an array of .input exports');
   });
 
   test('a generic export is a plain reference usable anywhere an expression is', () => {

@@ -50,5 +50,15 @@ test('signal and capsule types are enforced at compile time', () => {
   new OtelcolConnectorSpanmetrics(cfg, 'sm2', { output: {} });
   // @ts-expect-error names are Alloy's in camelCase: there is no maxStream
   new LokiWrite(cfg, 'lw3', { maxStream: 1 });
+  // @ts-expect-error a typed export is not a string
+  new OtelcolExporterOtlp(cfg, 'o5', { client: { endpoint: toTempo.input } });
+  // @ts-expect-error a typed export is not a secret
+  new LokiWrite(cfg, 'lw4', { endpoint: [{ url: 'http://x', bearerToken: rw.receiver }] });
+  // @ts-expect-error a receiver is not a list of targets
+  new PrometheusScrape(cfg, 's3', { targets: lw.receiver, forwardTo: [rw.receiver] });
+  // @ts-expect-error spanmetrics outputs metrics only: its output block has no traces
+  new OtelcolConnectorSpanmetrics(cfg, 'sm3', { histogram: {}, output: { traces: [toTempo.input] } });
+  // @ts-expect-error a required block cannot be an empty list
+  new OtelcolExporterOtlp(cfg, 'o6', { client: [] });
   expect(cfg.components.length).toBeGreaterThan(0);
 });

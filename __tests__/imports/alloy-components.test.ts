@@ -107,13 +107,34 @@ describe('generated components', () => {
     );
   });
 
+  test('stage.match runs nested stages', () => {
+    const cfg = new AlloyConfig(Testing.chart(), 'alloy');
+    const w = new generated.LokiWrite(cfg, 'w', { endpoint: { url: 'http://loki:3100/loki/api/v1/push' } });
+    new generated.LokiProcess(cfg, 'p', {
+      forwardTo: [w.receiver],
+      stages: [{ match: { selector: '{app="x"}', stages: [{ json: { expressions: { msg: '' } } }, { drop: { olderThan: '1h' } }] } }],
+    });
+    expect(cfg.render()).toContain(
+      '\tstage.match {\n\t\tselector = "{app=\\"x\\"}"\n\n\t\tstage.json {\n\t\t\texpressions = {\n\t\t\t\tmsg = "",\n\t\t\t}\n\t\t}\n\n' +
+      '\t\tstage.drop {\n\t\t\tolder_than = "1h"\n\t\t}\n\t}\n}',
+    );
+  });
+
+  test('connectors: input and output carry the signals the connector really takes and gives', () => {
+    const cfg = new AlloyConfig(Testing.chart(), 'alloy');
+    const logs = new generated.OtelcolConnectorSpanlogs(cfg, 'sl', { output: {}, dropOutput: true });
+    expect(logs.input.signals).toEqual(['traces']);
+    const schema = generated.OtelcolConnectorSpanmetrics.DEFINITION.schema.output;
+    expect(schema.kind === 'block' && Object.keys(schema.body)).toEqual(['metrics']);
+  });
+
   test('fails when a stage element does not name exactly one stage', () => {
     const cfg = new AlloyConfig(Testing.chart(), 'alloy');
     new generated.LokiProcess(cfg, 'p', { forwardTo: [], dropOutput: true, stages: [{ json: {}, drop: {} } as never] });
-    expect(() => cfg.render()).toThrow('test/alloy/p > stages[0]: expected an object with exactly one key naming a stage.* block (got keys ["json","drop"]); use one of cri,');
+    expect(() => cfg.render()).toThrow('test/alloy/p (loki.process.p) > stages[0]: expected an object with exactly one key naming a stage.* block (got keys ["json","drop"]); use one of cri,');
     const cfg2 = new AlloyConfig(Testing.chart(), 'alloy');
     new generated.LokiProcess(cfg2, 'p', { forwardTo: [], dropOutput: true, stages: {} as never });
-    expect(() => cfg2.render()).toThrow('test/alloy/p > stages: expected a list (got an object)');
+    expect(() => cfg2.render()).toThrow('test/alloy/p (loki.process.p) > stages: expected a list (got an object); pass an array of { cri: {...} } objects');
   });
 
   test('exports are typed by kind', () => {

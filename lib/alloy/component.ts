@@ -3,7 +3,7 @@
  * configuration blocks of a file (`logging { }`, `tracing { }`, ...).
  */
 import { Construct, IConstruct } from 'constructs';
-import { BodySchema, knownNames, renderBody } from './schema';
+import { BodySchema, checkStatements, knownNames, renderBody } from './schema';
 import { Stability } from './stability';
 import { AlloyValue, Block, Statement, assertIdentifier, attribute, block, printFile } from './syntax';
 
@@ -55,6 +55,7 @@ export abstract class AlloyBlockConstruct extends Construct {
    */
   public addAttribute(name: string, value: AlloyValue): void {
     this.assertKnown('', name, 'argument');
+    checkStatements(this.subject, [attribute(name, value)], this.schema);
     if (this.renderedNames().has(name) || this.extraAttributes.some(([n]) => n === name)) {
       throw new Error(
         `${this.node.path}: attribute "${name}" is already set; set it through the typed props or once here`,
@@ -68,6 +69,7 @@ export abstract class AlloyBlockConstruct extends Construct {
     this.assertKnown('', name, 'block');
     const extra = block(name, undefined, body);
     this.checkBody(name, body);
+    checkStatements(this.subject, [extra], this.schema);
     try {
       printFile([extra]);
     } catch (e) {
@@ -78,7 +80,7 @@ export abstract class AlloyBlockConstruct extends Construct {
 
   /** The block of config.alloy. */
   public toStatement(): Block {
-    const body = renderBody(this.node.path, this.props, this.schema);
+    const body = renderBody(this.subject, this.props, this.schema);
     const attrs = body.filter((s) => s.kind === 'attribute');
     const blocks = body.filter((s) => s.kind !== 'attribute');
     const extras = this.extraAttributes.map(([name, value]) => attribute(name, value));
@@ -87,6 +89,12 @@ export abstract class AlloyBlockConstruct extends Construct {
 
   /** The label printed after the name, if any. */
   protected abstract blockLabel(): string | undefined;
+
+  /** How errors name this block: the construct path and the Alloy address. */
+  protected get subject(): string {
+    const label = this.blockLabel();
+    return `${this.node.path} (${this.componentName}${label === undefined ? '' : `.${label}`})`;
+  }
 
   private assertKnown(path: string, name: string, what: string): void {
     const known = knownNames(this.schema).get(path) ?? new Set<string>();
@@ -171,8 +179,8 @@ export abstract class AlloyComponent extends AlloyBlockConstruct {
       return undefined;
     }
     for (const [prop, field] of Object.entries(this.schema)) {
-      if (field.kind === 'block' && field.name === 'output') {
-        const lists = Object.values((props[prop] ?? {}) as Record<string, unknown>);
+      if (field.kind === 'block' && field.name === 'output' && props[prop] !== undefined) {
+        const lists = Object.values(props[prop] as Record<string, unknown>);
         if (!lists.some((l) => Array.isArray(l) && l.length > 0)) {
           return `its output block sends nowhere (prop ${prop})`;
         }

@@ -5,7 +5,7 @@ import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { ALLOY_CONFIG_MARKER, AlloyBlockConstruct, AlloyComponent, AlloyConfigBlock } from './component';
 import { StabilityLevel, leastStable } from './stability';
-import { Block, Reference, comment, forEachExpr, printFile } from './syntax';
+import { Block, ExportRef, Reference, comment, forEachExpr, printFile } from './syntax';
 
 /**
  * The first names of every Alloy v1.18.1 component. A reference that starts with one of them
@@ -69,11 +69,11 @@ export class AlloyConfig extends Construct {
     }
     const components = this.components;
     const blocks = new Map(components.map((c) => [c, c.toStatement()]));
-    const { problems, edges } = this.checkGraph(blocks);
+    const top = new Map<AlloyBlockConstruct, Block>(configBlocks.map((b) => [b, b.toStatement()]));
+    const { problems, edges } = this.checkGraph(blocks, top);
     if (problems.length > 0) {
       throw new Error(problems[0]);
     }
-    const top = new Map<AlloyBlockConstruct, Block>(configBlocks.map((b) => [b, b.toStatement()]));
     for (const c of flowOrder(components, edges)) {
       top.set(c, blocks.get(c)!);
     }
@@ -138,7 +138,10 @@ export class AlloyConfig extends Construct {
   }
 
   /** Duplicate labels, references outside this config or to missing components, cycles, dropped data. */
-  private checkGraph(blocks: ReadonlyMap<AlloyComponent, Block>): { problems: string[]; edges: Map<AlloyComponent, AlloyComponent[]> } {
+  private checkGraph(
+    blocks: ReadonlyMap<AlloyComponent, Block>,
+    configBlocks: ReadonlyMap<AlloyBlockConstruct, Block>,
+  ): { problems: string[]; edges: Map<AlloyComponent, AlloyComponent[]> } {
     const components = [...blocks.keys()];
     const problems: string[] = [];
     const byId = new Map<string, AlloyComponent>();
@@ -162,9 +165,10 @@ export class AlloyConfig extends Construct {
       }
     }
     const edges = new Map<AlloyComponent, AlloyComponent[]>();
-    for (const c of components) {
+    const referrers: Array<[AlloyBlockConstruct, Block]> = [...blocks, ...configBlocks];
+    for (const [c, statement] of referrers) {
       const targets: AlloyComponent[] = [];
-      forEachStatementExpr(blocks.get(c)!, (ref) => {
+      forEachStatementExpr(statement, (ref) => {
         const target = ref.target;
         if (!AlloyComponent.isAlloyComponent(target)) {
           const known = [...byId.keys()].some((id) => ref.path.startsWith(`${id}.`));
@@ -185,7 +189,9 @@ export class AlloyConfig extends Construct {
           targets.push(target);
         }
       });
-      edges.set(c, targets);
+      if (AlloyComponent.isAlloyComponent(c)) {
+        edges.set(c, targets);
+      }
     }
     const cycle = findCycle(components, edges);
     if (cycle !== undefined) {
@@ -198,13 +204,13 @@ export class AlloyConfig extends Construct {
   }
 }
 
-function forEachStatementExpr(stmt: Block, visit: (ref: Reference) => void): void {
+function forEachStatementExpr(stmt: Block, visit: (ref: Reference | ExportRef) => void): void {
   for (const s of stmt.body) {
     if (s.kind === 'block') {
       forEachStatementExpr(s, visit);
     } else if (s.kind === 'attribute') {
       forEachExpr(s.value, (e) => {
-        if (e instanceof Reference) {
+        if (e instanceof Reference || e instanceof ExportRef) {
           visit(e);
         }
       });

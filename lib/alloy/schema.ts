@@ -3,8 +3,8 @@
  * what kind of value it holds. The generator (scripts/generate-alloy.ts) emits one per
  * component from imports/alloy/facts.json; renderBody turns props into statements with it.
  */
-import { Capsule, CapsuleType, Signal } from './signals';
-import { AlloyValue, Expr, Raw, Statement, attribute, block, isAlloyObject } from './syntax';
+import { Capsule, CapsuleType, Signal, Targets } from './signals';
+import { AlloyValue, ExportRef, Expr, Statement, attribute, block, isAlloyObject } from './syntax';
 
 /** The kind of an argument, as imports/alloy/facts.json classes it. */
 export type ArgumentKind =
@@ -74,7 +74,7 @@ export interface BodySchema {
 const COMMON_PROPS = new Set(['label', 'dropOutput']);
 
 /** Go's time.ParseDuration syntax: `"0"`, or numbers with units, such as `"1h30m"` or `"500ms"`. */
-const DURATION = /^-?(0|([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$/;
+const DURATION = /^[-+]?(0|([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$/;
 
 const CAPSULE_OF: Partial<Record<ArgumentKind, readonly CapsuleType[]>> = {
   logs_receivers: ['LogsReceiver'],
@@ -115,6 +115,9 @@ export function renderBody(subject: string, props: object, schema: BodySchema, t
     } else if (field.kind === 'block') {
       const where = `${subject} > ${field.name}`;
       const items = Array.isArray(value) ? value : [value];
+      if (field.required && items.length === 0) {
+        throw new Error(`${where}: required block "${field.name}" given as an empty list (prop ${prop}); pass one object or a non-empty array`);
+      }
       items.forEach((item, i) => {
         const at = Array.isArray(value) ? `${where}[${i}]` : where;
         blocks.push(renderBlock(at, item, field));
@@ -194,8 +197,14 @@ function checkValue(where: string, field: AttributeSchema, value: unknown): Allo
     });
     return value as AlloyValue;
   }
-  if (value instanceof Expr) {
-    return value;
+  if (value instanceof ExportRef && !(kind === 'targets' && value instanceof Targets) && kind !== 'any') {
+    throw new Error(
+      `${where}: the export ${value.path} is typed for wiring and cannot be used as ${kind} (got ${value.constructor.name}); ` +
+      'pass a value of that kind, or an expression such as Expr.env(...)',
+    );
+  }
+  if (value instanceof Expr || value instanceof ExportRef) {
+    return value as AlloyValue;
   }
   switch (kind) {
     case 'string':
@@ -269,11 +278,20 @@ function checkMap(where: string, kind: ArgumentKind, map: Record<string, unknown
         throw new Error(`${at}: expected a list of secrets (got ${describe(value)}); pass [Expr.env("NAME")]`);
       }
       value.forEach((v, i) => checkSecret(`${at}[${i}]`, v));
-    } else if (kind === 'map(string)' && CREDENTIAL_HEADERS.test(key) && typeof value === 'string') {
-      throw new Error(
-        `${where}: header "${key}" carries a credential and cannot be a literal (got a string of ${value.length} characters); ` +
-        'pass a reference such as Expr.env("MY_TOKEN") fed from a Kubernetes Secret',
-      );
+    } else if (kind === 'map(string)') {
+      if (CREDENTIAL_HEADERS.test(key) && typeof value === 'string') {
+        throw new Error(
+          `${where}: header "${key}" carries a credential and cannot be a literal (got a string of ${value.length} characters); ` +
+          'pass a reference such as Expr.env("MY_TOKEN") fed from a Kubernetes Secret',
+        );
+      }
+      if (typeof value !== 'string' && !(value instanceof Expr)) {
+        throw new Error(`${at}: expected a string (got ${describe(value)}); pass a string or an Expr`);
+      }
+    } else if (kind === 'map(list(string))') {
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' && !(v instanceof Expr))) {
+        throw new Error(`${at}: expected a list of strings (got ${describe(value)}); pass an array of strings`);
+      }
     }
   }
 }
@@ -282,9 +300,9 @@ function checkMap(where: string, kind: ArgumentKind, map: Record<string, unknown
 const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|x-api-token|cookie)$/i;
 
 function checkSecret(where: string, value: unknown): void {
-  if (!(value instanceof Expr) || (value instanceof Raw && /^["`]/.test(value.text.trim()))) {
+  if (!(value instanceof Expr)) {
     // the value itself is not repeated: it may be the secret
-    const got = typeof value === 'string' || value instanceof Raw ? 'a string literal' : `a ${typeof value}`;
+    const got = typeof value === 'string' ? 'a string literal' : value instanceof ExportRef ? `the export ${value.path}` : `a ${typeof value}`;
     throw new Error(
       `${where}: a secret cannot be a literal (got ${got}); ` +
       'pass a reference such as Expr.env("MY_TOKEN") fed from a Kubernetes Secret',
@@ -292,8 +310,29 @@ function checkSecret(where: string, value: unknown): void {
   }
 }
 
+/**
+ * Checks statements added through an escape hatch against `schema`, as the typed props are
+ * checked: each attribute's value against its kind, each block's body against its schema.
+ */
+export function checkStatements(where: string, statements: readonly Statement[], schema: BodySchema): void {
+  const fields = Object.values(schema).flatMap((f) => (f.kind === 'enum' ? Object.values(f.options) : [f]));
+  for (const s of statements) {
+    if (s.kind === 'comment') continue;
+    const field = fields.find((f) => f.name === s.name && (f.kind === 'attribute') === (s.kind === 'attribute'));
+    if (field === undefined) continue;
+    if (s.kind === 'attribute' && field.kind === 'attribute') {
+      checkValue(`${where}: ${s.name}`, field, s.value);
+    } else if (s.kind === 'block' && field.kind === 'block') {
+      checkStatements(`${where} > ${s.name}`, s.body, field.body);
+    }
+  }
+}
+
 /** A short, readable form of a value for error messages. */
 export function describe(value: unknown): string {
+  if (value instanceof ExportRef) {
+    return value.path;
+  }
   if (value instanceof Expr) {
     const path = (value as { path?: string }).path;
     return path !== undefined ? path : `${value.constructor.name} expression`;
@@ -320,13 +359,14 @@ export type Duration = string;
 export type Secret = Expr;
 
 /** Every attribute and block name a schema renders, by block path (`''` for the body itself). */
-export function knownNames(schema: BodySchema, path = ''): Map<string, Set<string>> {
+export function knownNames(schema: BodySchema, path = '', seen: ReadonlySet<BodySchema> = new Set()): Map<string, Set<string>> {
   const result = new Map<string, Set<string>>();
   const here = new Set<string>();
   result.set(path, here);
   const visit = (b: BlockSchema, name: string) => {
     here.add(name);
-    for (const [p, names] of knownNames(b.body, path === '' ? name : `${path} > ${name}`)) result.set(p, names);
+    if (seen.has(b.body)) return; // schemas may nest themselves (loki.process stage.match)
+    for (const [p, names] of knownNames(b.body, path === '' ? name : `${path} > ${name}`, new Set([...seen, schema]))) result.set(p, names);
   };
   for (const field of Object.values(schema)) {
     if (field.kind === 'attribute') here.add(field.name);

@@ -6,7 +6,7 @@
  * receivers, targets, relabel rules and auth or storage handlers are distinct types, so one
  * cannot be passed where another is expected.
  */
-import { Reference } from './syntax';
+import { ExportRef } from './syntax';
 
 /** The three OpenTelemetry signals. */
 export type Signal = 'traces' | 'metrics' | 'logs';
@@ -15,7 +15,7 @@ export type Signal = 'traces' | 'metrics' | 'logs';
 export const SIGNALS: readonly Signal[] = ['metrics', 'logs', 'traces'];
 
 /** The `input` export of an `otelcol.*` component that accepts the signals `S`. */
-export class OtelConsumer<S extends Signal> extends Reference {
+export class OtelConsumer<S extends Signal> extends ExportRef {
   /** Compile-time only: one key per accepted signal, so a consumer of fewer signals does not fit. */
   declare public readonly accepts: { readonly [K in S]: true };
 
@@ -46,7 +46,7 @@ export type CapsuleType =
   | 'StorageHandler';
 
 /** A reference of one capsule type. */
-export abstract class Capsule extends Reference {
+export abstract class Capsule extends ExportRef {
   public abstract readonly capsuleType: CapsuleType;
 }
 

@@ -109,13 +109,16 @@ describe('printer: one golden file per rule of ALLOY_FORMAT.md', () => {
     ])]);
   });
 
-  test('calls, references and raw expressions', () => {
+  test('calls, references, operators and indexes', () => {
     golden('expressions', [b('block', undefined, [
       a('env', Expr.env('API_TOKEN')),
       a('call', Expr.call('encoding.from_base64', 'aGk=')),
       a('nested_call', Expr.call('string.format', '%s-%d', Expr.env('X'), 3)),
       a('reference', Expr.ref('otelcol.processor.batch.default.input')),
-      a('raw', Expr.raw('6 * 60')),
+      a('operators', Expr.op(Expr.op(1, '+', 2), '*', Expr.neg(3))),
+      a('logic', Expr.op(Expr.op(Expr.ref('a.b'), '==', 'x'), '&&', Expr.not(true))),
+      a('index', Expr.index(Expr.call('f', 1), 0)),
+      a('field', Expr.index(Expr.ref('remote.kubernetes.secret.creds.data'), 'password')),
     ])]);
   });
 });
@@ -171,13 +174,13 @@ describe('printer: errors', () => {
     expect(() => Expr.call('sys env', 'x')).toThrow('function call: invalid function name (got "sys env")');
   });
 
-  test('fails when a raw expression is empty or spans lines', () => {
-    expect(() => Expr.raw('')).toThrow('raw expression: must be one non-empty line');
-    expect(() => Expr.raw('a\n}')).toThrow('(got "a\\n}")');
+  test('fails when an operator is unknown or an operand spans lines', () => {
+    expect(() => Expr.op(1, '<>' as never, 2)).toThrow('operator: unknown binary operator (got "<>"); use one of || && == != < <= > >= + - * / % ^');
+    expect(() => printValue(Expr.op({ a: 1 }, '+', 1), 0)).toThrow('alloy expression: an operand spans several lines');
   });
 
   test('fails when an expression is of an unknown kind', () => {
     class Strange extends Expr {}
-    expect(() => printValue(new Strange(), 0)).toThrow('alloy expression: unknown kind of expression (got Strange)');
+    expect(() => printValue(new Strange(), 0)).toThrow('alloy expression: unknown kind of expression (got Strange); use Expr.ref, Expr.call, Expr.op, Expr.not, Expr.neg or Expr.index');
   });
 });

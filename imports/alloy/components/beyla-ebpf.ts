@@ -91,7 +91,7 @@ export interface BeylaEbpfAttributes {
   /** Alloy block `instance_id`; an array repeats it. @default - omitted */
   readonly instanceId?: BeylaEbpfAttributesInstanceId | readonly BeylaEbpfAttributesInstanceId[];
   /** Alloy block `kubernetes` (required); an array repeats it. */
-  readonly kubernetes: BeylaEbpfAttributesKubernetes | readonly BeylaEbpfAttributesKubernetes[];
+  readonly kubernetes: BeylaEbpfAttributesKubernetes | readonly [BeylaEbpfAttributesKubernetes, ...BeylaEbpfAttributesKubernetes[]];
   /** Alloy block `metadata_retry`; an array repeats it. @default - omitted */
   readonly metadataRetry?: BeylaEbpfAttributesMetadataRetry | readonly BeylaEbpfAttributesMetadataRetry[];
   /** Alloy block `select`; an array repeats it. @default - omitted */

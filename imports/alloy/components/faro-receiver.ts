@@ -92,7 +92,7 @@ export interface FaroReceiverProps extends AlloyComponentProps {
   /** Alloy argument `log_format`. @default - omitted; Alloy's default: "logfmt" */
   readonly logFormat?: Arg<string>;
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: FaroReceiverOutput | readonly FaroReceiverOutput[];
+  readonly output: FaroReceiverOutput | readonly [FaroReceiverOutput, ...FaroReceiverOutput[]];
   /** Alloy block `server`; an array repeats it. @default - omitted */
   readonly server?: FaroReceiverServer | readonly FaroReceiverServer[];
   /** Alloy block `sourcemaps`; an array repeats it. @default - omitted */

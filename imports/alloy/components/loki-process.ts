@@ -7,6 +7,7 @@ import {
   Arg,
   attr,
   blk,
+  BlockSchema,
   BodySchema,
   ComponentDefinition,
   Duration,
@@ -142,6 +143,8 @@ export interface LokiProcessStageLuhn {
 
 /** Block `stage.match` of `loki.process`. */
 export interface LokiProcessStageMatch {
+  /** The nested `stage.*` blocks run on matching entries, in order. @default - omitted */
+  readonly stages?: readonly LokiProcessStage[];
   /** Alloy argument `action`. @default - omitted; Alloy's default: "keep" */
   readonly action?: Arg<string>;
   /** Alloy argument `drop_counter_reason`. @default - omitted; Alloy's default: "match_stage" */
@@ -347,7 +350,7 @@ export interface LokiProcessStageTruncateRule {
 /** Block `stage.truncate` of `loki.process`. */
 export interface LokiProcessStageTruncate {
   /** Alloy block `rule` (required); an array repeats it. */
-  readonly rule: LokiProcessStageTruncateRule | readonly LokiProcessStageTruncateRule[];
+  readonly rule: LokiProcessStageTruncateRule | readonly [LokiProcessStageTruncateRule, ...LokiProcessStageTruncateRule[]];
 }
 
 /** Block `stage.windowsevent` of `loki.process`. */
@@ -401,178 +404,183 @@ export interface LokiProcessProps extends AlloyComponentProps {
   readonly stages?: readonly LokiProcessStage[];
 }
 
+const STAGE_OPTIONS: { [key: string]: BlockSchema } = {};
+
 const SCHEMA: BodySchema = {
   forwardTo: attr('forward_to', 'logs_receivers', { required: true }),
-  stages: enumBlocks('stage', {
-    cri: blk('stage.cri', {
-      maxPartialLineSize: attr('max_partial_line_size', 'number'),
-      maxPartialLineSizeTruncate: attr('max_partial_line_size_truncate', 'bool'),
-      maxPartialLines: attr('max_partial_lines', 'number'),
-    }),
-    decolorize: blk('stage.decolorize', {}),
-    docker: blk('stage.docker', {}),
-    drop: blk('stage.drop', {
-      dropCounterReason: attr('drop_counter_reason', 'string'),
-      expression: attr('expression', 'string'),
-      longerThan: attr('longer_than', 'string'),
-      olderThan: attr('older_than', 'duration'),
-      separator: attr('separator', 'string'),
+  stages: enumBlocks('stage', STAGE_OPTIONS),
+};
+
+Object.assign(STAGE_OPTIONS, {
+  cri: blk('stage.cri', {
+    maxPartialLineSize: attr('max_partial_line_size', 'number'),
+    maxPartialLineSizeTruncate: attr('max_partial_line_size_truncate', 'bool'),
+    maxPartialLines: attr('max_partial_lines', 'number'),
+  }),
+  decolorize: blk('stage.decolorize', {}),
+  docker: blk('stage.docker', {}),
+  drop: blk('stage.drop', {
+    dropCounterReason: attr('drop_counter_reason', 'string'),
+    expression: attr('expression', 'string'),
+    longerThan: attr('longer_than', 'string'),
+    olderThan: attr('older_than', 'duration'),
+    separator: attr('separator', 'string'),
+    source: attr('source', 'string'),
+    value: attr('value', 'string'),
+  }),
+  eventlogmessage: blk('stage.eventlogmessage', {
+    dropInvalidLabels: attr('drop_invalid_labels', 'bool'),
+    overwriteExisting: attr('overwrite_existing', 'bool'),
+    source: attr('source', 'string'),
+  }),
+  geoip: blk('stage.geoip', {
+    customLookups: attr('custom_lookups', 'map(string)'),
+    db: attr('db', 'string', { required: true }),
+    dbType: attr('db_type', 'string'),
+    source: attr('source', 'string', { required: true }),
+  }),
+  json: blk('stage.json', {
+    dropMalformed: attr('drop_malformed', 'bool'),
+    expressions: attr('expressions', 'map(string)'),
+    regex: attr('regex', 'string'),
+    source: attr('source', 'string'),
+  }),
+  labelDrop: blk('stage.label_drop', {
+    values: attr('values', 'list(string)', { required: true }),
+  }),
+  labelKeep: blk('stage.label_keep', {
+    values: attr('values', 'list(string)', { required: true }),
+  }),
+  labels: blk('stage.labels', {
+    sourceType: attr('source_type', 'string'),
+    values: attr('values', 'map(string)', { required: true }),
+  }),
+  limit: blk('stage.limit', {
+    burst: attr('burst', 'number', { required: true }),
+    byLabelName: attr('by_label_name', 'string'),
+    drop: attr('drop', 'bool'),
+    maxDistinctLabels: attr('max_distinct_labels', 'number'),
+    rate: attr('rate', 'number', { required: true }),
+  }),
+  logfmt: blk('stage.logfmt', {
+    mapping: attr('mapping', 'map(string)'),
+    regex: attr('regex', 'string'),
+    source: attr('source', 'string'),
+  }),
+  luhn: blk('stage.luhn', {
+    delimiters: attr('delimiters', 'string'),
+    minLength: attr('min_length', 'number'),
+    replacement: attr('replacement', 'string'),
+    source: attr('source', 'string'),
+  }),
+  match: blk('stage.match', {
+    stages: enumBlocks('stage', STAGE_OPTIONS),
+    action: attr('action', 'string'),
+    dropCounterReason: attr('drop_counter_reason', 'string'),
+    pipelineName: attr('pipeline_name', 'string'),
+    selector: attr('selector', 'string', { required: true }),
+  }),
+  metrics: blk('stage.metrics', {
+    metricCounter: blk('metric.counter', {
+      action: attr('action', 'string', { required: true }),
+      countEntryBytes: attr('count_entry_bytes', 'bool'),
+      matchAll: attr('match_all', 'bool'),
+      maxIdleDuration: attr('max_idle_duration', 'duration'),
+      name: attr('name', 'string', { required: true }),
+      prefix: attr('prefix', 'string'),
       source: attr('source', 'string'),
       value: attr('value', 'string'),
     }),
-    eventlogmessage: blk('stage.eventlogmessage', {
-      dropInvalidLabels: attr('drop_invalid_labels', 'bool'),
-      overwriteExisting: attr('overwrite_existing', 'bool'),
-      source: attr('source', 'string'),
-    }),
-    geoip: blk('stage.geoip', {
-      customLookups: attr('custom_lookups', 'map(string)'),
-      db: attr('db', 'string', { required: true }),
-      dbType: attr('db_type', 'string'),
-      source: attr('source', 'string', { required: true }),
-    }),
-    json: blk('stage.json', {
-      dropMalformed: attr('drop_malformed', 'bool'),
-      expressions: attr('expressions', 'map(string)'),
-      regex: attr('regex', 'string'),
-      source: attr('source', 'string'),
-    }),
-    labelDrop: blk('stage.label_drop', {
-      values: attr('values', 'list(string)', { required: true }),
-    }),
-    labelKeep: blk('stage.label_keep', {
-      values: attr('values', 'list(string)', { required: true }),
-    }),
-    labels: blk('stage.labels', {
-      sourceType: attr('source_type', 'string'),
-      values: attr('values', 'map(string)', { required: true }),
-    }),
-    limit: blk('stage.limit', {
-      burst: attr('burst', 'number', { required: true }),
-      byLabelName: attr('by_label_name', 'string'),
-      drop: attr('drop', 'bool'),
-      maxDistinctLabels: attr('max_distinct_labels', 'number'),
-      rate: attr('rate', 'number', { required: true }),
-    }),
-    logfmt: blk('stage.logfmt', {
-      mapping: attr('mapping', 'map(string)'),
-      regex: attr('regex', 'string'),
-      source: attr('source', 'string'),
-    }),
-    luhn: blk('stage.luhn', {
-      delimiters: attr('delimiters', 'string'),
-      minLength: attr('min_length', 'number'),
-      replacement: attr('replacement', 'string'),
-      source: attr('source', 'string'),
-    }),
-    match: blk('stage.match', {
-      action: attr('action', 'string'),
-      dropCounterReason: attr('drop_counter_reason', 'string'),
-      pipelineName: attr('pipeline_name', 'string'),
-      selector: attr('selector', 'string', { required: true }),
-    }),
-    metrics: blk('stage.metrics', {
-      metricCounter: blk('metric.counter', {
-        action: attr('action', 'string', { required: true }),
-        countEntryBytes: attr('count_entry_bytes', 'bool'),
-        matchAll: attr('match_all', 'bool'),
-        maxIdleDuration: attr('max_idle_duration', 'duration'),
-        name: attr('name', 'string', { required: true }),
-        prefix: attr('prefix', 'string'),
-        source: attr('source', 'string'),
-        value: attr('value', 'string'),
-      }),
-      metricGauge: blk('metric.gauge', {
-        action: attr('action', 'string', { required: true }),
-        maxIdleDuration: attr('max_idle_duration', 'duration'),
-        name: attr('name', 'string', { required: true }),
-        prefix: attr('prefix', 'string'),
-        source: attr('source', 'string'),
-        value: attr('value', 'string'),
-      }),
-      metricHistogram: blk('metric.histogram', {
-        buckets: attr('buckets', 'list(number)', { required: true }),
-        maxIdleDuration: attr('max_idle_duration', 'duration'),
-        name: attr('name', 'string', { required: true }),
-        prefix: attr('prefix', 'string'),
-        source: attr('source', 'string'),
-        value: attr('value', 'string'),
-      }),
-    }),
-    multiline: blk('stage.multiline', {
-      firstline: attr('firstline', 'string', { required: true }),
-      maxLines: attr('max_lines', 'number'),
-      maxWaitTime: attr('max_wait_time', 'duration'),
-      trimNewlines: attr('trim_newlines', 'bool'),
-    }),
-    output: blk('stage.output', {
-      source: attr('source', 'string', { required: true }),
-    }),
-    pack: blk('stage.pack', {
-      ingestTimestamp: attr('ingest_timestamp', 'bool'),
-      labels: attr('labels', 'list(string)', { required: true }),
-    }),
-    pattern: blk('stage.pattern', {
-      labelsFromGroups: attr('labels_from_groups', 'bool'),
-      pattern: attr('pattern', 'string', { required: true }),
-      source: attr('source', 'string'),
-    }),
-    regex: blk('stage.regex', {
-      expression: attr('expression', 'string', { required: true }),
-      labelsFromGroups: attr('labels_from_groups', 'bool'),
-      source: attr('source', 'string'),
-    }),
-    replace: blk('stage.replace', {
-      expression: attr('expression', 'string', { required: true }),
-      replace: attr('replace', 'string'),
-      source: attr('source', 'string'),
-    }),
-    sampling: blk('stage.sampling', {
-      dropCounterReason: attr('drop_counter_reason', 'string'),
-      rate: attr('rate', 'number', { required: true }),
-    }),
-    staticLabels: blk('stage.static_labels', {
-      values: attr('values', 'map(string)', { required: true }),
-    }),
-    structuredMetadata: blk('stage.structured_metadata', {
-      regex: attr('regex', 'string'),
-      values: attr('values', 'map(string)'),
-    }),
-    structuredMetadataDrop: blk('stage.structured_metadata_drop', {
-      values: attr('values', 'list(string)', { required: true }),
-    }),
-    template: blk('stage.template', {
-      source: attr('source', 'string', { required: true }),
-      template: attr('template', 'string', { required: true }),
-    }),
-    tenant: blk('stage.tenant', {
-      label: attr('label', 'string'),
+    metricGauge: blk('metric.gauge', {
+      action: attr('action', 'string', { required: true }),
+      maxIdleDuration: attr('max_idle_duration', 'duration'),
+      name: attr('name', 'string', { required: true }),
+      prefix: attr('prefix', 'string'),
       source: attr('source', 'string'),
       value: attr('value', 'string'),
     }),
-    timestamp: blk('stage.timestamp', {
-      actionOnDuplicateTimestamp: attr('action_on_duplicate_timestamp', 'string'),
-      actionOnFailure: attr('action_on_failure', 'string'),
-      fallbackFormats: attr('fallback_formats', 'list(string)'),
-      format: attr('format', 'string', { required: true }),
-      location: attr('location', 'string'),
-      source: attr('source', 'string', { required: true }),
-    }),
-    truncate: blk('stage.truncate', {
-      rule: blk('rule', {
-        limit: attr('limit', 'string', { required: true }),
-        sourceType: attr('source_type', 'string'),
-        sources: attr('sources', 'list(string)'),
-        suffix: attr('suffix', 'string'),
-      }, { required: true }),
-    }),
-    windowsevent: blk('stage.windowsevent', {
-      dropInvalidLabels: attr('drop_invalid_labels', 'bool'),
-      overwriteExisting: attr('overwrite_existing', 'bool'),
+    metricHistogram: blk('metric.histogram', {
+      buckets: attr('buckets', 'list(number)', { required: true }),
+      maxIdleDuration: attr('max_idle_duration', 'duration'),
+      name: attr('name', 'string', { required: true }),
+      prefix: attr('prefix', 'string'),
       source: attr('source', 'string'),
+      value: attr('value', 'string'),
     }),
   }),
-};
+  multiline: blk('stage.multiline', {
+    firstline: attr('firstline', 'string', { required: true }),
+    maxLines: attr('max_lines', 'number'),
+    maxWaitTime: attr('max_wait_time', 'duration'),
+    trimNewlines: attr('trim_newlines', 'bool'),
+  }),
+  output: blk('stage.output', {
+    source: attr('source', 'string', { required: true }),
+  }),
+  pack: blk('stage.pack', {
+    ingestTimestamp: attr('ingest_timestamp', 'bool'),
+    labels: attr('labels', 'list(string)', { required: true }),
+  }),
+  pattern: blk('stage.pattern', {
+    labelsFromGroups: attr('labels_from_groups', 'bool'),
+    pattern: attr('pattern', 'string', { required: true }),
+    source: attr('source', 'string'),
+  }),
+  regex: blk('stage.regex', {
+    expression: attr('expression', 'string', { required: true }),
+    labelsFromGroups: attr('labels_from_groups', 'bool'),
+    source: attr('source', 'string'),
+  }),
+  replace: blk('stage.replace', {
+    expression: attr('expression', 'string', { required: true }),
+    replace: attr('replace', 'string'),
+    source: attr('source', 'string'),
+  }),
+  sampling: blk('stage.sampling', {
+    dropCounterReason: attr('drop_counter_reason', 'string'),
+    rate: attr('rate', 'number', { required: true }),
+  }),
+  staticLabels: blk('stage.static_labels', {
+    values: attr('values', 'map(string)', { required: true }),
+  }),
+  structuredMetadata: blk('stage.structured_metadata', {
+    regex: attr('regex', 'string'),
+    values: attr('values', 'map(string)'),
+  }),
+  structuredMetadataDrop: blk('stage.structured_metadata_drop', {
+    values: attr('values', 'list(string)', { required: true }),
+  }),
+  template: blk('stage.template', {
+    source: attr('source', 'string', { required: true }),
+    template: attr('template', 'string', { required: true }),
+  }),
+  tenant: blk('stage.tenant', {
+    label: attr('label', 'string'),
+    source: attr('source', 'string'),
+    value: attr('value', 'string'),
+  }),
+  timestamp: blk('stage.timestamp', {
+    actionOnDuplicateTimestamp: attr('action_on_duplicate_timestamp', 'string'),
+    actionOnFailure: attr('action_on_failure', 'string'),
+    fallbackFormats: attr('fallback_formats', 'list(string)'),
+    format: attr('format', 'string', { required: true }),
+    location: attr('location', 'string'),
+    source: attr('source', 'string', { required: true }),
+  }),
+  truncate: blk('stage.truncate', {
+    rule: blk('rule', {
+      limit: attr('limit', 'string', { required: true }),
+      sourceType: attr('source_type', 'string'),
+      sources: attr('sources', 'list(string)'),
+      suffix: attr('suffix', 'string'),
+    }, { required: true }),
+  }),
+  windowsevent: blk('stage.windowsevent', {
+    dropInvalidLabels: attr('drop_invalid_labels', 'bool'),
+    overwriteExisting: attr('overwrite_existing', 'bool'),
+    source: attr('source', 'string'),
+  }),
+});
 
 /** `loki.process` (generally-available). */
 export class LokiProcess extends AlloyComponent {

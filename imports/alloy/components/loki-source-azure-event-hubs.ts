@@ -45,7 +45,7 @@ export interface LokiSourceAzureEventHubsProps extends AlloyComponentProps {
   /** Alloy argument `use_incoming_timestamp`. @default - omitted; Alloy's default: false */
   readonly useIncomingTimestamp?: Arg<boolean>;
   /** Alloy block `authentication` (required); an array repeats it. */
-  readonly authentication: LokiSourceAzureEventHubsAuthentication | readonly LokiSourceAzureEventHubsAuthentication[];
+  readonly authentication: LokiSourceAzureEventHubsAuthentication | readonly [LokiSourceAzureEventHubsAuthentication, ...LokiSourceAzureEventHubsAuthentication[]];
 }
 
 const SCHEMA: BodySchema = {

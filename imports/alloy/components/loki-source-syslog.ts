@@ -100,7 +100,7 @@ export interface LokiSourceSyslogProps extends AlloyComponentProps {
   /** Alloy argument `relabel_rules`. @default - omitted; Alloy's default: {} */
   readonly relabelRules?: RelabelRules;
   /** Alloy block `listener` (required); an array repeats it. */
-  readonly listener: LokiSourceSyslogListener | readonly LokiSourceSyslogListener[];
+  readonly listener: LokiSourceSyslogListener | readonly [LokiSourceSyslogListener, ...LokiSourceSyslogListener[]];
 }
 
 const SCHEMA: BodySchema = {

@@ -132,7 +132,7 @@ export interface OtelcolConnectorCountProps extends AlloyComponentProps {
   /** Alloy block `metrics`; an array repeats it. @default - omitted */
   readonly metrics?: OtelcolConnectorCountMetrics | readonly OtelcolConnectorCountMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolConnectorCountOutput | readonly OtelcolConnectorCountOutput[];
+  readonly output: OtelcolConnectorCountOutput | readonly [OtelcolConnectorCountOutput, ...OtelcolConnectorCountOutput[]];
   /** Alloy block `spanevents`; an array repeats it. @default - omitted */
   readonly spanevents?: OtelcolConnectorCountSpanevents | readonly OtelcolConnectorCountSpanevents[];
   /** Alloy block `spans`; an array repeats it. @default - omitted */

@@ -23,12 +23,8 @@ export interface OtelcolConnectorHostInfoDebugMetrics {
 
 /** Block `output` of `otelcol.connector.host_info`. */
 export interface OtelcolConnectorHostInfoOutput {
-  /** Alloy argument `logs`. @default - omitted */
-  readonly logs?: readonly OtelConsumer<'logs'>[];
   /** Alloy argument `metrics`. @default - omitted; Alloy's default: [] */
   readonly metrics?: readonly OtelConsumer<'metrics'>[];
-  /** Alloy argument `traces`. @default - omitted */
-  readonly traces?: readonly OtelConsumer<'traces'>[];
 }
 
 /** Props of `otelcol.connector.host_info` (generally-available). */
@@ -40,7 +36,7 @@ export interface OtelcolConnectorHostInfoProps extends AlloyComponentProps {
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolConnectorHostInfoDebugMetrics | readonly OtelcolConnectorHostInfoDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolConnectorHostInfoOutput | readonly OtelcolConnectorHostInfoOutput[];
+  readonly output: OtelcolConnectorHostInfoOutput | readonly [OtelcolConnectorHostInfoOutput, ...OtelcolConnectorHostInfoOutput[]];
 }
 
 const SCHEMA: BodySchema = {
@@ -51,9 +47,7 @@ const SCHEMA: BodySchema = {
     level: attr('level', 'string'),
   }),
   output: blk('output', {
-    logs: attr('logs', 'consumers', { signal: 'logs' }),
     metrics: attr('metrics', 'consumers', { signal: 'metrics' }),
-    traces: attr('traces', 'consumers', { signal: 'traces' }),
   }, { required: true }),
 };
 

@@ -23,12 +23,8 @@ export interface OtelcolConnectorServicegraphDebugMetrics {
 
 /** Block `output` of `otelcol.connector.servicegraph`. */
 export interface OtelcolConnectorServicegraphOutput {
-  /** Alloy argument `logs`. @default - omitted */
-  readonly logs?: readonly OtelConsumer<'logs'>[];
   /** Alloy argument `metrics`. @default - omitted; Alloy's default: [] */
   readonly metrics?: readonly OtelConsumer<'metrics'>[];
-  /** Alloy argument `traces`. @default - omitted */
-  readonly traces?: readonly OtelConsumer<'traces'>[];
 }
 
 /** Block `store` of `otelcol.connector.servicegraph`. */
@@ -62,7 +58,7 @@ export interface OtelcolConnectorServicegraphProps extends AlloyComponentProps {
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolConnectorServicegraphDebugMetrics | readonly OtelcolConnectorServicegraphDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolConnectorServicegraphOutput | readonly OtelcolConnectorServicegraphOutput[];
+  readonly output: OtelcolConnectorServicegraphOutput | readonly [OtelcolConnectorServicegraphOutput, ...OtelcolConnectorServicegraphOutput[]];
   /** Alloy block `store`; an array repeats it. @default - omitted */
   readonly store?: OtelcolConnectorServicegraphStore | readonly OtelcolConnectorServicegraphStore[];
 }
@@ -82,9 +78,7 @@ const SCHEMA: BodySchema = {
     level: attr('level', 'string'),
   }),
   output: blk('output', {
-    logs: attr('logs', 'consumers', { signal: 'logs' }),
     metrics: attr('metrics', 'consumers', { signal: 'metrics' }),
-    traces: attr('traces', 'consumers', { signal: 'traces' }),
   }, { required: true }),
   store: blk('store', {
     maxItems: attr('max_items', 'number'),

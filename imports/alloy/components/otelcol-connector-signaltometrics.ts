@@ -264,7 +264,7 @@ export interface OtelcolConnectorSignaltometricsProps extends AlloyComponentProp
   /** Alloy block `logs`; an array repeats it. @default - omitted */
   readonly logs?: OtelcolConnectorSignaltometricsLogs | readonly OtelcolConnectorSignaltometricsLogs[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolConnectorSignaltometricsOutput | readonly OtelcolConnectorSignaltometricsOutput[];
+  readonly output: OtelcolConnectorSignaltometricsOutput | readonly [OtelcolConnectorSignaltometricsOutput, ...OtelcolConnectorSignaltometricsOutput[]];
   /** Alloy block `spans`; an array repeats it. @default - omitted */
   readonly spans?: OtelcolConnectorSignaltometricsSpans | readonly OtelcolConnectorSignaltometricsSpans[];
 }

@@ -16,10 +16,6 @@ import {
 export interface OtelcolConnectorSpanlogsOutput {
   /** Alloy argument `logs`. @default - omitted; Alloy's default: [] */
   readonly logs?: readonly OtelConsumer<'logs'>[];
-  /** Alloy argument `metrics`. @default - omitted */
-  readonly metrics?: readonly OtelConsumer<'metrics'>[];
-  /** Alloy argument `traces`. @default - omitted */
-  readonly traces?: readonly OtelConsumer<'traces'>[];
 }
 
 /** Block `overrides` of `otelcol.connector.spanlogs`. */
@@ -57,7 +53,7 @@ export interface OtelcolConnectorSpanlogsProps extends AlloyComponentProps {
   /** Alloy argument `spans`. @default - omitted; Alloy's default: false */
   readonly spans?: Arg<boolean>;
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolConnectorSpanlogsOutput | readonly OtelcolConnectorSpanlogsOutput[];
+  readonly output: OtelcolConnectorSpanlogsOutput | readonly [OtelcolConnectorSpanlogsOutput, ...OtelcolConnectorSpanlogsOutput[]];
   /** Alloy block `overrides`; an array repeats it. @default - omitted */
   readonly overrides?: OtelcolConnectorSpanlogsOverrides | readonly OtelcolConnectorSpanlogsOverrides[];
 }
@@ -73,8 +69,6 @@ const SCHEMA: BodySchema = {
   spans: attr('spans', 'bool'),
   output: blk('output', {
     logs: attr('logs', 'consumers', { signal: 'logs' }),
-    metrics: attr('metrics', 'consumers', { signal: 'metrics' }),
-    traces: attr('traces', 'consumers', { signal: 'traces' }),
   }, { required: true }),
   overrides: blk('overrides', {
     durationKey: attr('duration_key', 'string'),
@@ -92,10 +86,10 @@ export class OtelcolConnectorSpanlogs extends AlloyComponent {
   public static readonly DEFINITION: ComponentDefinition = { name: 'otelcol.connector.spanlogs', stability: 'generally-available', schema: SCHEMA };
 
   /** Export `input`. */
-  public readonly input: OtelConsumer<'logs' | 'metrics' | 'traces'>;
+  public readonly input: OtelConsumer<'traces'>;
 
   public constructor(scope: Construct, id: string, props: OtelcolConnectorSpanlogsProps) {
     super(scope, id, OtelcolConnectorSpanlogs.DEFINITION, props);
-    this.input = new OtelConsumer(this.exportPath('input'), this, ['logs', 'metrics', 'traces']);
+    this.input = new OtelConsumer(this.exportPath('input'), this, ['traces']);
   }
 }

@@ -97,12 +97,8 @@ export interface OtelcolConnectorSpanmetricsHistogram {
 
 /** Block `output` of `otelcol.connector.spanmetrics`. */
 export interface OtelcolConnectorSpanmetricsOutput {
-  /** Alloy argument `logs`. @default - omitted */
-  readonly logs?: readonly OtelConsumer<'logs'>[];
   /** Alloy argument `metrics`. @default - omitted; Alloy's default: [] */
   readonly metrics?: readonly OtelConsumer<'metrics'>[];
-  /** Alloy argument `traces`. @default - omitted */
-  readonly traces?: readonly OtelConsumer<'traces'>[];
 }
 
 /** Props of `otelcol.connector.spanmetrics` (generally-available). */
@@ -144,9 +140,9 @@ export interface OtelcolConnectorSpanmetricsProps extends AlloyComponentProps {
   /** Alloy block `exemplars`; an array repeats it. @default - omitted */
   readonly exemplars?: OtelcolConnectorSpanmetricsExemplars | readonly OtelcolConnectorSpanmetricsExemplars[];
   /** Alloy block `histogram` (required); an array repeats it. */
-  readonly histogram: OtelcolConnectorSpanmetricsHistogram | readonly OtelcolConnectorSpanmetricsHistogram[];
+  readonly histogram: OtelcolConnectorSpanmetricsHistogram | readonly [OtelcolConnectorSpanmetricsHistogram, ...OtelcolConnectorSpanmetricsHistogram[]];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolConnectorSpanmetricsOutput | readonly OtelcolConnectorSpanmetricsOutput[];
+  readonly output: OtelcolConnectorSpanmetricsOutput | readonly [OtelcolConnectorSpanmetricsOutput, ...OtelcolConnectorSpanmetricsOutput[]];
 }
 
 const SCHEMA: BodySchema = {
@@ -201,9 +197,7 @@ const SCHEMA: BodySchema = {
     }),
   }, { required: true }),
   output: blk('output', {
-    logs: attr('logs', 'consumers', { signal: 'logs' }),
     metrics: attr('metrics', 'consumers', { signal: 'metrics' }),
-    traces: attr('traces', 'consumers', { signal: 'traces' }),
   }, { required: true }),
 };
 

@@ -119,7 +119,7 @@ export interface OtelcolExporterAwss3Props extends AlloyComponentProps {
   /** Alloy block `resource_attrs_to_s3`; an array repeats it. @default - omitted */
   readonly resourceAttrsToS3?: OtelcolExporterAwss3ResourceAttrsToS3 | readonly OtelcolExporterAwss3ResourceAttrsToS3[];
   /** Alloy block `s3_uploader` (required); an array repeats it. */
-  readonly s3Uploader: OtelcolExporterAwss3S3Uploader | readonly OtelcolExporterAwss3S3Uploader[];
+  readonly s3Uploader: OtelcolExporterAwss3S3Uploader | readonly [OtelcolExporterAwss3S3Uploader, ...OtelcolExporterAwss3S3Uploader[]];
   /** Alloy block `sending_queue`; an array repeats it. @default - omitted */
   readonly sendingQueue?: OtelcolExporterAwss3SendingQueue | readonly OtelcolExporterAwss3SendingQueue[];
 }

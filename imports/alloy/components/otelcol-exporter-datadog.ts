@@ -202,7 +202,7 @@ export interface OtelcolExporterDatadogProps extends AlloyComponentProps {
   /** Alloy argument `only_metadata`. @default - omitted; Alloy's default: false */
   readonly onlyMetadata?: Arg<boolean>;
   /** Alloy block `api` (required); an array repeats it. */
-  readonly api: OtelcolExporterDatadogApi | readonly OtelcolExporterDatadogApi[];
+  readonly api: OtelcolExporterDatadogApi | readonly [OtelcolExporterDatadogApi, ...OtelcolExporterDatadogApi[]];
   /** Alloy block `client`; an array repeats it. @default - omitted */
   readonly client?: OtelcolExporterDatadogClient | readonly OtelcolExporterDatadogClient[];
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */

@@ -177,7 +177,7 @@ export interface OtelcolExporterFaroSendingQueue {
 /** Props of `otelcol.exporter.faro` (experimental). */
 export interface OtelcolExporterFaroProps extends AlloyComponentProps {
   /** Alloy block `client` (required); an array repeats it. */
-  readonly client: OtelcolExporterFaroClient | readonly OtelcolExporterFaroClient[];
+  readonly client: OtelcolExporterFaroClient | readonly [OtelcolExporterFaroClient, ...OtelcolExporterFaroClient[]];
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolExporterFaroDebugMetrics | readonly OtelcolExporterFaroDebugMetrics[];
   /** Alloy block `retry_on_failure`; an array repeats it. @default - omitted */

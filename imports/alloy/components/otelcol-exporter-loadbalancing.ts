@@ -159,7 +159,7 @@ export interface OtelcolExporterLoadbalancingProtocolOtlp {
   /** Alloy argument `timeout`. @default - omitted */
   readonly timeout?: Arg<Duration>;
   /** Alloy block `client` (required); an array repeats it. */
-  readonly client: OtelcolExporterLoadbalancingProtocolOtlpClient | readonly OtelcolExporterLoadbalancingProtocolOtlpClient[];
+  readonly client: OtelcolExporterLoadbalancingProtocolOtlpClient | readonly [OtelcolExporterLoadbalancingProtocolOtlpClient, ...OtelcolExporterLoadbalancingProtocolOtlpClient[]];
   /** Alloy block `queue`; an array repeats it. @default - omitted */
   readonly queue?: OtelcolExporterLoadbalancingProtocolOtlpQueue | readonly OtelcolExporterLoadbalancingProtocolOtlpQueue[];
   /** Alloy block `retry`; an array repeats it. @default - omitted */
@@ -169,7 +169,7 @@ export interface OtelcolExporterLoadbalancingProtocolOtlp {
 /** Block `protocol` of `otelcol.exporter.loadbalancing`. */
 export interface OtelcolExporterLoadbalancingProtocol {
   /** Alloy block `otlp` (required); an array repeats it. */
-  readonly otlp: OtelcolExporterLoadbalancingProtocolOtlp | readonly OtelcolExporterLoadbalancingProtocolOtlp[];
+  readonly otlp: OtelcolExporterLoadbalancingProtocolOtlp | readonly [OtelcolExporterLoadbalancingProtocolOtlp, ...OtelcolExporterLoadbalancingProtocolOtlp[]];
 }
 
 /** Block `resolver > aws_cloud_map` of `otelcol.exporter.loadbalancing`. */
@@ -289,9 +289,9 @@ export interface OtelcolExporterLoadbalancingProps extends AlloyComponentProps {
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolExporterLoadbalancingDebugMetrics | readonly OtelcolExporterLoadbalancingDebugMetrics[];
   /** Alloy block `protocol` (required); an array repeats it. */
-  readonly protocol: OtelcolExporterLoadbalancingProtocol | readonly OtelcolExporterLoadbalancingProtocol[];
+  readonly protocol: OtelcolExporterLoadbalancingProtocol | readonly [OtelcolExporterLoadbalancingProtocol, ...OtelcolExporterLoadbalancingProtocol[]];
   /** Alloy block `resolver` (required); an array repeats it. */
-  readonly resolver: OtelcolExporterLoadbalancingResolver | readonly OtelcolExporterLoadbalancingResolver[];
+  readonly resolver: OtelcolExporterLoadbalancingResolver | readonly [OtelcolExporterLoadbalancingResolver, ...OtelcolExporterLoadbalancingResolver[]];
   /** Alloy block `retry_on_failure`; an array repeats it. @default - omitted */
   readonly retryOnFailure?: OtelcolExporterLoadbalancingRetryOnFailure | readonly OtelcolExporterLoadbalancingRetryOnFailure[];
   /** Alloy block `sending_queue`; an array repeats it. @default - omitted */

@@ -161,7 +161,7 @@ export interface OtelcolExporterOtlpProps extends AlloyComponentProps {
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "5s" */
   readonly timeout?: Arg<Duration>;
   /** Alloy block `client` (required); an array repeats it. */
-  readonly client: OtelcolExporterOtlpClient | readonly OtelcolExporterOtlpClient[];
+  readonly client: OtelcolExporterOtlpClient | readonly [OtelcolExporterOtlpClient, ...OtelcolExporterOtlpClient[]];
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolExporterOtlpDebugMetrics | readonly OtelcolExporterOtlpDebugMetrics[];
   /** Alloy block `retry_on_failure`; an array repeats it. @default - omitted */

@@ -185,7 +185,7 @@ export interface OtelcolExporterOtlphttpProps extends AlloyComponentProps {
   /** Alloy argument `traces_endpoint`. @default - omitted; Alloy's default: client.endpoint + "/v1/traces" */
   readonly tracesEndpoint?: Arg<string>;
   /** Alloy block `client` (required); an array repeats it. */
-  readonly client: OtelcolExporterOtlphttpClient | readonly OtelcolExporterOtlphttpClient[];
+  readonly client: OtelcolExporterOtlphttpClient | readonly [OtelcolExporterOtlphttpClient, ...OtelcolExporterOtlphttpClient[]];
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolExporterOtlphttpDebugMetrics | readonly OtelcolExporterOtlphttpDebugMetrics[];
   /** Alloy block `retry_on_failure`; an array repeats it. @default - omitted */

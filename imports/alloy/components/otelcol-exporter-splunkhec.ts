@@ -182,7 +182,7 @@ export interface OtelcolExporterSplunkhecSplunk {
 /** Props of `otelcol.exporter.splunkhec` (community). */
 export interface OtelcolExporterSplunkhecProps extends AlloyComponentProps {
   /** Alloy block `client` (required); an array repeats it. */
-  readonly client: OtelcolExporterSplunkhecClient | readonly OtelcolExporterSplunkhecClient[];
+  readonly client: OtelcolExporterSplunkhecClient | readonly [OtelcolExporterSplunkhecClient, ...OtelcolExporterSplunkhecClient[]];
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolExporterSplunkhecDebugMetrics | readonly OtelcolExporterSplunkhecDebugMetrics[];
   /** Alloy block `otel_attrs_to_hec_metadata`; an array repeats it. @default - omitted */
@@ -192,7 +192,7 @@ export interface OtelcolExporterSplunkhecProps extends AlloyComponentProps {
   /** Alloy block `sending_queue`; an array repeats it. @default - omitted */
   readonly sendingQueue?: OtelcolExporterSplunkhecSendingQueue | readonly OtelcolExporterSplunkhecSendingQueue[];
   /** Alloy block `splunk` (required); an array repeats it. */
-  readonly splunk: OtelcolExporterSplunkhecSplunk | readonly OtelcolExporterSplunkhecSplunk[];
+  readonly splunk: OtelcolExporterSplunkhecSplunk | readonly [OtelcolExporterSplunkhecSplunk, ...OtelcolExporterSplunkhecSplunk[]];
 }
 
 const SCHEMA: BodySchema = {

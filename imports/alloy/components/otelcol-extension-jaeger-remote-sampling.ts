@@ -305,7 +305,7 @@ export interface OtelcolExtensionJaegerRemoteSamplingProps extends AlloyComponen
   /** Alloy block `http`; an array repeats it. @default - omitted */
   readonly http?: OtelcolExtensionJaegerRemoteSamplingHttp | readonly OtelcolExtensionJaegerRemoteSamplingHttp[];
   /** Alloy block `source` (required); an array repeats it. */
-  readonly source: OtelcolExtensionJaegerRemoteSamplingSource | readonly OtelcolExtensionJaegerRemoteSamplingSource[];
+  readonly source: OtelcolExtensionJaegerRemoteSamplingSource | readonly [OtelcolExtensionJaegerRemoteSamplingSource, ...OtelcolExtensionJaegerRemoteSamplingSource[]];
 }
 
 const SCHEMA: BodySchema = {

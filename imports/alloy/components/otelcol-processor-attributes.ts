@@ -196,7 +196,7 @@ export interface OtelcolProcessorAttributesProps extends AlloyComponentProps {
   /** Alloy block `include`; an array repeats it. @default - omitted */
   readonly include?: OtelcolProcessorAttributesInclude | readonly OtelcolProcessorAttributesInclude[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolProcessorAttributesOutput | readonly OtelcolProcessorAttributesOutput[];
+  readonly output: OtelcolProcessorAttributesOutput | readonly [OtelcolProcessorAttributesOutput, ...OtelcolProcessorAttributesOutput[]];
 }
 
 const SCHEMA: BodySchema = {

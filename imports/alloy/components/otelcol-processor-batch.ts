@@ -46,7 +46,7 @@ export interface OtelcolProcessorBatchProps extends AlloyComponentProps {
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolProcessorBatchDebugMetrics | readonly OtelcolProcessorBatchDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolProcessorBatchOutput | readonly OtelcolProcessorBatchOutput[];
+  readonly output: OtelcolProcessorBatchOutput | readonly [OtelcolProcessorBatchOutput, ...OtelcolProcessorBatchOutput[]];
 }
 
 const SCHEMA: BodySchema = {

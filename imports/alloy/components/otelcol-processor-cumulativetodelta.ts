@@ -64,7 +64,7 @@ export interface OtelcolProcessorCumulativetodeltaProps extends AlloyComponentPr
   /** Alloy block `include`; an array repeats it. @default - omitted */
   readonly include?: OtelcolProcessorCumulativetodeltaInclude | readonly OtelcolProcessorCumulativetodeltaInclude[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolProcessorCumulativetodeltaOutput | readonly OtelcolProcessorCumulativetodeltaOutput[];
+  readonly output: OtelcolProcessorCumulativetodeltaOutput | readonly [OtelcolProcessorCumulativetodeltaOutput, ...OtelcolProcessorCumulativetodeltaOutput[]];
 }
 
 const SCHEMA: BodySchema = {

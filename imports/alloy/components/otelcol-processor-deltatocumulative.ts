@@ -40,7 +40,7 @@ export interface OtelcolProcessorDeltatocumulativeProps extends AlloyComponentPr
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolProcessorDeltatocumulativeDebugMetrics | readonly OtelcolProcessorDeltatocumulativeDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolProcessorDeltatocumulativeOutput | readonly OtelcolProcessorDeltatocumulativeOutput[];
+  readonly output: OtelcolProcessorDeltatocumulativeOutput | readonly [OtelcolProcessorDeltatocumulativeOutput, ...OtelcolProcessorDeltatocumulativeOutput[]];
 }
 
 const SCHEMA: BodySchema = {

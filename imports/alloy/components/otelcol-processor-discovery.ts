@@ -32,7 +32,7 @@ export interface OtelcolProcessorDiscoveryProps extends AlloyComponentProps {
   /** Alloy argument `targets` (required). */
   readonly targets: Targets | Arg<readonly Readonly<Record<string, Arg<string>>>[]>;
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolProcessorDiscoveryOutput | readonly OtelcolProcessorDiscoveryOutput[];
+  readonly output: OtelcolProcessorDiscoveryOutput | readonly [OtelcolProcessorDiscoveryOutput, ...OtelcolProcessorDiscoveryOutput[]];
 }
 
 const SCHEMA: BodySchema = {

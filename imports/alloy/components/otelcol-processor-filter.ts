@@ -91,7 +91,7 @@ export interface OtelcolProcessorFilterProps extends AlloyComponentProps {
   /** Alloy block `metrics`; an array repeats it. @default - omitted */
   readonly metrics?: OtelcolProcessorFilterMetrics | readonly OtelcolProcessorFilterMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolProcessorFilterOutput | readonly OtelcolProcessorFilterOutput[];
+  readonly output: OtelcolProcessorFilterOutput | readonly [OtelcolProcessorFilterOutput, ...OtelcolProcessorFilterOutput[]];
   /** Alloy block `trace_conditions`; an array repeats it. @default - omitted */
   readonly traceConditions?: OtelcolProcessorFilterTraceConditions | readonly OtelcolProcessorFilterTraceConditions[];
   /** Alloy block `traces`; an array repeats it. @default - omitted */

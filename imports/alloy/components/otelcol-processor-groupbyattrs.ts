@@ -37,7 +37,7 @@ export interface OtelcolProcessorGroupbyattrsProps extends AlloyComponentProps {
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolProcessorGroupbyattrsDebugMetrics | readonly OtelcolProcessorGroupbyattrsDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolProcessorGroupbyattrsOutput | readonly OtelcolProcessorGroupbyattrsOutput[];
+  readonly output: OtelcolProcessorGroupbyattrsOutput | readonly [OtelcolProcessorGroupbyattrsOutput, ...OtelcolProcessorGroupbyattrsOutput[]];
 }
 
 const SCHEMA: BodySchema = {

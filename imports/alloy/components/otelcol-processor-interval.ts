@@ -46,7 +46,7 @@ export interface OtelcolProcessorIntervalProps extends AlloyComponentProps {
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolProcessorIntervalDebugMetrics | readonly OtelcolProcessorIntervalDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolProcessorIntervalOutput | readonly OtelcolProcessorIntervalOutput[];
+  readonly output: OtelcolProcessorIntervalOutput | readonly [OtelcolProcessorIntervalOutput, ...OtelcolProcessorIntervalOutput[]];
   /** Alloy block `passthrough`; an array repeats it. @default - omitted */
   readonly passthrough?: OtelcolProcessorIntervalPassthrough | readonly OtelcolProcessorIntervalPassthrough[];
 }

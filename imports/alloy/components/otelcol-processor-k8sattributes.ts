@@ -124,7 +124,7 @@ export interface OtelcolProcessorK8sattributesPodAssociationSource {
 /** Block `pod_association` of `otelcol.processor.k8sattributes`. */
 export interface OtelcolProcessorK8sattributesPodAssociation {
   /** Alloy block `source` (required); an array repeats it. */
-  readonly source: OtelcolProcessorK8sattributesPodAssociationSource | readonly OtelcolProcessorK8sattributesPodAssociationSource[];
+  readonly source: OtelcolProcessorK8sattributesPodAssociationSource | readonly [OtelcolProcessorK8sattributesPodAssociationSource, ...OtelcolProcessorK8sattributesPodAssociationSource[]];
 }
 
 /** Props of `otelcol.processor.k8sattributes` (generally-available). */
@@ -148,7 +148,7 @@ export interface OtelcolProcessorK8sattributesProps extends AlloyComponentProps 
   /** Alloy block `filter`; an array repeats it. @default - omitted */
   readonly filter?: OtelcolProcessorK8sattributesFilter | readonly OtelcolProcessorK8sattributesFilter[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolProcessorK8sattributesOutput | readonly OtelcolProcessorK8sattributesOutput[];
+  readonly output: OtelcolProcessorK8sattributesOutput | readonly [OtelcolProcessorK8sattributesOutput, ...OtelcolProcessorK8sattributesOutput[]];
   /** Alloy block `pod_association`; an array repeats it. @default - omitted */
   readonly podAssociation?: OtelcolProcessorK8sattributesPodAssociation | readonly OtelcolProcessorK8sattributesPodAssociation[];
 }

@@ -46,7 +46,7 @@ export interface OtelcolProcessorMemoryLimiterProps extends AlloyComponentProps 
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolProcessorMemoryLimiterDebugMetrics | readonly OtelcolProcessorMemoryLimiterDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolProcessorMemoryLimiterOutput | readonly OtelcolProcessorMemoryLimiterOutput[];
+  readonly output: OtelcolProcessorMemoryLimiterOutput | readonly [OtelcolProcessorMemoryLimiterOutput, ...OtelcolProcessorMemoryLimiterOutput[]];
 }
 
 const SCHEMA: BodySchema = {

@@ -42,7 +42,7 @@ export interface OtelcolProcessorMetricStartTimeProps extends AlloyComponentProp
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolProcessorMetricStartTimeDebugMetrics | readonly OtelcolProcessorMetricStartTimeDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolProcessorMetricStartTimeOutput | readonly OtelcolProcessorMetricStartTimeOutput[];
+  readonly output: OtelcolProcessorMetricStartTimeOutput | readonly [OtelcolProcessorMetricStartTimeOutput, ...OtelcolProcessorMetricStartTimeOutput[]];
 }
 
 const SCHEMA: BodySchema = {

@@ -51,7 +51,7 @@ export interface OtelcolProcessorProbabilisticSamplerProps extends AlloyComponen
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolProcessorProbabilisticSamplerDebugMetrics | readonly OtelcolProcessorProbabilisticSamplerDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolProcessorProbabilisticSamplerOutput | readonly OtelcolProcessorProbabilisticSamplerOutput[];
+  readonly output: OtelcolProcessorProbabilisticSamplerOutput | readonly [OtelcolProcessorProbabilisticSamplerOutput, ...OtelcolProcessorProbabilisticSamplerOutput[]];
 }
 
 const SCHEMA: BodySchema = {

@@ -1873,7 +1873,7 @@ export interface OtelcolProcessorResourcedetectionProps extends AlloyComponentPr
   /** Alloy block `oraclecloud`; an array repeats it. @default - omitted */
   readonly oraclecloud?: OtelcolProcessorResourcedetectionOraclecloud | readonly OtelcolProcessorResourcedetectionOraclecloud[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolProcessorResourcedetectionOutput | readonly OtelcolProcessorResourcedetectionOutput[];
+  readonly output: OtelcolProcessorResourcedetectionOutput | readonly [OtelcolProcessorResourcedetectionOutput, ...OtelcolProcessorResourcedetectionOutput[]];
   /** Alloy block `scaleway`; an array repeats it. @default - omitted */
   readonly scaleway?: OtelcolProcessorResourcedetectionScaleway | readonly OtelcolProcessorResourcedetectionScaleway[];
   /** Alloy block `system`; an array repeats it. @default - omitted */

@@ -204,7 +204,7 @@ export interface OtelcolProcessorSpanProps extends AlloyComponentProps {
   /** Alloy block `name`; an array repeats it. @default - omitted */
   readonly name?: OtelcolProcessorSpanName | readonly OtelcolProcessorSpanName[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolProcessorSpanOutput | readonly OtelcolProcessorSpanOutput[];
+  readonly output: OtelcolProcessorSpanOutput | readonly [OtelcolProcessorSpanOutput, ...OtelcolProcessorSpanOutput[]];
   /** Alloy block `status`; an array repeats it. @default - omitted */
   readonly status?: OtelcolProcessorSpanStatus | readonly OtelcolProcessorSpanStatus[];
 }

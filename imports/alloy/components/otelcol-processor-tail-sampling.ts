@@ -165,7 +165,7 @@ export interface OtelcolProcessorTailSamplingPolicyAndAndSubPolicy {
 /** Block `policy > and` of `otelcol.processor.tail_sampling`. */
 export interface OtelcolProcessorTailSamplingPolicyAnd {
   /** Alloy block `and_sub_policy` (required); an array repeats it. */
-  readonly andSubPolicy: OtelcolProcessorTailSamplingPolicyAndAndSubPolicy | readonly OtelcolProcessorTailSamplingPolicyAndAndSubPolicy[];
+  readonly andSubPolicy: OtelcolProcessorTailSamplingPolicyAndAndSubPolicy | readonly [OtelcolProcessorTailSamplingPolicyAndAndSubPolicy, ...OtelcolProcessorTailSamplingPolicyAndAndSubPolicy[]];
 }
 
 /** Block `policy > boolean_attribute` of `otelcol.processor.tail_sampling`. */
@@ -319,7 +319,7 @@ export interface OtelcolProcessorTailSamplingPolicyCompositeCompositeSubPolicyAn
 /** Block `policy > composite > composite_sub_policy > and` of `otelcol.processor.tail_sampling`. */
 export interface OtelcolProcessorTailSamplingPolicyCompositeCompositeSubPolicyAnd {
   /** Alloy block `and_sub_policy` (required); an array repeats it. */
-  readonly andSubPolicy: OtelcolProcessorTailSamplingPolicyCompositeCompositeSubPolicyAndAndSubPolicy | readonly OtelcolProcessorTailSamplingPolicyCompositeCompositeSubPolicyAndAndSubPolicy[];
+  readonly andSubPolicy: OtelcolProcessorTailSamplingPolicyCompositeCompositeSubPolicyAndAndSubPolicy | readonly [OtelcolProcessorTailSamplingPolicyCompositeCompositeSubPolicyAndAndSubPolicy, ...OtelcolProcessorTailSamplingPolicyCompositeCompositeSubPolicyAndAndSubPolicy[]];
 }
 
 /** Block `policy > composite > composite_sub_policy > boolean_attribute` of `otelcol.processor.tail_sampling`. */
@@ -607,7 +607,7 @@ export interface OtelcolProcessorTailSamplingPolicyDropDropSubPolicy {
 /** Block `policy > drop` of `otelcol.processor.tail_sampling`. */
 export interface OtelcolProcessorTailSamplingPolicyDrop {
   /** Alloy block `drop_sub_policy` (required); an array repeats it. */
-  readonly dropSubPolicy: OtelcolProcessorTailSamplingPolicyDropDropSubPolicy | readonly OtelcolProcessorTailSamplingPolicyDropDropSubPolicy[];
+  readonly dropSubPolicy: OtelcolProcessorTailSamplingPolicyDropDropSubPolicy | readonly [OtelcolProcessorTailSamplingPolicyDropDropSubPolicy, ...OtelcolProcessorTailSamplingPolicyDropDropSubPolicy[]];
 }
 
 /** Block `policy > latency` of `otelcol.processor.tail_sampling`. */
@@ -751,7 +751,7 @@ export interface OtelcolProcessorTailSamplingPolicyNotNotSubPolicy {
 /** Block `policy > not` of `otelcol.processor.tail_sampling`. */
 export interface OtelcolProcessorTailSamplingPolicyNot {
   /** Alloy block `not_sub_policy` (required); an array repeats it. */
-  readonly notSubPolicy: OtelcolProcessorTailSamplingPolicyNotNotSubPolicy | readonly OtelcolProcessorTailSamplingPolicyNotNotSubPolicy[];
+  readonly notSubPolicy: OtelcolProcessorTailSamplingPolicyNotNotSubPolicy | readonly [OtelcolProcessorTailSamplingPolicyNotNotSubPolicy, ...OtelcolProcessorTailSamplingPolicyNotNotSubPolicy[]];
 }
 
 /** Block `policy > numeric_attribute` of `otelcol.processor.tail_sampling`. */
@@ -889,9 +889,9 @@ export interface OtelcolProcessorTailSamplingProps extends AlloyComponentProps {
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolProcessorTailSamplingDebugMetrics | readonly OtelcolProcessorTailSamplingDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolProcessorTailSamplingOutput | readonly OtelcolProcessorTailSamplingOutput[];
+  readonly output: OtelcolProcessorTailSamplingOutput | readonly [OtelcolProcessorTailSamplingOutput, ...OtelcolProcessorTailSamplingOutput[]];
   /** Alloy block `policy` (required); an array repeats it. */
-  readonly policy: OtelcolProcessorTailSamplingPolicy | readonly OtelcolProcessorTailSamplingPolicy[];
+  readonly policy: OtelcolProcessorTailSamplingPolicy | readonly [OtelcolProcessorTailSamplingPolicy, ...OtelcolProcessorTailSamplingPolicy[]];
 }
 
 const SCHEMA: BodySchema = {

@@ -87,7 +87,7 @@ export interface OtelcolProcessorTransformProps extends AlloyComponentProps {
   /** Alloy block `metric_statements`; an array repeats it. @default - omitted */
   readonly metricStatements?: OtelcolProcessorTransformMetricStatements | readonly OtelcolProcessorTransformMetricStatements[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolProcessorTransformOutput | readonly OtelcolProcessorTransformOutput[];
+  readonly output: OtelcolProcessorTransformOutput | readonly [OtelcolProcessorTransformOutput, ...OtelcolProcessorTransformOutput[]];
   /** Alloy block `statements`; an array repeats it. @default - omitted */
   readonly statements?: OtelcolProcessorTransformStatements | readonly OtelcolProcessorTransformStatements[];
   /** Alloy block `trace_statements`; an array repeats it. @default - omitted */

@@ -95,7 +95,7 @@ export interface OtelcolReceiverAwscloudwatchProps extends AlloyComponentProps {
   /** Alloy block `logs`; an array repeats it. @default - omitted */
   readonly logs?: OtelcolReceiverAwscloudwatchLogs | readonly OtelcolReceiverAwscloudwatchLogs[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverAwscloudwatchOutput | readonly OtelcolReceiverAwscloudwatchOutput[];
+  readonly output: OtelcolReceiverAwscloudwatchOutput | readonly [OtelcolReceiverAwscloudwatchOutput, ...OtelcolReceiverAwscloudwatchOutput[]];
 }
 
 const SCHEMA: BodySchema = {

@@ -38,7 +38,7 @@ export interface OtelcolReceiverAwsecscontainermetricsProps extends AlloyCompone
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolReceiverAwsecscontainermetricsDebugMetrics | readonly OtelcolReceiverAwsecscontainermetricsDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverAwsecscontainermetricsOutput | readonly OtelcolReceiverAwsecscontainermetricsOutput[];
+  readonly output: OtelcolReceiverAwsecscontainermetricsOutput | readonly [OtelcolReceiverAwsecscontainermetricsOutput, ...OtelcolReceiverAwsecscontainermetricsOutput[]];
 }
 
 const SCHEMA: BodySchema = {

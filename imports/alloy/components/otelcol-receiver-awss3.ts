@@ -65,9 +65,9 @@ export interface OtelcolReceiverAwss3Props extends AlloyComponentProps {
   /** Alloy argument `start_time`. @default - omitted */
   readonly startTime?: Arg<string>;
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverAwss3Output | readonly OtelcolReceiverAwss3Output[];
+  readonly output: OtelcolReceiverAwss3Output | readonly [OtelcolReceiverAwss3Output, ...OtelcolReceiverAwss3Output[]];
   /** Alloy block `s3downloader` (required); an array repeats it. */
-  readonly s3downloader: OtelcolReceiverAwss3S3downloader | readonly OtelcolReceiverAwss3S3downloader[];
+  readonly s3downloader: OtelcolReceiverAwss3S3downloader | readonly [OtelcolReceiverAwss3S3downloader, ...OtelcolReceiverAwss3S3downloader[]];
   /** Alloy block `sqs`; an array repeats it. @default - omitted */
   readonly sqs?: OtelcolReceiverAwss3Sqs | readonly OtelcolReceiverAwss3Sqs[];
 }

@@ -83,7 +83,7 @@ export interface OtelcolReceiverCloudflareProps extends AlloyComponentProps {
   /** Alloy argument `timestamp_format`. @default - omitted; Alloy's default: "rfc3339" */
   readonly timestampFormat?: Arg<string>;
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverCloudflareOutput | readonly OtelcolReceiverCloudflareOutput[];
+  readonly output: OtelcolReceiverCloudflareOutput | readonly [OtelcolReceiverCloudflareOutput, ...OtelcolReceiverCloudflareOutput[]];
   /** Alloy block `tls`; an array repeats it. @default - omitted */
   readonly tls?: OtelcolReceiverCloudflareTls | readonly OtelcolReceiverCloudflareTls[];
 }

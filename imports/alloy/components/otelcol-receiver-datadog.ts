@@ -46,7 +46,7 @@ export interface OtelcolReceiverDatadogIntakeProxyApi {
 /** Block `intake > proxy` of `otelcol.receiver.datadog`. */
 export interface OtelcolReceiverDatadogIntakeProxy {
   /** Alloy block `api` (required); an array repeats it. */
-  readonly api: OtelcolReceiverDatadogIntakeProxyApi | readonly OtelcolReceiverDatadogIntakeProxyApi[];
+  readonly api: OtelcolReceiverDatadogIntakeProxyApi | readonly [OtelcolReceiverDatadogIntakeProxyApi, ...OtelcolReceiverDatadogIntakeProxyApi[]];
 }
 
 /** Block `intake` of `otelcol.receiver.datadog`. */
@@ -146,7 +146,7 @@ export interface OtelcolReceiverDatadogProps extends AlloyComponentProps {
   /** Alloy block `intake`; an array repeats it. @default - omitted */
   readonly intake?: OtelcolReceiverDatadogIntake | readonly OtelcolReceiverDatadogIntake[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverDatadogOutput | readonly OtelcolReceiverDatadogOutput[];
+  readonly output: OtelcolReceiverDatadogOutput | readonly [OtelcolReceiverDatadogOutput, ...OtelcolReceiverDatadogOutput[]];
   /** Alloy block `tls`; an array repeats it. @default - omitted */
   readonly tls?: OtelcolReceiverDatadogTls | readonly OtelcolReceiverDatadogTls[];
 }

@@ -114,7 +114,7 @@ export interface OtelcolReceiverFaroProps extends AlloyComponentProps {
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolReceiverFaroDebugMetrics | readonly OtelcolReceiverFaroDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverFaroOutput | readonly OtelcolReceiverFaroOutput[];
+  readonly output: OtelcolReceiverFaroOutput | readonly [OtelcolReceiverFaroOutput, ...OtelcolReceiverFaroOutput[]];
   /** Alloy block `tls`; an array repeats it. @default - omitted */
   readonly tls?: OtelcolReceiverFaroTls | readonly OtelcolReceiverFaroTls[];
 }

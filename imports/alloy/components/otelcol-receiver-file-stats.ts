@@ -150,7 +150,7 @@ export interface OtelcolReceiverFileStatsProps extends AlloyComponentProps {
   /** Alloy block `metrics`; an array repeats it. @default - omitted */
   readonly metrics?: OtelcolReceiverFileStatsMetrics | readonly OtelcolReceiverFileStatsMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverFileStatsOutput | readonly OtelcolReceiverFileStatsOutput[];
+  readonly output: OtelcolReceiverFileStatsOutput | readonly [OtelcolReceiverFileStatsOutput, ...OtelcolReceiverFileStatsOutput[]];
   /** Alloy block `resource_attributes`; an array repeats it. @default - omitted */
   readonly resourceAttributes?: OtelcolReceiverFileStatsResourceAttributes | readonly OtelcolReceiverFileStatsResourceAttributes[];
 }

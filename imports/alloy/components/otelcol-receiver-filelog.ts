@@ -64,7 +64,7 @@ export interface OtelcolReceiverFilelogOrderingCriteria {
   /** Alloy argument `top_n`. @default - omitted; Alloy's default: 1 */
   readonly topN?: Arg<number>;
   /** Alloy block `sort_by` (required); an array repeats it. */
-  readonly sortBy: OtelcolReceiverFilelogOrderingCriteriaSortBy | readonly OtelcolReceiverFilelogOrderingCriteriaSortBy[];
+  readonly sortBy: OtelcolReceiverFilelogOrderingCriteriaSortBy | readonly [OtelcolReceiverFilelogOrderingCriteriaSortBy, ...OtelcolReceiverFilelogOrderingCriteriaSortBy[]];
 }
 
 /** Block `output` of `otelcol.receiver.filelog`. */
@@ -158,7 +158,7 @@ export interface OtelcolReceiverFilelogProps extends AlloyComponentProps {
   /** Alloy block `ordering_criteria`; an array repeats it. @default - omitted */
   readonly orderingCriteria?: OtelcolReceiverFilelogOrderingCriteria | readonly OtelcolReceiverFilelogOrderingCriteria[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverFilelogOutput | readonly OtelcolReceiverFilelogOutput[];
+  readonly output: OtelcolReceiverFilelogOutput | readonly [OtelcolReceiverFilelogOutput, ...OtelcolReceiverFilelogOutput[]];
   /** Alloy block `retry_on_failure`; an array repeats it. @default - omitted */
   readonly retryOnFailure?: OtelcolReceiverFilelogRetryOnFailure | readonly OtelcolReceiverFilelogRetryOnFailure[];
 }

@@ -33,7 +33,7 @@ export interface OtelcolReceiverFluentforwardProps extends AlloyComponentProps {
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolReceiverFluentforwardDebugMetrics | readonly OtelcolReceiverFluentforwardDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverFluentforwardOutput | readonly OtelcolReceiverFluentforwardOutput[];
+  readonly output: OtelcolReceiverFluentforwardOutput | readonly [OtelcolReceiverFluentforwardOutput, ...OtelcolReceiverFluentforwardOutput[]];
 }
 
 const SCHEMA: BodySchema = {

@@ -70,7 +70,7 @@ export interface OtelcolReceiverGooglecloudpubsubProps extends AlloyComponentPro
   /** Alloy block `flow_control`; an array repeats it. @default - omitted */
   readonly flowControl?: OtelcolReceiverGooglecloudpubsubFlowControl | readonly OtelcolReceiverGooglecloudpubsubFlowControl[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverGooglecloudpubsubOutput | readonly OtelcolReceiverGooglecloudpubsubOutput[];
+  readonly output: OtelcolReceiverGooglecloudpubsubOutput | readonly [OtelcolReceiverGooglecloudpubsubOutput, ...OtelcolReceiverGooglecloudpubsubOutput[]];
 }
 
 const SCHEMA: BodySchema = {

@@ -114,7 +114,7 @@ export interface OtelcolReceiverInfluxdbProps extends AlloyComponentProps {
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolReceiverInfluxdbDebugMetrics | readonly OtelcolReceiverInfluxdbDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverInfluxdbOutput | readonly OtelcolReceiverInfluxdbOutput[];
+  readonly output: OtelcolReceiverInfluxdbOutput | readonly [OtelcolReceiverInfluxdbOutput, ...OtelcolReceiverInfluxdbOutput[]];
   /** Alloy block `tls`; an array repeats it. @default - omitted */
   readonly tls?: OtelcolReceiverInfluxdbTls | readonly OtelcolReceiverInfluxdbTls[];
 }

@@ -258,9 +258,9 @@ export interface OtelcolReceiverJaegerProps extends AlloyComponentProps {
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolReceiverJaegerDebugMetrics | readonly OtelcolReceiverJaegerDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverJaegerOutput | readonly OtelcolReceiverJaegerOutput[];
+  readonly output: OtelcolReceiverJaegerOutput | readonly [OtelcolReceiverJaegerOutput, ...OtelcolReceiverJaegerOutput[]];
   /** Alloy block `protocols` (required); an array repeats it. */
-  readonly protocols: OtelcolReceiverJaegerProtocols | readonly OtelcolReceiverJaegerProtocols[];
+  readonly protocols: OtelcolReceiverJaegerProtocols | readonly [OtelcolReceiverJaegerProtocols, ...OtelcolReceiverJaegerProtocols[]];
 }
 
 const SCHEMA: BodySchema = {

@@ -339,7 +339,7 @@ export interface OtelcolReceiverKafkaProps extends AlloyComponentProps {
   /** Alloy block `metrics`; an array repeats it. @default - omitted */
   readonly metrics?: OtelcolReceiverKafkaMetrics | readonly OtelcolReceiverKafkaMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverKafkaOutput | readonly OtelcolReceiverKafkaOutput[];
+  readonly output: OtelcolReceiverKafkaOutput | readonly [OtelcolReceiverKafkaOutput, ...OtelcolReceiverKafkaOutput[]];
   /** Alloy block `tls`; an array repeats it. @default - omitted */
   readonly tls?: OtelcolReceiverKafkaTls | readonly OtelcolReceiverKafkaTls[];
   /** Alloy block `traces`; an array repeats it. @default - omitted */

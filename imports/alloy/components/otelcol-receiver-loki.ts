@@ -25,7 +25,7 @@ export interface OtelcolReceiverLokiOutput {
 /** Props of `otelcol.receiver.loki` (generally-available). */
 export interface OtelcolReceiverLokiProps extends AlloyComponentProps {
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverLokiOutput | readonly OtelcolReceiverLokiOutput[];
+  readonly output: OtelcolReceiverLokiOutput | readonly [OtelcolReceiverLokiOutput, ...OtelcolReceiverLokiOutput[]];
 }
 
 const SCHEMA: BodySchema = {

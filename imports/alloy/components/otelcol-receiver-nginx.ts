@@ -42,7 +42,7 @@ export interface OtelcolReceiverNginxProps extends AlloyComponentProps {
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolReceiverNginxDebugMetrics | readonly OtelcolReceiverNginxDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverNginxOutput | readonly OtelcolReceiverNginxOutput[];
+  readonly output: OtelcolReceiverNginxOutput | readonly [OtelcolReceiverNginxOutput, ...OtelcolReceiverNginxOutput[]];
 }
 
 const SCHEMA: BodySchema = {

@@ -228,7 +228,7 @@ export interface OtelcolReceiverOtlpProps extends AlloyComponentProps {
   /** Alloy block `http`; an array repeats it. @default - omitted */
   readonly http?: OtelcolReceiverOtlpHttp | readonly OtelcolReceiverOtlpHttp[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverOtlpOutput | readonly OtelcolReceiverOtlpOutput[];
+  readonly output: OtelcolReceiverOtlpOutput | readonly [OtelcolReceiverOtlpOutput, ...OtelcolReceiverOtlpOutput[]];
 }
 
 const SCHEMA: BodySchema = {

@@ -36,7 +36,7 @@ export interface OtelcolReceiverPrometheusProps extends AlloyComponentProps {
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolReceiverPrometheusDebugMetrics | readonly OtelcolReceiverPrometheusDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverPrometheusOutput | readonly OtelcolReceiverPrometheusOutput[];
+  readonly output: OtelcolReceiverPrometheusOutput | readonly [OtelcolReceiverPrometheusOutput, ...OtelcolReceiverPrometheusOutput[]];
 }
 
 const SCHEMA: BodySchema = {

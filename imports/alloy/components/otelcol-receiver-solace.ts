@@ -61,7 +61,7 @@ export interface OtelcolReceiverSolaceFlowControlDelayedRetry {
 /** Block `flow_control` of `otelcol.receiver.solace`. */
 export interface OtelcolReceiverSolaceFlowControl {
   /** Alloy block `delayed_retry` (required); an array repeats it. */
-  readonly delayedRetry: OtelcolReceiverSolaceFlowControlDelayedRetry | readonly OtelcolReceiverSolaceFlowControlDelayedRetry[];
+  readonly delayedRetry: OtelcolReceiverSolaceFlowControlDelayedRetry | readonly [OtelcolReceiverSolaceFlowControlDelayedRetry, ...OtelcolReceiverSolaceFlowControlDelayedRetry[]];
 }
 
 /** Block `output` of `otelcol.receiver.solace`. */
@@ -131,13 +131,13 @@ export interface OtelcolReceiverSolaceProps extends AlloyComponentProps {
   /** Alloy argument `queue` (required). */
   readonly queue: Arg<string>;
   /** Alloy block `auth` (required); an array repeats it. */
-  readonly auth: OtelcolReceiverSolaceAuth | readonly OtelcolReceiverSolaceAuth[];
+  readonly auth: OtelcolReceiverSolaceAuth | readonly [OtelcolReceiverSolaceAuth, ...OtelcolReceiverSolaceAuth[]];
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolReceiverSolaceDebugMetrics | readonly OtelcolReceiverSolaceDebugMetrics[];
   /** Alloy block `flow_control`; an array repeats it. @default - omitted */
   readonly flowControl?: OtelcolReceiverSolaceFlowControl | readonly OtelcolReceiverSolaceFlowControl[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverSolaceOutput | readonly OtelcolReceiverSolaceOutput[];
+  readonly output: OtelcolReceiverSolaceOutput | readonly [OtelcolReceiverSolaceOutput, ...OtelcolReceiverSolaceOutput[]];
   /** Alloy block `tls`; an array repeats it. @default - omitted */
   readonly tls?: OtelcolReceiverSolaceTls | readonly OtelcolReceiverSolaceTls[];
 }

@@ -134,7 +134,7 @@ export interface OtelcolReceiverSplunkhecProps extends AlloyComponentProps {
   /** Alloy block `hec_metadata_to_otel_attrs`; an array repeats it. @default - omitted */
   readonly hecMetadataToOtelAttrs?: OtelcolReceiverSplunkhecHecMetadataToOtelAttrs | readonly OtelcolReceiverSplunkhecHecMetadataToOtelAttrs[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverSplunkhecOutput | readonly OtelcolReceiverSplunkhecOutput[];
+  readonly output: OtelcolReceiverSplunkhecOutput | readonly [OtelcolReceiverSplunkhecOutput, ...OtelcolReceiverSplunkhecOutput[]];
   /** Alloy block `tls`; an array repeats it. @default - omitted */
   readonly tls?: OtelcolReceiverSplunkhecTls | readonly OtelcolReceiverSplunkhecTls[];
 }

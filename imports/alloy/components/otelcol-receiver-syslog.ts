@@ -179,7 +179,7 @@ export interface OtelcolReceiverSyslogProps extends AlloyComponentProps {
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolReceiverSyslogDebugMetrics | readonly OtelcolReceiverSyslogDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverSyslogOutput | readonly OtelcolReceiverSyslogOutput[];
+  readonly output: OtelcolReceiverSyslogOutput | readonly [OtelcolReceiverSyslogOutput, ...OtelcolReceiverSyslogOutput[]];
   /** Alloy block `retry_on_failure`; an array repeats it. @default - omitted */
   readonly retryOnFailure?: OtelcolReceiverSyslogRetryOnFailure | readonly OtelcolReceiverSyslogRetryOnFailure[];
   /** Alloy block `tcp`; an array repeats it. @default - omitted */

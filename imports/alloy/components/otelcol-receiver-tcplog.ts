@@ -115,7 +115,7 @@ export interface OtelcolReceiverTcplogProps extends AlloyComponentProps {
   /** Alloy block `multiline`; an array repeats it. @default - omitted */
   readonly multiline?: OtelcolReceiverTcplogMultiline | readonly OtelcolReceiverTcplogMultiline[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverTcplogOutput | readonly OtelcolReceiverTcplogOutput[];
+  readonly output: OtelcolReceiverTcplogOutput | readonly [OtelcolReceiverTcplogOutput, ...OtelcolReceiverTcplogOutput[]];
   /** Alloy block `retry_on_failure`; an array repeats it. @default - omitted */
   readonly retryOnFailure?: OtelcolReceiverTcplogRetryOnFailure | readonly OtelcolReceiverTcplogRetryOnFailure[];
   /** Alloy block `tls`; an array repeats it. @default - omitted */

@@ -773,7 +773,7 @@ export interface OtelcolReceiverVcenterProps extends AlloyComponentProps {
   /** Alloy block `metrics`; an array repeats it. @default - omitted */
   readonly metrics?: OtelcolReceiverVcenterMetrics | readonly OtelcolReceiverVcenterMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverVcenterOutput | readonly OtelcolReceiverVcenterOutput[];
+  readonly output: OtelcolReceiverVcenterOutput | readonly [OtelcolReceiverVcenterOutput, ...OtelcolReceiverVcenterOutput[]];
   /** Alloy block `resource_attributes`; an array repeats it. @default - omitted */
   readonly resourceAttributes?: OtelcolReceiverVcenterResourceAttributes | readonly OtelcolReceiverVcenterResourceAttributes[];
   /** Alloy block `tls`; an array repeats it. @default - omitted */

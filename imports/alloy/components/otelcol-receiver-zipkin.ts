@@ -116,7 +116,7 @@ export interface OtelcolReceiverZipkinProps extends AlloyComponentProps {
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolReceiverZipkinDebugMetrics | readonly OtelcolReceiverZipkinDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */
-  readonly output: OtelcolReceiverZipkinOutput | readonly OtelcolReceiverZipkinOutput[];
+  readonly output: OtelcolReceiverZipkinOutput | readonly [OtelcolReceiverZipkinOutput, ...OtelcolReceiverZipkinOutput[]];
   /** Alloy block `tls`; an array repeats it. @default - omitted */
   readonly tls?: OtelcolReceiverZipkinTls | readonly OtelcolReceiverZipkinTls[];
 }

@@ -63,7 +63,7 @@ export interface PrometheusExporterCloudwatchCustomNamespace {
   /** Alloy argument `regions` (required). */
   readonly regions: Arg<readonly Arg<string>[]>;
   /** Alloy block `metric` (required); an array repeats it. */
-  readonly metric: PrometheusExporterCloudwatchCustomNamespaceMetric | readonly PrometheusExporterCloudwatchCustomNamespaceMetric[];
+  readonly metric: PrometheusExporterCloudwatchCustomNamespaceMetric | readonly [PrometheusExporterCloudwatchCustomNamespaceMetric, ...PrometheusExporterCloudwatchCustomNamespaceMetric[]];
   /** Alloy block `role`; an array repeats it. @default - omitted */
   readonly role?: PrometheusExporterCloudwatchCustomNamespaceRole | readonly PrometheusExporterCloudwatchCustomNamespaceRole[];
 }
@@ -125,7 +125,7 @@ export interface PrometheusExporterCloudwatchDiscovery {
   /** Alloy argument `type` (required). */
   readonly type: Arg<string>;
   /** Alloy block `metric` (required); an array repeats it. */
-  readonly metric: PrometheusExporterCloudwatchDiscoveryMetric | readonly PrometheusExporterCloudwatchDiscoveryMetric[];
+  readonly metric: PrometheusExporterCloudwatchDiscoveryMetric | readonly [PrometheusExporterCloudwatchDiscoveryMetric, ...PrometheusExporterCloudwatchDiscoveryMetric[]];
   /** Alloy block `role`; an array repeats it. @default - omitted */
   readonly role?: PrometheusExporterCloudwatchDiscoveryRole | readonly PrometheusExporterCloudwatchDiscoveryRole[];
 }
@@ -175,7 +175,7 @@ export interface PrometheusExporterCloudwatchStatic {
   /** Alloy argument `regions` (required). */
   readonly regions: Arg<readonly Arg<string>[]>;
   /** Alloy block `metric` (required); an array repeats it. */
-  readonly metric: PrometheusExporterCloudwatchStaticMetric | readonly PrometheusExporterCloudwatchStaticMetric[];
+  readonly metric: PrometheusExporterCloudwatchStaticMetric | readonly [PrometheusExporterCloudwatchStaticMetric, ...PrometheusExporterCloudwatchStaticMetric[]];
   /** Alloy block `role`; an array repeats it. @default - omitted */
   readonly role?: PrometheusExporterCloudwatchStaticRole | readonly PrometheusExporterCloudwatchStaticRole[];
 }

@@ -111,7 +111,7 @@ export interface PrometheusWriteQueueProps extends AlloyComponentProps {
   /** Alloy argument `ttl`. @default - omitted; Alloy's default: "2h" */
   readonly ttl?: Arg<Duration>;
   /** Alloy block `endpoint` (required); an array repeats it. */
-  readonly endpoint: PrometheusWriteQueueEndpoint | readonly PrometheusWriteQueueEndpoint[];
+  readonly endpoint: PrometheusWriteQueueEndpoint | readonly [PrometheusWriteQueueEndpoint, ...PrometheusWriteQueueEndpoint[]];
   /** Alloy block `persistence`; an array repeats it. @default - omitted */
   readonly persistence?: PrometheusWriteQueuePersistence | readonly PrometheusWriteQueuePersistence[];
 }

@@ -5,7 +5,7 @@
 import type { Statement } from './ast';
 import { assertDottedName, assertIdentifier, isIdentifier } from './identifiers';
 import { quote } from './quote';
-import { AlloyObject, AlloyValue, Call, Expr, Raw, Reference, isAlloyObject } from './value';
+import { AlloyObject, AlloyValue, Binary, Call, ExportRef, Expr, Index, Reference, Unary, isAlloyObject } from './value';
 
 /** A one-line list longer than this many characters is printed one element per line. */
 const MAX_INLINE_LIST = 80;
@@ -102,6 +102,9 @@ export function printValue(value: AlloyValue, indent: number): string {
     case 'number':
       return printNumber(value);
   }
+  if (value instanceof ExportRef) {
+    return value.path;
+  }
   if (value instanceof Expr) {
     return printExpr(value, indent);
   }
@@ -134,10 +137,30 @@ function printExpr(expr: Expr, indent: number): string {
   if (expr instanceof Call) {
     return `${expr.fn}(${expr.args.map((arg) => printValue(arg, indent)).join(', ')})`;
   }
-  if (expr instanceof Raw) {
-    return expr.text;
+  if (expr instanceof Binary) {
+    return `${operand(expr.left, indent)} ${expr.operator} ${operand(expr.right, indent)}`;
   }
-  throw new Error(`alloy expression: unknown kind of expression (got ${expr.constructor.name}); use Expr.ref, Expr.call or Expr.raw`);
+  if (expr instanceof Unary) {
+    return `${expr.operator}${operand(expr.operand, indent)}`;
+  }
+  if (expr instanceof Index) {
+    return `${operand(expr.value, indent)}[${oneLine(expr.index, indent)}]`;
+  }
+  throw new Error(`alloy expression: unknown kind of expression (got ${expr.constructor.name}); use Expr.ref, Expr.call, Expr.op, Expr.not, Expr.neg or Expr.index`);
+}
+
+/** An operand of an operator, parenthesized when it is itself an operation. */
+function operand(value: AlloyValue, indent: number): string {
+  const text = oneLine(value, indent);
+  return value instanceof Binary || value instanceof Unary ? `(${text})` : text;
+}
+
+function oneLine(value: AlloyValue, indent: number): string {
+  const text = printValue(value, indent);
+  if (text.includes('\n')) {
+    throw new Error(`alloy expression: an operand spans several lines (got ${JSON.stringify(text)}); use short lists and no objects inside operators`);
+  }
+  return text;
 }
 
 function printList(list: readonly AlloyValue[], indent: number): string {

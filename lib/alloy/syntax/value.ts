@@ -3,8 +3,10 @@
  * element can hold.
  *
  * Plain JavaScript values stand for Alloy literals (string, number, boolean, null, list,
- * object). Everything that is not a literal is an {@link Expr}: a reference to another
- * component's export, a function call such as `sys.env("X")`, or a verbatim expression.
+ * object). A typed export of a component (an OTel consumer, a receiver, targets, a handler)
+ * is an {@link ExportRef}. Every other expression is an {@link Expr}: a reference by path,
+ * a function call such as `sys.env("X")`, an operator, an index. There is no raw text: every
+ * expression is built from these parts and printed canonically.
  */
 import { assertDottedName, assertIdentifier } from './identifiers';
 
@@ -20,8 +22,31 @@ export type AlloyValue =
   | boolean
   | null
   | Expr
+  | ExportRef
   | readonly AlloyValue[]
   | AlloyObject;
+
+/**
+ * A typed export of a component (`otelcol.exporter.otlp.default.input`). Not an {@link Expr}:
+ * it fits only where its type is expected, never where a string, number or secret goes.
+ */
+export abstract class ExportRef {
+  /** Makes exports nominal: no plain expression passes for one. */
+  protected readonly alloyExport = true;
+
+  /**
+   * @param path the dotted path that is printed
+   * @param target the component that exports it; the config checks that it is part of the same config
+   */
+  public constructor(public readonly path: string, public readonly target: object) {
+    assertDottedName('export', 'path', path);
+  }
+}
+
+/** The binary operators of the Alloy syntax. */
+export type BinaryOperator = '||' | '&&' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/' | '%' | '^';
+
+const BINARY_OPERATORS: readonly string[] = ['||', '&&', '==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%', '^'];
 
 /** An Alloy expression that is not a literal. */
 export abstract class Expr {
@@ -43,12 +68,24 @@ export abstract class Expr {
     return new Call('sys.env', [name]);
   }
 
-  /**
-   * An expression printed verbatim, for what the value model does not cover
-   * (`Expr.raw('6 * 60')`). You own its syntax: nothing checks it beyond being one line.
-   */
-  public static raw(text: string): Raw {
-    return new Raw(text);
+  /** `left <operator> right`; nested operators are parenthesized: `Expr.op(Expr.op(1, '+', 2), '*', 3)` is `(1 + 2) * 3`. */
+  public static op(left: AlloyValue, operator: BinaryOperator, right: AlloyValue): Binary {
+    return new Binary(left, operator, right);
+  }
+
+  /** `!value`. */
+  public static not(value: AlloyValue): Unary {
+    return new Unary('!', value);
+  }
+
+  /** `-value`. */
+  public static neg(value: AlloyValue): Unary {
+    return new Unary('-', value);
+  }
+
+  /** `value[index]`: an element of a list or a field of an object. */
+  public static index(value: AlloyValue, index: AlloyValue): Index {
+    return new Index(value, index);
   }
 }
 
@@ -76,31 +113,48 @@ export class Call extends Expr {
   }
 }
 
-/** A verbatim expression (see {@link Expr.raw}). */
-export class Raw extends Expr {
-  public constructor(public readonly text: string) {
+/** A binary operation (see {@link Expr.op}). */
+export class Binary extends Expr {
+  public constructor(public readonly left: AlloyValue, public readonly operator: BinaryOperator, public readonly right: AlloyValue) {
     super();
-    if (text.trim() === '' || /[\r\n]/.test(text)) {
-      throw new Error(
-        `raw expression: must be one non-empty line (got ${JSON.stringify(text)}); ` +
-        'build multi-line values from lists and objects instead',
-      );
+    if (!BINARY_OPERATORS.includes(operator)) {
+      throw new Error(`operator: unknown binary operator (got ${JSON.stringify(operator)}); use one of ${BINARY_OPERATORS.join(' ')}`);
     }
   }
 }
 
-/** Whether `value` is an object literal (not null, a list or an expression). */
-export function isAlloyObject(value: AlloyValue | undefined): value is AlloyObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Expr);
+/** A unary operation (see {@link Expr.not}, {@link Expr.neg}). */
+export class Unary extends Expr {
+  public constructor(public readonly operator: '!' | '-', public readonly operand: AlloyValue) {
+    super();
+  }
 }
 
-/** Calls `visit` on every expression inside `value`, depth first. */
-export function forEachExpr(value: AlloyValue | undefined, visit: (expr: Expr) => void): void {
-  if (value instanceof Expr) {
+/** An index expression (see {@link Expr.index}). */
+export class Index extends Expr {
+  public constructor(public readonly value: AlloyValue, public readonly index: AlloyValue) {
+    super();
+  }
+}
+
+/** Whether `value` is an object literal (not null, a list, an expression or an export). */
+export function isAlloyObject(value: AlloyValue | undefined): value is AlloyObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Expr) && !(value instanceof ExportRef);
+}
+
+/** Calls `visit` on every expression and export inside `value`, depth first. */
+export function forEachExpr(value: AlloyValue | undefined, visit: (expr: Expr | ExportRef) => void): void {
+  if (value instanceof ExportRef) {
     visit(value);
-    if (value instanceof Call) {
-      value.args.forEach((arg) => forEachExpr(arg, visit));
-    }
+  } else if (value instanceof Expr) {
+    visit(value);
+    const parts: AlloyValue[] =
+      value instanceof Call ? [...value.args]
+        : value instanceof Binary ? [value.left, value.right]
+          : value instanceof Unary ? [value.operand]
+            : value instanceof Index ? [value.value, value.index]
+              : [];
+    parts.forEach((part) => forEachExpr(part, visit));
   } else if (Array.isArray(value)) {
     value.forEach((item: AlloyValue) => forEachExpr(item, visit));
   } else if (isAlloyObject(value)) {
