@@ -74,3 +74,20 @@ export function parsePromDuration(subject: string, what: string, value: string):
   }
   return ms;
 }
+
+const KUBE_UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
+const PROM_UNITS: Record<string, number> = { B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30, TB: 2 ** 40, PB: 2 ** 50 };
+
+/**
+ * Bytes of a size: a Kubernetes quantity ("10Gi") or a Prometheus size ("8GB", base 2).
+ */
+export function parseSize(subject: string, what: string, value: string, style: 'kubernetes' | 'prometheus'): number {
+  const m = /^([0-9]+(?:\.[0-9]+)?)([A-Za-z]*)$/.exec(value);
+  const units = style === 'kubernetes' ? KUBE_UNITS : PROM_UNITS;
+  const unit = m ? units[m[2]] : undefined;
+  if (m === null || unit === undefined || Number(m[1]) <= 0) {
+    const example = style === 'kubernetes' ? '"10Gi" or "500Mi"' : '"8GB" or "512MB"';
+    throw new Error(`${subject}: invalid ${what} (got ${JSON.stringify(value)}); write a positive size such as ${example}`);
+  }
+  return Number(m[1]) * unit;
+}

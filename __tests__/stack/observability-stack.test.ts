@@ -28,16 +28,39 @@ describe('ObservabilityStack (default)', () => {
     expectGolden(path.join(__dirname, 'golden', 'default-config.alloy'), alloyConfig);
   });
 
-  test('objects: a Namespace first, then ConfigMap, Deployment and Service of each workload, and Alloy\'s ServiceAccount', () => {
+  test('objects: a Namespace first, then each workload\'s objects, all in the namespace but the cluster-scoped RBAC', () => {
     expect(manifests[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'observability' } });
     expect(manifests[0].metadata.namespace).toBeUndefined();
-    const names = manifests.map((m) => `${m.kind}/${m.metadata.name}`);
-    for (const w of ['alloy', 'tempo', 'prometheus', 'loki', 'grafana']) {
-      expect(names).toEqual(expect.arrayContaining([`ConfigMap/${w}-config`, `Deployment/${w}`, `Service/${w}`]));
-    }
-    expect(names).toContain('ServiceAccount/alloy');
-    expect(manifests).toHaveLength(17);
-    for (const m of manifests.slice(1)) {
+    const names = manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort();
+    expect(names).toEqual([
+      'ClusterRole/observability-alloy',
+      'ClusterRoleBinding/observability-alloy',
+      'ConfigMap/alertmanager-config',
+      'ConfigMap/alloy-config',
+      'ConfigMap/grafana-config',
+      'ConfigMap/grafana-dashboards',
+      'ConfigMap/loki-config',
+      'ConfigMap/prometheus-config',
+      'ConfigMap/tempo-config',
+      'Deployment/alertmanager',
+      'Deployment/alloy',
+      'Deployment/grafana',
+      'Deployment/loki',
+      'Deployment/prometheus',
+      'Deployment/tempo',
+      'Namespace/observability',
+      'PersistentVolumeClaim/loki-data',
+      'PersistentVolumeClaim/prometheus-data',
+      'PersistentVolumeClaim/tempo-data',
+      'Service/alertmanager',
+      'Service/alloy',
+      'Service/grafana',
+      'Service/loki',
+      'Service/prometheus',
+      'Service/tempo',
+      'ServiceAccount/alloy',
+    ]);
+    for (const m of manifests.filter((x) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(x.kind))) {
       expect(`${m.kind}/${m.metadata.name}: ${m.metadata.namespace}`).toBe(`${m.kind}/${m.metadata.name}: observability`);
     }
   });
@@ -50,7 +73,7 @@ describe('ObservabilityStack (default)', () => {
 
   test('names are stable: no hash suffixes', () => {
     for (const m of manifests) {
-      expect(m.metadata.name).toMatch(/^(observability|alloy|tempo|prometheus|loki|grafana)(-config)?$/);
+      expect(m.metadata.name).toMatch(/^(observability|alloy|tempo|prometheus|loki|grafana|alertmanager)(-config|-data|-dashboards|-alloy)?$/);
     }
   });
 
@@ -77,12 +100,18 @@ describe('ObservabilityStack (default)', () => {
     expect(c.volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/alloy', readOnly: true });
     expect(pod.volumes).toContainEqual({ name: 'config', configMap: { name: 'alloy-config' } });
     expect(pod.serviceAccountName).toBe('alloy');
-    expect(pod.automountServiceAccountToken).toBe(false);
+    // the kubelet pipeline reads nodes: the token is mounted and the ClusterRole allows just that
+    expect(pod.automountServiceAccountToken).toBe(true);
+    expect(find(manifests, 'ClusterRole', 'observability-alloy').rules).toEqual([
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
+    ]);
+    expect(find(manifests, 'ClusterRoleBinding', 'observability-alloy').subjects).toEqual([{ kind: 'ServiceAccount', name: 'alloy', namespace: 'observability' }]);
   });
 
   test('config.alloy uses only component, argument and block names Alloy v1.18.1 accepts', () => {
     const cfg = stack.alloy.config;
-    expect(cfg.components.length).toBe(8);
+    expect(cfg.components.length).toBe(11);
     for (const c of cfg.components) {
       expect({ c: c.componentId, unknown: unknownNames(c.toStatement().body, facts.components[c.componentName]) }).toEqual({ c: c.componentId, unknown: [] });
     }
@@ -113,19 +142,19 @@ describe('ObservabilityStack (default)', () => {
     expect(serviceHasPort('tempo', 4317)).toBe(true);
 
     const urls = attributeValues(alloyConfig, 'url').map((u) => new URL(u));
-    expect(urls.map((u) => u.href)).toEqual(['http://prometheus:9090/api/v1/write', 'http://loki:3100/loki/api/v1/push']);
+    expect(urls.map((u) => u.href).sort()).toEqual(['http://loki:3100/loki/api/v1/push', 'http://prometheus:9090/api/v1/write']);
     for (const u of urls) {
       expect(serviceHasPort(u.hostname, Number(u.port))).toBe(true);
     }
-    expect(stack.prometheus.remoteWriteUrl).toBe(urls[0].href);
-    expect(stack.loki.pushUrl).toBe(urls[1].href);
+    expect(urls.map((u) => u.href)).toContain(stack.prometheus.remoteWriteUrl);
+    expect(urls.map((u) => u.href)).toContain(stack.loki.pushUrl);
     expect(stack.tempo.otlpGrpcEndpoint).toBe(otlpEndpoint);
   });
 
   test('traces go to Tempo over OTLP gRPC without TLS inside the cluster; nothing logs payloads', () => {
     expect(alloyConfig).toContain('otelcol.exporter.otlp "tempo" {\n\tclient {\n\t\tendpoint = "tempo:4317"\n\n\t\ttls {\n\t\t\tinsecure = true\n\t\t}\n\t}\n}');
     expect(alloyConfig).not.toMatch(/debug|livedebugging/);
-    expect(alloyConfig).toContain('logging {\n\tformat = "logfmt"\n\tlevel  = "info"\n}');
+    expect(alloyConfig).toContain('logging {\n\tformat   = "logfmt"\n\tlevel    = "info"\n\twrite_to = [loki.write.loki.receiver]\n}');
   });
 
   test('Prometheus runs with the remote-write receiver and exemplar storage', () => {
@@ -139,7 +168,7 @@ describe('ObservabilityStack (default)', () => {
     const config = find(manifests, 'ConfigMap', 'prometheus-config').data['prometheus.yml'];
     const yaml = require('js-yaml');
     const jobs = yaml.load(config).scrape_configs as Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
-    expect(jobs.map((j) => j.job_name)).toEqual(['prometheus', 'alloy', 'tempo', 'loki', 'grafana']);
+    expect(jobs.map((j) => j.job_name)).toEqual(['prometheus', 'alloy', 'alertmanager', 'tempo', 'loki', 'grafana']);
     for (const job of jobs.slice(1)) {
       const [host, port] = job.static_configs[0].targets[0].split(':');
       expect(serviceHasPort(host, Number(port))).toBe(true);
@@ -180,7 +209,7 @@ describe('ObservabilityStack (default)', () => {
   });
 
   test('every container runs non-root with an explicit UID under the restricted profile', () => {
-    const uids: Record<string, number> = { alloy: 473, tempo: 10001, loki: 10001, prometheus: 65534, grafana: 472 };
+    const uids: Record<string, number> = { alloy: 473, tempo: 10001, loki: 10001, prometheus: 65534, grafana: 472, alertmanager: 65534 };
     for (const d of manifests.filter((m) => m.kind === 'Deployment')) {
       const pod = d.spec.template.spec;
       const uid = uids[d.metadata.name];
@@ -265,11 +294,12 @@ describe('ObservabilityStack props', () => {
     });
     const ms = manifestsOf(custom);
     expect(ms[0].metadata.name).toBe('telemetry');
-    expect(ms.slice(1).every((m) => m.metadata.namespace === 'telemetry')).toBe(true);
+    expect(ms.filter((m) => !m.kind.startsWith('Cluster') && m.kind !== 'Namespace').every((m) => m.metadata.namespace === 'telemetry')).toBe(true);
+    expect(find(ms, 'ClusterRole', 'telemetry-alloy').metadata.namespace).toBeUndefined();
     expect(ms.every((m) => m.kind === 'Namespace' || m.metadata.labels?.['app.kubernetes.io/instance'] === 'lgtm')).toBe(true);
     const cfg = find(ms, 'ConfigMap', 'alloy-config').data['config.alloy'];
     expect(cfg).toContain('endpoint = "0.0.0.0:14317"');
-    expect(cfg).toContain('level  = "warn"');
+    expect(cfg).toContain('level    = "warn"');
     expect(find(ms, 'Service', 'alloy').spec.ports.map((p: { port: number }) => p.port)).toEqual([14317, 14318, 12345]);
     expect(find(ms, 'ConfigMap', 'tempo-config').data['tempo.yaml']).toContain('block_retention: 72h');
     expect(find(ms, 'Deployment', 'tempo').spec.template.spec.containers[0].image).toBe('grafana/tempo:2.10.9');

@@ -1,2 +1,3 @@
 export * from './destinations';
 export * from './otlp-gateway';
+export * from './kubelet-volume-stats';

@@ -5,8 +5,9 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeNamespace } from '../../imports/k8s';
-import { OtlpGateway } from '../pipelines';
+import { KubeletVolumeStats, OtlpGateway } from '../pipelines';
 import { assertDnsLabel } from '../validation';
+import { Alertmanager, AlertmanagerProps } from '../workloads/alertmanager';
 import { Alloy, AlloyProps } from '../workloads/alloy';
 import { Grafana, GrafanaProps } from '../workloads/grafana';
 import { Loki, LokiProps } from '../workloads/loki';
@@ -20,14 +21,16 @@ export interface ObservabilityStackProps extends ChartProps {
   readonly namespace?: string;
   /** @default - Alloy's defaults */
   readonly alloy?: Tuning<AlloyProps>;
-  /** @default - Tempo's defaults */
-  readonly tempo?: Tuning<TempoProps>;
+  /** @default - Tempo's defaults, with its metrics generator writing to the stack's Prometheus */
+  readonly tempo?: Tuning<Omit<TempoProps, 'metricsGenerator'>>;
   /** @default - Prometheus's defaults */
   readonly prometheus?: Tuning<PrometheusProps>;
   /** @default - Loki's defaults */
   readonly loki?: Tuning<LokiProps>;
   /** @default - Grafana's defaults */
   readonly grafana?: Tuning<Omit<GrafanaProps, 'datasources'>>;
+  /** Receivers and routes of alerts. @default - alerts kept in Alertmanager, sent nowhere */
+  readonly alertmanager?: Tuning<AlertmanagerProps>;
 }
 
 export class ObservabilityStack extends Chart {
@@ -39,8 +42,11 @@ export class ObservabilityStack extends Chart {
   public readonly prometheus: Prometheus;
   public readonly loki: Loki;
   public readonly grafana: Grafana;
+  public readonly alertmanager: Alertmanager;
   /** The OTLP pipeline in Alloy's config. */
   public readonly gateway: OtlpGateway;
+  /** The pipeline that brings the kubelets' volume usage to Prometheus. */
+  public readonly kubeletVolumeStats: KubeletVolumeStats;
 
   public constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
     const namespace = props.namespace ?? 'observability';
@@ -61,10 +67,13 @@ export class ObservabilityStack extends Chart {
         },
       },
     });
-    this.tempo = new Tempo(this, 'tempo', { ...props.tempo, ...common });
     this.prometheus = new Prometheus(this, 'prometheus', { ...props.prometheus, ...common });
+    this.tempo = new Tempo(this, 'tempo', { ...props.tempo, ...common, metricsGenerator: this.prometheus });
+    this.alertmanager = new Alertmanager(this, 'alertmanager', { ...props.alertmanager, ...common });
+    this.prometheus.addAlertmanager(this.alertmanager);
     this.loki = new Loki(this, 'loki', { ...props.loki, ...common });
-    this.alloy = new Alloy(this, 'alloy', { ...props.alloy, ...common });
+    // Alloy's own logs (its ingestion errors among them) go to Loki through the same writer
+    this.alloy = new Alloy(this, 'alloy', { selfLogs: this.loki, ...props.alloy, ...common });
     this.grafana = new Grafana(this, 'grafana', {
       ...props.grafana,
       ...common,
@@ -79,7 +88,12 @@ export class ObservabilityStack extends Chart {
       httpPort: this.alloy.otlpHttpPort,
     });
 
+    // volume usage of the stack's claims, for the volume-nearly-full alert
+    this.kubeletVolumeStats = new KubeletVolumeStats(this.alloy.config, 'kubelet_volumes', { metrics: this.prometheus });
+    this.alloy.grantClusterAccess(KubeletVolumeStats.ACCESS);
+
     this.prometheus.addScrapeTarget({ job: 'alloy', address: this.alloy.metricsAddress });
+    this.prometheus.addScrapeTarget({ job: 'alertmanager', address: this.alertmanager.alertmanagerAddress });
     this.prometheus.addScrapeTarget({ job: 'tempo', address: `${this.tempo.workload.host}:3200` });
     this.prometheus.addScrapeTarget({ job: 'loki', address: `${this.loki.workload.host}:3100` });
     this.prometheus.addScrapeTarget({ job: 'grafana', address: `${this.grafana.workload.host}:3000` });

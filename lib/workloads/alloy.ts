@@ -5,8 +5,9 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LoggingBlock, LoggingBlockProps } from '../../imports/alloy';
-import { KubeServiceAccount } from '../../imports/k8s';
+import { KubeClusterRole, KubeClusterRoleBinding, KubeServiceAccount } from '../../imports/k8s';
 import { AlloyConfig, StabilityLevel, permits } from '../alloy';
+import { AccessRule, ILogsDestination } from '../pipelines';
 import { assertPort } from '../validation';
 import { WorkloadProps } from './common-props';
 import { ServerWorkload, workloadLabels } from './server-workload';
@@ -28,6 +29,13 @@ export interface AlloyProps extends WorkloadProps {
    * @default - the least stable level the config uses
    */
   readonly stabilityLevel?: StabilityLevel;
+  /**
+   * Where Alloy's own logs go (the `logging` block's `write_to`), besides stderr. At level
+   * info Alloy logs its own errors (a failing exporter, a refused batch), never the data.
+   *
+   * @default - stderr only
+   */
+  readonly selfLogs?: ILogsDestination;
   /** OTLP gRPC port of the container and the Service. @default 4317 */
   readonly otlpGrpcPort?: number;
   /** OTLP HTTP port of the container and the Service. @default 4318 */
@@ -50,6 +58,9 @@ export class Alloy extends Construct {
   public readonly otlpHttpPort: number;
   /** `alloy:12345`, where Alloy serves its own metrics. */
   public readonly metricsAddress: string;
+  private readonly access: AccessRule[] = [];
+  private readonly namespace: string;
+  private readonly labels: Record<string, string>;
 
   public constructor(scope: Construct, id: string, props: AlloyProps) {
     super(scope, id);
@@ -67,7 +78,12 @@ export class Alloy extends Construct {
     const instance = props.instance ?? 'observability';
     const image = props.image ?? IMAGES.alloy;
     this.config = new AlloyConfig(this, 'config');
-    this.logging = new LoggingBlock(this.config, 'logging', { level: 'info', format: 'logfmt', ...props.logging });
+    this.logging = new LoggingBlock(this.config, 'logging', {
+      level: 'info',
+      format: 'logfmt',
+      ...(props.selfLogs ? { writeTo: [props.selfLogs.logsReceiver(this.config)] } : {}),
+      ...props.logging,
+    });
     const pinned = props.stabilityLevel;
     this.node.addValidation({
       validate: () => {
@@ -80,12 +96,10 @@ export class Alloy extends Construct {
       },
     });
 
+    this.namespace = props.namespace;
+    this.labels = workloadLabels({ name, instance, component: 'collector', image });
     this.serviceAccount = new KubeServiceAccount(this, 'service-account', {
-      metadata: {
-        name,
-        namespace: props.namespace,
-        labels: workloadLabels({ name, instance, component: 'collector', image }),
-      },
+      metadata: { name, namespace: props.namespace, labels: this.labels },
       automountServiceAccountToken: false,
     });
 
@@ -112,9 +126,32 @@ export class Alloy extends Construct {
       },
       writablePaths: [{ name: 'storage', mountPath: STORAGE }],
       serviceAccountName: name,
+      // the token is mounted only when a pipeline was granted API access
+      automountServiceAccountToken: Lazy.any({ produce: () => this.access.length > 0 }) as unknown as boolean,
       podAnnotations: { 'checksum/config': Lazy.any({ produce: () => this.config.checksum() }) },
     });
     this.metricsAddress = `${this.workload.host}:${ALLOY_HTTP_PORT}`;
+  }
+
+  /**
+   * Grants the collector's ServiceAccount what a pipeline needs from the Kubernetes API,
+   * cluster-wide (a ClusterRole `<namespace>-alloy` and its binding), and mounts its token.
+   * Without grants there is no role and no token.
+   */
+  public grantClusterAccess(rules: readonly AccessRule[]): void {
+    if (this.access.length === 0) {
+      const clusterName = `${this.namespace}-alloy`;
+      new KubeClusterRole(this, 'cluster-role', {
+        metadata: { name: clusterName, labels: this.labels },
+        rules: Lazy.any({ produce: () => this.access.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })) }),
+      });
+      new KubeClusterRoleBinding(this, 'cluster-role-binding', {
+        metadata: { name: clusterName, labels: this.labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
+        subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
+      });
+    }
+    this.access.push(...rules);
   }
 
   private args(pinned: StabilityLevel | undefined): string[] {

@@ -12,6 +12,10 @@ export interface GrafanaDatasource {
   readonly url: string;
   readonly isDefault?: boolean;
   readonly jsonData?: Record<string, unknown>;
+  /** What it holds, so Grafana links traces, metrics and logs to each other. */
+  readonly signal?: 'traces' | 'metrics' | 'logs';
+  /** Headers sent with every query (such as the Loki tenant), not secret. */
+  readonly httpHeaders?: Record<string, string>;
 }
 
 /** A backend that Grafana can query. */

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { AlloyConfig, LogsReceiver } from '../alloy';
 import { Destination, ILogsDestination } from '../pipelines';
-import { parsePromDuration } from '../validation';
+import { parsePromDuration, parseSize } from '../validation';
 import { WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload } from './server-workload';
@@ -15,6 +15,24 @@ import { IMAGES } from './versions';
 export interface LokiProps extends WorkloadProps {
   /** How long logs are kept (compactor retention), in whole days. @default "168h" (7 days) */
   readonly retention?: string;
+  /** Size of the data volume (chunks, index, WAL, compactor). @default "10Gi" */
+  readonly storageSize?: string;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /**
+   * Turn on multi-tenancy with this tenant: Loki runs with `auth_enabled: true`, Alloy's
+   * writer sends it as `X-Scope-OrgID`, and Grafana's Loki data source queries it, all from
+   * this one value.
+   *
+   * @default - auth off, one implicit tenant ("fake")
+   */
+  readonly tenant?: string;
+  /** Per-tenant ingestion rate, MB/s. @default 8 */
+  readonly ingestionRateMb?: number;
+  /** Per-tenant burst, MB. @default 16 */
+  readonly ingestionBurstSizeMb?: number;
+  /** Longest line accepted; longer lines are refused. @default "256KB" */
+  readonly maxLineSize?: string;
 }
 
 const HTTP_PORT = 3100;
@@ -28,6 +46,8 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
   /** `http://loki:3100`. */
   public readonly queryUrl: string;
   public readonly datasource: GrafanaDatasource;
+  /** The tenant, when multi-tenancy is on. */
+  public readonly tenant?: string;
   private readonly destination: ILogsDestination;
 
   public constructor(scope: Construct, id: string, props: LokiProps) {
@@ -40,8 +60,23 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
         'use a value such as "168h" or "30d"',
       );
     }
+    const tenant = props.tenant;
+    if (tenant !== undefined && !/^[A-Za-z0-9!._*'()-]{1,150}$/.test(tenant)) {
+      throw new Error(
+        `${this.node.path}: invalid tenant (got ${JSON.stringify(tenant)}); use up to 150 letters, digits and !._*'()- (Loki's tenant ID rules)`,
+      );
+    }
+    const rate = props.ingestionRateMb ?? 8;
+    const burst = props.ingestionBurstSizeMb ?? 16;
+    for (const [what, v] of [['ingestionRateMb', rate], ['ingestionBurstSizeMb', burst]] as const) {
+      if (!(v > 0) || !Number.isFinite(v)) {
+        throw new Error(`${this.node.path}: ${what} must be a positive number (got ${v})`);
+      }
+    }
+    const maxLineSize = props.maxLineSize ?? '256KB';
+    parseSize(this.node.path, 'maxLineSize', maxLineSize, 'prometheus');
     const config = {
-      auth_enabled: false,
+      auth_enabled: tenant !== undefined,
       server: { http_listen_port: HTTP_PORT, grpc_listen_port: GRPC_PORT, log_level: 'info', log_format: 'logfmt' },
       common: {
         instance_addr: '127.0.0.1',
@@ -61,6 +96,9 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
       },
       limits_config: {
         retention_period: retention,
+        ingestion_rate_mb: rate,
+        ingestion_burst_size_mb: burst,
+        max_line_size: maxLineSize,
         allow_structured_metadata: true,
         volume_enabled: true,
       },
@@ -86,16 +124,19 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
       runAs: { uid: 10001, gid: 10001 },
       resources: props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
       configFiles: { mountPath: '/etc/loki', data: { 'loki.yaml': dump(config, { lineWidth: -1 }) } },
-      writablePaths: [{ name: 'data', mountPath: DATA }],
+      storage: { mountPath: DATA, size: props.storageSize ?? '10Gi', storageClassName: props.storageClassName },
     });
     this.queryUrl = `http://${this.workload.host}:${HTTP_PORT}`;
     this.pushUrl = `${this.queryUrl}/loki/api/v1/push`;
-    this.destination = Destination.lokiPush({ name: 'loki', url: this.pushUrl });
+    this.tenant = tenant;
+    this.destination = Destination.lokiPush({ name: 'loki', url: this.pushUrl, tenantId: tenant });
     this.datasource = {
       name: 'Loki',
       type: 'loki',
       uid: 'loki',
       url: this.queryUrl,
+      signal: 'logs',
+      httpHeaders: tenant === undefined ? undefined : { 'X-Scope-OrgID': tenant },
     };
   }
 

@@ -1,22 +1,38 @@
 /**
- * Prometheus: receives remote write from Alloy, scrapes the stack, answers queries on 9090.
+ * Prometheus: receives remote write from Alloy (which also brings the kubelets' volume
+ * usage) and Tempo, scrapes the stack, evaluates the telemetry-health alerts and sends them
+ * to Alertmanager. Data lives on a PersistentVolumeClaim, retained by time and by size.
  */
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { AlloyConfig, MetricsReceiver } from '../alloy';
 import { Destination, IMetricsDestination } from '../pipelines';
-import { assertDnsLabel, parsePromDuration } from '../validation';
+import { assertDnsLabel, parsePromDuration, parseSize } from '../validation';
 import { WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload } from './server-workload';
+import { AlertRule, ruleFile, telemetryAlerts } from './telemetry-alerts';
 import { IMAGES } from './versions';
 
 export interface PrometheusProps extends WorkloadProps {
   /** How long samples are kept (`--storage.tsdb.retention.time`). @default "15d" */
   readonly retention?: string;
-  /** How often targets are scraped. @default "30s" */
+  /**
+   * Most bytes of blocks kept (`--storage.tsdb.retention.size`); must be below the volume
+   * size, leaving room for the WAL and compaction.
+   *
+   * @default "8GB" (80 % of the default volume)
+   */
+  readonly retentionSize?: string;
+  /** Size of the data volume. @default "10Gi" */
+  readonly storageSize?: string;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /** How often targets are scraped and rules evaluated. @default "30s" */
   readonly scrapeInterval?: string;
+  /** Alerting rules added to the telemetry-health alerts. @default - none */
+  readonly extraAlerts?: readonly AlertRule[];
 }
 
 /** A scrape job of Prometheus's own config. */
@@ -29,18 +45,34 @@ export interface ScrapeTarget {
   readonly metricsPath?: string;
 }
 
+/** Something that receives Prometheus remote write. */
+export interface IRemoteWriteReceiver {
+  /** Such as `http://prometheus:9090/api/v1/write`. */
+  readonly remoteWriteUrl: string;
+}
+
+/** Something that receives alerts from Prometheus. */
+export interface IAlertReceiver {
+  /** `host:port` of the Alertmanager API. */
+  readonly alertmanagerAddress: string;
+}
+
 const PORT = 9090;
 const DATA = '/prometheus';
+const CONFIG_DIR = '/etc/prometheus';
 
-export class Prometheus extends Construct implements IMetricsDestination, IDatasource {
+export class Prometheus extends Construct implements IMetricsDestination, IDatasource, IRemoteWriteReceiver {
   public readonly workload: ServerWorkload;
   /** `http://prometheus:9090/api/v1/write`: the remote-write receiver. */
   public readonly remoteWriteUrl: string;
   /** `http://prometheus:9090`: the query API. */
   public readonly queryUrl: string;
   public readonly datasource: GrafanaDatasource;
+  /** The alerting rules loaded, in order. */
+  public readonly alerts: AlertRule[];
   private readonly destination: IMetricsDestination;
   private readonly targets: ScrapeTarget[] = [];
+  private readonly alertmanagers: IAlertReceiver[] = [];
   private readonly scrapeInterval: string;
 
   public constructor(scope: Construct, id: string, props: PrometheusProps) {
@@ -49,6 +81,23 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
     parsePromDuration(this.node.path, 'retention', retention);
     this.scrapeInterval = props.scrapeInterval ?? '30s';
     parsePromDuration(this.node.path, 'scrapeInterval', this.scrapeInterval);
+    const storageSize = props.storageSize ?? '10Gi';
+    const retentionSize = props.retentionSize ?? '8GB';
+    const retentionBytes = parseSize(this.node.path, 'retentionSize', retentionSize, 'prometheus');
+    const volumeBytes = parseSize(this.node.path, 'storageSize', storageSize, 'kubernetes');
+    if (retentionBytes >= volumeBytes) {
+      throw new Error(
+        `${this.node.path}: retentionSize ${retentionSize} does not fit the ${storageSize} volume; ` +
+        'keep it at about 80 % of storageSize, leaving room for the WAL and compaction',
+      );
+    }
+    this.alerts = [...telemetryAlerts(props.namespace), ...(props.extraAlerts ?? [])];
+    const names = this.alerts.map((a) => a.alert);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice !== undefined) {
+      throw new Error(`${this.node.path}: two alerts named "${twice}"; give each alert its own name`);
+    }
+
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
       name: 'prometheus',
@@ -56,9 +105,10 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
       component: 'metrics-backend',
       image: props.image ?? IMAGES.prometheus,
       args: [
-        '--config.file=/etc/prometheus/prometheus.yml',
+        `--config.file=${CONFIG_DIR}/prometheus.yml`,
         `--storage.tsdb.path=${DATA}`,
         `--storage.tsdb.retention.time=${retention}`,
+        `--storage.tsdb.retention.size=${retentionSize}`,
         '--web.enable-remote-write-receiver',
         '--enable-feature=exemplar-storage',
         `--web.listen-address=0.0.0.0:${PORT}`,
@@ -69,22 +119,18 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
       runAs: { uid: 65534, gid: 65534 },
       resources: props.resources ?? { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
       configFiles: {
-        mountPath: '/etc/prometheus',
-        data: { 'prometheus.yml': Lazy.any({ produce: () => this.renderConfig() }) },
+        mountPath: CONFIG_DIR,
+        data: {
+          'prometheus.yml': Lazy.any({ produce: () => this.renderConfig() }),
+          'telemetry-alerts.yml': Lazy.any({ produce: () => this.renderRules() }),
+        },
       },
-      writablePaths: [{ name: 'data', mountPath: DATA }],
+      storage: { mountPath: DATA, size: storageSize, storageClassName: props.storageClassName },
     });
     this.queryUrl = `http://${this.workload.host}:${PORT}`;
     this.remoteWriteUrl = `${this.queryUrl}/api/v1/write`;
     this.destination = Destination.remoteWrite({ name: 'prometheus', url: this.remoteWriteUrl });
-    this.datasource = {
-      name: 'Prometheus',
-      type: 'prometheus',
-      uid: 'prometheus',
-      url: this.queryUrl,
-      isDefault: true,
-      jsonData: { httpMethod: 'POST' },
-    };
+    this.datasource = { name: 'Prometheus', type: 'prometheus', uid: 'prometheus', url: this.queryUrl, signal: 'metrics', isDefault: true };
     this.addScrapeTarget({ job: 'prometheus', address: `localhost:${PORT}` });
   }
 
@@ -100,20 +146,35 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
     this.targets.push(target);
   }
 
+  /** Sends alerts to `receiver` (an Alertmanager). */
+  public addAlertmanager(receiver: IAlertReceiver): void {
+    this.alertmanagers.push(receiver);
+  }
+
   public metricsReceiver(config: AlloyConfig): MetricsReceiver {
     return this.destination.metricsReceiver(config);
   }
 
-  /** prometheus.yml, rendered with every scrape target added so far. */
+  /** prometheus.yml, rendered with every scrape target and Alertmanager added so far. */
   public renderConfig(): string {
-    const config = {
+    const jobs = this.targets.map((t) => ({
+      job_name: t.job,
+      metrics_path: t.metricsPath ?? '/metrics',
+      static_configs: [{ targets: [t.address] }],
+    }));
+    const config: Record<string, unknown> = {
       global: { scrape_interval: this.scrapeInterval, evaluation_interval: this.scrapeInterval },
-      scrape_configs: this.targets.map((t) => ({
-        job_name: t.job,
-        metrics_path: t.metricsPath ?? '/metrics',
-        static_configs: [{ targets: [t.address] }],
-      })),
+      rule_files: [`${CONFIG_DIR}/telemetry-alerts.yml`],
     };
+    if (this.alertmanagers.length > 0) {
+      config.alerting = { alertmanagers: [{ static_configs: [{ targets: this.alertmanagers.map((a) => a.alertmanagerAddress) }] }] };
+    }
+    config.scrape_configs = jobs;
     return dump(config, { lineWidth: -1 });
+  }
+
+  /** The rule file of the alerts. */
+  public renderRules(): string {
+    return dump(ruleFile(this.alerts), { lineWidth: -1 });
   }
 }

@@ -5,11 +5,12 @@
  */
 import { Construct } from 'constructs';
 import {
-  Container, EnvVar, IntOrString, KubeConfigMap, KubeDeployment, KubeService, Probe, Volume, VolumeMount,
+  Container, EnvVar, IntOrString, KubeConfigMap, KubeDeployment, KubePersistentVolumeClaim, KubeService, Probe, Quantity,
+  Volume, VolumeMount,
 } from '../../imports/k8s';
 import { RunAs, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 import { Resources, toResourceRequirements } from './resources';
-import { assertDnsLabel, assertPort } from '../validation';
+import { assertDnsLabel, assertPort, assertQuantity } from '../validation';
 
 /** A port the container listens on, also exposed by the Service. */
 export interface ServerPort {
@@ -25,6 +26,15 @@ export interface HttpProbe {
   readonly path: string;
   /** The name of one of the ports. */
   readonly port: string;
+}
+
+/** A PersistentVolumeClaim `<name>-data`, mounted at `mountPath`. */
+export interface PersistentStorage {
+  readonly mountPath: string;
+  /** Requested size, a Kubernetes quantity such as "10Gi". */
+  readonly size: string;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
 }
 
 /** A writable directory, backed by an emptyDir volume. */
@@ -57,8 +67,19 @@ export interface ServerWorkloadProps {
   readonly configFiles: { readonly mountPath: string; readonly data: Record<string, string> };
   /** Writable directories; `/tmp` is always added. @default - only /tmp */
   readonly writablePaths?: readonly WritablePath[];
+  /**
+   * Data that must survive restarts: a PersistentVolumeClaim (ReadWriteOnce), so the
+   * Deployment replaces its pod with the Recreate strategy.
+   *
+   * @default - no persistent volume
+   */
+  readonly storage?: PersistentStorage;
+  /** More volumes and where to mount them (Secrets, more ConfigMaps). @default - none */
+  readonly extraVolumes?: ReadonlyArray<{ readonly volume: Volume; readonly mount: VolumeMount }>;
   /** @default - the namespace's default ServiceAccount, with no token mounted */
   readonly serviceAccountName?: string;
+  /** Mount the ServiceAccount's token (only for workloads that call the Kubernetes API). @default false */
+  readonly automountServiceAccountToken?: boolean;
   /** @default - none */
   readonly podAnnotations?: Record<string, string>;
 }
@@ -78,6 +99,8 @@ export function workloadLabels(props: Pick<ServerWorkloadProps, 'name' | 'instan
 
 export class ServerWorkload extends Construct {
   public readonly configMap: KubeConfigMap;
+  /** The claim of `storage`, if any. */
+  public readonly persistentVolumeClaim?: KubePersistentVolumeClaim;
   public readonly deployment: KubeDeployment;
   public readonly service: KubeService;
   /** Labels that select this workload's pods. */
@@ -115,6 +138,29 @@ export class ServerWorkload extends Construct {
       { name: 'config', mountPath: props.configFiles.mountPath, readOnly: true },
       ...writable.map((w) => ({ name: w.name, mountPath: w.mountPath })),
     ];
+    if (props.storage !== undefined) {
+      assertQuantity(subject, 'storage size', props.storage.size);
+      const claimName = `${props.name}-data`;
+      this.persistentVolumeClaim = new KubePersistentVolumeClaim(this, 'data', {
+        metadata: metadata(claimName),
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: props.storage.storageClassName,
+          resources: { requests: { storage: Quantity.fromString(props.storage.size) } },
+        },
+      });
+      volumes.push({ name: 'data', persistentVolumeClaim: { claimName } });
+      volumeMounts.push({ name: 'data', mountPath: props.storage.mountPath });
+    }
+    for (const extra of props.extraVolumes ?? []) {
+      volumes.push(extra.volume);
+      volumeMounts.push(extra.mount);
+    }
+    const names = volumes.map((v) => v.name);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice !== undefined) {
+      throw new Error(`${subject}: two volumes named "${twice}"; give each volume its own name`);
+    }
     const httpProbe = (probe: HttpProbe, extra: Partial<Probe>): Probe => ({
       httpGet: { path: probe.path, port: IntOrString.fromString(probe.port) },
       ...extra,
@@ -138,12 +184,14 @@ export class ServerWorkload extends Construct {
       spec: {
         replicas: 1,
         revisionHistoryLimit: 3,
+        // a ReadWriteOnce volume can be attached to one pod only: stop the old pod first
+        strategy: props.storage !== undefined ? { type: 'Recreate' } : undefined,
         selector: { matchLabels: this.selector },
         template: {
           metadata: { labels, annotations: props.podAnnotations },
           spec: {
             serviceAccountName: props.serviceAccountName,
-            automountServiceAccountToken: false,
+            automountServiceAccountToken: props.automountServiceAccountToken ?? false,
             enableServiceLinks: false,
             securityContext: restrictedPodSecurityContext(props.runAs),
             containers: [container],

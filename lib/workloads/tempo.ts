@@ -9,11 +9,22 @@ import { WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { assertGoDuration } from '../validation';
 import { ServerWorkload } from './server-workload';
+import { IRemoteWriteReceiver } from './prometheus';
 import { IMAGES } from './versions';
 
 export interface TempoProps extends WorkloadProps {
   /** How long traces are kept (compactor block retention). @default "168h" (7 days) */
   readonly retention?: string;
+  /** Size of the data volume (blocks, WAL, metrics-generator WAL). @default "10Gi" */
+  readonly storageSize?: string;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /**
+   * Where the metrics generator sends service-graph and span metrics, with exemplars.
+   *
+   * @default - no metrics generator
+   */
+  readonly metricsGenerator?: IRemoteWriteReceiver;
 }
 
 const HTTP_PORT = 3200;
@@ -48,6 +59,17 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
         },
       },
       compactor: { compaction: { block_retention: retention } },
+      ...(props.metricsGenerator === undefined ? {} : {
+        metrics_generator: {
+          registry: { external_labels: { source: 'tempo' } },
+          storage: {
+            path: `${DATA}/generator/wal`,
+            remote_write: [{ url: props.metricsGenerator.remoteWriteUrl, send_exemplars: true }],
+          },
+          traces_storage: { path: `${DATA}/generator/traces` },
+        },
+        overrides: { defaults: { metrics_generator: { processors: ['service-graphs', 'span-metrics'] } } },
+      }),
       storage: {
         trace: {
           backend: 'local',
@@ -73,7 +95,7 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
       runAs: { uid: 10001, gid: 10001 },
       resources: props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '2Gi' } },
       configFiles: { mountPath: '/etc/tempo', data: { 'tempo.yaml': dump(config, { lineWidth: -1 }) } },
-      writablePaths: [{ name: 'data', mountPath: DATA }],
+      storage: { mountPath: DATA, size: props.storageSize ?? '10Gi', storageClassName: props.storageClassName },
     });
     this.otlpGrpcEndpoint = `${this.workload.host}:${OTLP_GRPC_PORT}`;
     this.queryUrl = `http://${this.workload.host}:${HTTP_PORT}`;
@@ -83,7 +105,7 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
       type: 'tempo',
       uid: 'tempo',
       url: this.queryUrl,
-      jsonData: { nodeGraph: { enabled: true } },
+      signal: 'traces',
     };
   }
 

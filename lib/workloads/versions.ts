@@ -8,4 +8,5 @@ export const IMAGES = {
   prometheus: 'prom/prometheus:v3.14.0',
   loki: 'grafana/loki:3.7.6',
   grafana: 'grafana/grafana:12.4.3',
+  alertmanager: 'prom/alertmanager:v0.29.0',
 } as const;

@@ -1,0 +1,59 @@
+/**
+ * Volume usage of the cluster's PersistentVolumeClaims, from the kubelets: Alloy discovers
+ * the nodes, scrapes each kubelet's /metrics with its ServiceAccount token, keeps only the
+ * `kubelet_volume_stats_*` series and writes them to a metrics destination, so that a
+ * filling volume can alert before writes fail.
+ */
+import { Construct } from 'constructs';
+import { DiscoveryKubernetes, PrometheusRelabel, PrometheusScrape } from '../../imports/alloy';
+import { AlloyConfig } from '../alloy';
+import { IMetricsDestination } from './destinations';
+
+/** A Kubernetes RBAC rule, as a ClusterRole holds it. */
+export interface AccessRule {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+}
+
+const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+export interface KubeletVolumeStatsProps {
+  /** Where the series go. */
+  readonly metrics: IMetricsDestination;
+  /** @default "60s" */
+  readonly scrapeInterval?: string;
+}
+
+export class KubeletVolumeStats extends Construct {
+  /** What the collector's ServiceAccount needs, cluster-wide: list nodes, read their metrics. */
+  public static readonly ACCESS: readonly AccessRule[] = [
+    { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
+  ];
+
+  public constructor(scope: Construct, id: string, props: KubeletVolumeStatsProps) {
+    super(scope, id);
+    const config = this.node.scopes.find(AlloyConfig.isAlloyConfig);
+    if (config === undefined) {
+      throw new Error(`${this.node.path}: KubeletVolumeStats is not inside an AlloyConfig; create it with an AlloyConfig as its scope`);
+    }
+    const nodes = new DiscoveryKubernetes(this, 'nodes', { label: 'nodes', role: 'node' });
+    const keep = new PrometheusRelabel(this, 'keep', {
+      label: 'kubelet_volume_stats',
+      forwardTo: [props.metrics.metricsReceiver(config)],
+      rule: { sourceLabels: ['__name__'], regex: 'kubelet_volume_stats_.+', action: 'keep' },
+    });
+    new PrometheusScrape(this, 'scrape', {
+      label: 'kubelet',
+      jobName: 'kubelet',
+      targets: nodes.targets,
+      scheme: 'https',
+      scrapeInterval: props.scrapeInterval ?? '60s',
+      bearerTokenFile: `${SA_DIR}/token`,
+      // kubelets serve self-signed certificates on most clusters
+      tlsConfig: { caFile: `${SA_DIR}/ca.crt`, insecureSkipVerify: true },
+      forwardTo: [keep.receiver],
+    });
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Alertmanager: receives Prometheus's alerts, groups and deduplicates them, and sends them to
+ * people. Receivers and routes are typed props; credentials come from Kubernetes Secrets,
+ * mounted as files, never written into the config.
+ */
+import { Construct } from 'constructs';
+import { dump } from 'js-yaml';
+import { Volume, VolumeMount } from '../../imports/k8s';
+import { assertDnsSubdomain, parsePromDuration } from '../validation';
+import { WorkloadProps } from './common-props';
+import { IAlertReceiver } from './prometheus';
+import { ServerWorkload } from './server-workload';
+import { IMAGES } from './versions';
+
+/** A key of a Kubernetes Secret. */
+export interface SecretKey {
+  /** The Secret's name. */
+  readonly name: string;
+  /** The key inside it. */
+  readonly key: string;
+}
+
+/** A webhook receiver: alerts are POSTed as JSON to `url`. */
+export interface WebhookReceiver {
+  /** Where alerts go, such as `https://hooks.example.com/alerts`. */
+  readonly url: string;
+  /** A bearer token sent as `Authorization: Bearer ...`, from a Secret. @default - none */
+  readonly bearerToken?: SecretKey;
+  /** Also send resolved notifications. @default true */
+  readonly sendResolved?: boolean;
+}
+
+/** A Slack (or Slack-compatible) incoming-webhook receiver. */
+export interface SlackReceiver {
+  /** The incoming-webhook URL, which is a credential: from a Secret. */
+  readonly apiUrl: SecretKey;
+  /** Such as "#alerts". */
+  readonly channel: string;
+  /** @default true */
+  readonly sendResolved?: boolean;
+}
+
+/** A named receiver; it may have several integrations. */
+export interface AlertReceiverConfig {
+  /** The receiver's name, used by routes. */
+  readonly name: string;
+  /** @default - none */
+  readonly webhooks?: readonly WebhookReceiver[];
+  /** @default - none */
+  readonly slack?: readonly SlackReceiver[];
+}
+
+/** A sub-route: alerts matching all `matchers` go to `receiver`. */
+export interface AlertRoute {
+  /** Alertmanager matchers, such as `severity="critical"`. */
+  readonly matchers: readonly string[];
+  readonly receiver: string;
+  /** Keep matching later routes too. @default false */
+  readonly continue?: boolean;
+}
+
+export interface AlertmanagerProps extends WorkloadProps {
+  /**
+   * Receivers. A receiver named "default" takes what no route matches; without one, those
+   * alerts are kept in Alertmanager (visible in its UI and API) and sent nowhere.
+   *
+   * @default - one "default" receiver with no integrations
+   */
+  readonly receivers?: readonly AlertReceiverConfig[];
+  /** Routes tried in order before the default receiver. @default - none */
+  readonly routes?: readonly AlertRoute[];
+  /** Labels that make one group. @default ["alertname", "namespace", "job"] */
+  readonly groupBy?: readonly string[];
+  /** Wait before the first notification of a group. @default "30s" */
+  readonly groupWait?: string;
+  /** Wait before notifying about new alerts in a group. @default "5m" */
+  readonly groupInterval?: string;
+  /** Resend a still-firing alert after. @default "4h" */
+  readonly repeatInterval?: string;
+}
+
+const PORT = 9093;
+const CONFIG_DIR = '/etc/alertmanager/config';
+const SECRETS_DIR = '/etc/alertmanager/secrets';
+
+export class Alertmanager extends Construct implements IAlertReceiver {
+  public readonly workload: ServerWorkload;
+  /** `alertmanager:9093`. */
+  public readonly alertmanagerAddress: string;
+  /** The rendered alertmanager.yml. */
+  public readonly configText: string;
+
+  public constructor(scope: Construct, id: string, props: AlertmanagerProps) {
+    super(scope, id);
+    const subject = this.node.path;
+    const receivers = props.receivers ?? [{ name: 'default' }];
+    const names = receivers.map((r) => r.name);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice !== undefined) {
+      throw new Error(`${subject}: two receivers named "${twice}"; give each receiver its own name`);
+    }
+    if (!names.includes('default')) {
+      throw new Error(`${subject}: no receiver named "default" (got ${names.join(', ')}); add one for alerts that no route matches`);
+    }
+    for (const route of props.routes ?? []) {
+      if (!names.includes(route.receiver)) {
+        throw new Error(`${subject}: a route sends to receiver "${route.receiver}", which does not exist; use one of ${names.join(', ')}`);
+      }
+      if (route.matchers.length === 0) {
+        throw new Error(`${subject}: a route to "${route.receiver}" has no matchers and would take every alert; add matchers such as severity="critical"`);
+      }
+    }
+    const groupWait = props.groupWait ?? '30s';
+    const groupInterval = props.groupInterval ?? '5m';
+    const repeatInterval = props.repeatInterval ?? '4h';
+    parsePromDuration(subject, 'groupWait', groupWait);
+    parsePromDuration(subject, 'groupInterval', groupInterval);
+    parsePromDuration(subject, 'repeatInterval', repeatInterval);
+
+    // every referenced Secret is mounted once, read-only, under secrets/<name>/
+    const secrets = new Set<string>();
+    const fileOf = (ref: SecretKey): string => {
+      assertDnsSubdomain(subject, 'Secret name', ref.name);
+      if (!/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
+        throw new Error(`${subject}: invalid key of Secret ${ref.name} (got ${JSON.stringify(ref.key)}); use letters, digits, "-", "_" and "."`);
+      }
+      secrets.add(ref.name);
+      return `${SECRETS_DIR}/${ref.name}/${ref.key}`;
+    };
+    const config = {
+      route: {
+        receiver: 'default',
+        group_by: [...(props.groupBy ?? ['alertname', 'namespace', 'job'])],
+        group_wait: groupWait,
+        group_interval: groupInterval,
+        repeat_interval: repeatInterval,
+        routes: (props.routes ?? []).map((r) => ({ receiver: r.receiver, matchers: [...r.matchers], continue: r.continue ?? false })),
+      },
+      // a critical alert silences the warning of the same name on the same target
+      inhibit_rules: [{
+        source_matchers: ['severity="critical"'],
+        target_matchers: ['severity="warning"'],
+        equal: ['alertname', 'namespace', 'instance'],
+      }],
+      receivers: receivers.map((r) => ({
+        name: r.name,
+        ...(r.webhooks?.length ? {
+          webhook_configs: r.webhooks.map((w) => {
+            if (!/^https?:\/\/\S+$/.test(w.url)) {
+              throw new Error(`${subject}: receiver "${r.name}": invalid webhook url (got ${JSON.stringify(w.url)}); use an http(s) URL`);
+            }
+            return {
+              url: w.url,
+              send_resolved: w.sendResolved ?? true,
+              ...(w.bearerToken ? { http_config: { authorization: { credentials_file: fileOf(w.bearerToken) } } } : {}),
+            };
+          }),
+        } : {}),
+        ...(r.slack?.length ? {
+          slack_configs: r.slack.map((sl) => ({ api_url_file: fileOf(sl.apiUrl), channel: sl.channel, send_resolved: sl.sendResolved ?? true })),
+        } : {}),
+      })),
+    };
+    this.configText = dump(config, { lineWidth: -1 });
+    const extraVolumes: Array<{ volume: Volume; mount: VolumeMount }> = [...secrets].sort().map((name, i) => ({
+      volume: { name: `secret-${i}`, secret: { secretName: name, defaultMode: 0o440 } },
+      mount: { name: `secret-${i}`, mountPath: `${SECRETS_DIR}/${name}`, readOnly: true },
+    }));
+
+    this.workload = new ServerWorkload(this, 'server', {
+      namespace: props.namespace,
+      name: 'alertmanager',
+      instance: props.instance ?? 'observability',
+      component: 'alerting',
+      image: props.image ?? IMAGES.alertmanager,
+      args: [
+        `--config.file=${CONFIG_DIR}/alertmanager.yml`,
+        '--storage.path=/alertmanager',
+        `--web.listen-address=0.0.0.0:${PORT}`,
+        // one replica: no gossip cluster
+        '--cluster.listen-address=',
+      ],
+      ports: [{ name: 'http', port: PORT, appProtocol: 'http' }],
+      readiness: { path: '/-/ready', port: 'http' },
+      liveness: { path: '/-/healthy', port: 'http' },
+      runAs: { uid: 65534, gid: 65534 },
+      resources: props.resources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
+      configFiles: { mountPath: CONFIG_DIR, data: { 'alertmanager.yml': this.configText } },
+      writablePaths: [{ name: 'state', mountPath: '/alertmanager' }],
+      extraVolumes,
+    });
+    this.alertmanagerAddress = `${this.workload.host}:${PORT}`;
+  }
+}
