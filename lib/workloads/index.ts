@@ -1,5 +1,7 @@
+export * from './alertmanager';
 export * from './alloy';
 export * from './common-props';
+export * from './dashboards';
 export * from './datasource';
 export * from './grafana';
 export * from './loki';
@@ -7,5 +9,6 @@ export * from './pod-security';
 export * from './prometheus';
 export * from './resources';
 export * from './server-workload';
+export * from './telemetry-alerts';
 export * from './tempo';
 export * from './versions';

@@ -1,0 +1,163 @@
+import { Testing } from 'cdk8s';
+import { load } from 'js-yaml';
+import { Grafana, IMAGES, ObservabilityStack, Prometheus, Tempo } from '../../lib';
+import { find, manifestsOf, testApp } from '../support/manifests';
+
+const stack = new ObservabilityStack(testApp(), 'observability');
+const ms = manifestsOf(stack);
+const yamlOf = (cm: string, key: string): any => load(find(ms, 'ConfigMap', cm).data[key]);
+
+describe('backends: persistence and retention', () => {
+  test.each([['tempo', '/var/tempo'], ['prometheus', '/prometheus'], ['loki', '/loki']])('%s keeps its data on a PVC and is recreated, not rolled', (name, mountPath) => {
+    const pvc = find(ms, 'PersistentVolumeClaim', `${name}-data`);
+    expect(pvc.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } });
+    const d = find(ms, 'Deployment', name);
+    expect(d.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(d.spec.template.spec.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: `${name}-data` } });
+    expect(d.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath });
+  });
+
+  test('images are pinned by exact tag in one place', () => {
+    for (const [name, image] of Object.entries(IMAGES)) {
+      expect(image).toMatch(/^[a-z/]+:v?\d+\.\d+\.\d+$/);
+      expect(find(ms, 'Deployment', name).spec.template.spec.containers[0].image).toBe(image);
+    }
+  });
+
+  test('retention: Tempo and Loki 7 days by default, Prometheus 15 days and 8GB', () => {
+    expect(yamlOf('tempo-config', 'tempo.yaml').compactor.compaction.block_retention).toBe('168h');
+    const loki = yamlOf('loki-config', 'loki.yaml');
+    expect(loki.limits_config.retention_period).toBe('168h');
+    expect(loki.compactor).toEqual({ working_directory: '/loki/compactor', retention_enabled: true, delete_request_store: 'filesystem' });
+    const args = find(ms, 'Deployment', 'prometheus').spec.template.spec.containers[0].args;
+    expect(args).toEqual(expect.arrayContaining(['--storage.tsdb.retention.time=15d', '--storage.tsdb.retention.size=8GB']));
+  });
+
+  test('sizes and retention are props', () => {
+    const s = new ObservabilityStack(testApp(), 'observability', {
+      tempo: { retention: '72h', storageSize: '50Gi', storageClassName: 'fast' },
+      loki: { retention: '30d', storageSize: '100Gi', ingestionRateMb: 16, ingestionBurstSizeMb: 32, maxLineSize: '512KB' },
+      prometheus: { retention: '30d', retentionSize: '40GB', storageSize: '50Gi' },
+    });
+    const m = manifestsOf(s);
+    expect(find(m, 'PersistentVolumeClaim', 'tempo-data').spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '50Gi' } } });
+    expect(find(m, 'PersistentVolumeClaim', 'loki-data').spec.resources.requests.storage).toBe('100Gi');
+    const loki = load(find(m, 'ConfigMap', 'loki-config').data['loki.yaml']) as any;
+    expect(loki.limits_config).toMatchObject({ retention_period: '30d', ingestion_rate_mb: 16, ingestion_burst_size_mb: 32, max_line_size: '512KB' });
+    expect(find(m, 'Deployment', 'prometheus').spec.template.spec.containers[0].args).toContain('--storage.tsdb.retention.size=40GB');
+  });
+
+  test('fails when the Prometheus retention size does not fit its volume, or a size is malformed', () => {
+    expect(() => new Prometheus(Testing.chart(), 'p', { namespace: 'o', retentionSize: '20GB', storageSize: '10Gi' })).toThrow(
+      'test/p: retentionSize 20GB does not fit the 10Gi volume; keep it at about 80 % of storageSize, leaving room for the WAL and compaction',
+    );
+    expect(() => new Prometheus(Testing.chart(), 'p', { namespace: 'o', retentionSize: '8 GB' })).toThrow('test/p: invalid retentionSize (got "8 GB"); write a positive size such as "8GB" or "512MB"');
+    expect(() => new Prometheus(Testing.chart(), 'p', { namespace: 'o', storageSize: '10GB' })).toThrow('test/p: invalid storageSize (got "10GB"); write a positive size such as "10Gi" or "500Mi"');
+    expect(() => new Tempo(Testing.chart(), 't', { namespace: 'o', storageSize: 'big' })).toThrow('invalid storage size quantity (got "big")');
+  });
+});
+
+describe('Tempo', () => {
+  test('the metrics generator writes service graphs and span metrics to our Prometheus, with exemplars', () => {
+    const tempo = yamlOf('tempo-config', 'tempo.yaml');
+    expect(tempo.metrics_generator.storage.remote_write).toEqual([{ url: stack.prometheus.remoteWriteUrl, send_exemplars: true }]);
+    expect(tempo.overrides.defaults.metrics_generator.processors).toEqual(['service-graphs', 'span-metrics']);
+    expect(tempo.distributor.receivers.otlp.protocols).toEqual({ grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } });
+    expect(tempo.server.http_listen_port).toBe(3200);
+  });
+
+  test('without a metrics generator target there is none', () => {
+    const t = new Tempo(Testing.chart(), 't', { namespace: 'o' });
+    const cm = find(manifestsOf(t.node.scope as never), 'ConfigMap', 'tempo-config');
+    expect((load(cm.data['tempo.yaml']) as any).metrics_generator).toBeUndefined();
+  });
+});
+
+describe('Loki multi-tenancy, consistent by construction', () => {
+  test('one tenant prop sets Loki auth, the writer\'s tenant and Grafana\'s header', () => {
+    const s = new ObservabilityStack(testApp(), 'observability', { loki: { tenant: 'platform' } });
+    const m = manifestsOf(s);
+    expect((load(find(m, 'ConfigMap', 'loki-config').data['loki.yaml']) as any).auth_enabled).toBe(true);
+    expect(find(m, 'ConfigMap', 'alloy-config').data['config.alloy']).toContain('loki.write "loki" {\n\tendpoint {\n\t\ttenant_id = "platform"\n\t\turl       = "http://loki:3100/loki/api/v1/push"\n\t}\n}');
+    const ds = (load(find(m, 'ConfigMap', 'grafana-config').data['datasources.yaml']) as any).datasources.find((d: any) => d.uid === 'loki');
+    expect(ds.jsonData.httpHeaderName1).toBe('X-Scope-OrgID');
+    expect(ds.secureJsonData).toEqual({ httpHeaderValue1: 'platform' });
+  });
+
+  test('without a tenant, auth is off and nothing sends one', () => {
+    expect(yamlOf('loki-config', 'loki.yaml').auth_enabled).toBe(false);
+    expect(find(ms, 'ConfigMap', 'alloy-config').data['config.alloy']).not.toContain('tenant_id');
+  });
+
+  test('fails when the tenant or a limit is invalid', () => {
+    expect(() => new ObservabilityStack(testApp(), 'o', { loki: { tenant: 'a b' } })).toThrow('o/loki: invalid tenant (got "a b")');
+    expect(() => new ObservabilityStack(testApp(), 'o', { loki: { ingestionRateMb: 0 } })).toThrow('o/loki: ingestionRateMb must be a positive number (got 0)');
+    expect(() => new ObservabilityStack(testApp(), 'o', { loki: { maxLineSize: 'long' } })).toThrow('o/loki: invalid maxLineSize (got "long")');
+  });
+});
+
+describe('Grafana', () => {
+  const datasources = yamlOf('grafana-config', 'datasources.yaml').datasources as any[];
+  const byUid = Object.fromEntries(datasources.map((d) => [d.uid, d]));
+
+  test('correlations: exemplars -> Tempo, traces -> logs and metrics, service map, log trace IDs -> Tempo', () => {
+    expect(byUid.prometheus.jsonData.exemplarTraceIdDestinations).toEqual([{ name: 'trace_id', datasourceUid: 'tempo' }]);
+    expect(byUid.tempo.jsonData.tracesToLogsV2).toEqual({ datasourceUid: 'loki', filterByTraceID: true, spanStartTimeShift: '-5m', spanEndTimeShift: '5m' });
+    expect(byUid.tempo.jsonData.tracesToMetrics.datasourceUid).toBe('prometheus');
+    expect(byUid.tempo.jsonData.serviceMap).toEqual({ datasourceUid: 'prometheus' });
+    expect(byUid.tempo.jsonData.nodeGraph).toEqual({ enabled: true });
+    expect(byUid.loki.jsonData.derivedFields.map((f: any) => [f.name, f.datasourceUid, f.url])).toEqual([
+      ['trace_id', 'tempo', '$${__value.raw}'],
+      ['traceID', 'tempo', '$${__value.raw}'],
+    ]);
+  });
+
+  test('dashboards built with the foundation SDK are provisioned from a ConfigMap', () => {
+    const cm = find(ms, 'ConfigMap', 'grafana-dashboards').data as Record<string, string>;
+    expect(Object.keys(cm).sort()).toEqual(['alloy-health.json', 'backends-ingestion.json', 'dashboards.yaml']);
+    const provider = load(cm['dashboards.yaml']) as any;
+    expect(provider.providers[0]).toMatchObject({ type: 'file', options: { path: '/etc/grafana/provisioning/dashboards' } });
+    const alloy = JSON.parse(cm['alloy-health.json']);
+    expect(alloy.uid).toBe('cdk8s-alloy-health');
+    const exprs = alloy.panels.flatMap((p: any) => (p.targets ?? []).map((t: any) => t.expr)) as string[];
+    for (const metric of ['otelcol_receiver_accepted_spans_total', 'otelcol_receiver_refused_log_records_total', 'otelcol_exporter_send_failed_metric_points_total',
+      'otelcol_exporter_queue_size', 'otelcol_exporter_queue_capacity', 'prometheus_remote_storage_samples_total', 'prometheus_remote_write_wal_storage_active_series']) {
+      expect(exprs.some((e) => e.includes(metric))).toBe(true);
+    }
+    expect(alloy.panels.filter((p: any) => p.type === 'timeseries').every((p: any) => p.datasource.uid === 'prometheus')).toBe(true);
+    const backends = JSON.parse(cm['backends-ingestion.json']);
+    expect(backends.panels.filter((p: any) => p.type === 'row').map((p: any) => p.title)).toEqual(['Tempo', 'Prometheus', 'Loki']);
+    const pod = find(ms, 'Deployment', 'grafana').spec.template.spec;
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'dashboards', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true });
+  });
+
+  test('fails when dashboards have no metrics data source to query', () => {
+    const g = new Grafana(Testing.chart(), 'g', { namespace: 'o' });
+    expect(() => g.renderDashboards()).toThrow('test/g: the dashboards need a metrics data source (such as Prometheus); add one, or set dashboards: false');
+    const none = new Grafana(Testing.chart(), 'g', { namespace: 'o', dashboards: false });
+    expect(none.dashboardsConfigMap).toBeUndefined();
+  });
+});
+
+describe('Alertmanager and Alloy watching themselves', () => {
+  test('Prometheus sends alerts to Alertmanager and loads the rule file', () => {
+    const prom = yamlOf('prometheus-config', 'prometheus.yml');
+    expect(prom.alerting).toEqual({ alertmanagers: [{ static_configs: [{ targets: ['alertmanager:9093'] }] }] });
+    expect(prom.rule_files).toEqual(['/etc/prometheus/telemetry-alerts.yml']);
+    expect(yamlOf('prometheus-config', 'telemetry-alerts.yml').groups[0].rules.map((r: any) => r.alert)).toContain('TelemetryComponentDown');
+  });
+
+  test('Alloy\'s own logs go to Loki and its metrics are scraped; kubelet volume stats come through Alloy', () => {
+    const config = find(ms, 'ConfigMap', 'alloy-config').data['config.alloy'] as string;
+    expect(config).toContain('write_to = [loki.write.loki.receiver]');
+    expect(config).toContain('prometheus.scrape "kubelet" {');
+    expect(config).toContain('regex         = "kubelet_volume_stats_.+"');
+    expect(yamlOf('prometheus-config', 'prometheus.yml').scrape_configs.map((j: any) => j.job_name)).toContain('alloy');
+  });
+
+  test('no credential is written into dist: Secrets are referenced, never inlined', () => {
+    const text = JSON.stringify(ms);
+    expect(ms.filter((m) => m.kind === 'Secret')).toEqual([]);
+    expect(text).not.toMatch(/"(password|token|api_url|apiKey|credentials)":"[^"]/i);
+  });
+});
