@@ -6,7 +6,15 @@ import { schemaErrors } from './support/k8s-schema';
 import { manifestsOf, testApp } from './support/manifests';
 
 test('README: a custom pipeline and a second gateway on the default stack', () => {
-  const stack = new ObservabilityStack(testApp(), 'observability');
+  const stack = new ObservabilityStack(testApp(), 'observability', {
+    alloy: {
+      extraPorts: [
+        { name: 'archive-http', port: 5318, appProtocol: 'http' },
+        { name: 'edge-grpc', port: 5317, appProtocol: 'grpc' },
+        { name: 'edge-http', port: 6318, appProtocol: 'http' },
+      ],
+    },
+  });
   const cfg = stack.alloy.config;
   const archive = new LokiWrite(cfg, 'archive', {
     endpoint: [{ url: 'https://logs.example.com/loki/api/v1/push', bearerToken: Expr.env('ARCHIVE_TOKEN') }],
@@ -28,7 +36,9 @@ test('README: a custom pipeline and a second gateway on the default stack', () =
   expect(text).toContain('otelcol.exporter.otlp "vendor" {');
   // the second gateway shares the stack's one prometheus.remote_write
   expect(text.match(/^prometheus\.remote_write /gm)).toHaveLength(1);
-  for (const m of manifestsOf(stack)) {
+  const ms = manifestsOf(stack);
+  expect(ms.find((m) => m.kind === 'Service' && m.metadata.name === 'alloy')!.spec.ports.map((p: { port: number }) => p.port)).toEqual([4317, 4318, 12345, 5318, 5317, 6318]);
+  for (const m of ms) {
     expect(schemaErrors(m)).toEqual([]);
   }
 });

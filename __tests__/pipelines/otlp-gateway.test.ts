@@ -12,19 +12,18 @@ function cfg(): AlloyConfig {
 }
 
 describe('OtlpGateway', () => {
-  test('wires receiver -> memory limiter -> batch -> one exporter per signal', () => {
+  test('wires receiver -> memory limiter -> one exporter per signal, with no batch processor to drop data', () => {
     const c = cfg();
     const gw = new OtlpGateway(c, 'otlp', { traces: tempo, metrics: prom, logs: loki });
     expect(gw.components.map((x) => x.componentId)).toEqual([
       'otelcol.exporter.prometheus.default',
-      'otelcol.exporter.loki.default',
-      'otelcol.processor.batch.default',
       'otelcol.processor.memory_limiter.default',
       'otelcol.receiver.otlp.default',
     ]);
     expect(c.components.map((x) => x.componentId)).toEqual(expect.arrayContaining([
-      'prometheus.remote_write.prometheus', 'loki.write.loki', 'otelcol.exporter.otlp.tempo',
+      'prometheus.remote_write.prometheus', 'loki.write.loki', 'otelcol.exporter.loki.loki', 'otelcol.exporter.otlp.tempo',
     ]));
+    expect(c.components.map((x) => x.componentName)).not.toContain('otelcol.processor.batch');
     const text = c.render();
     expect(text).toContain('tenant_id = "team_a"');
     expect(text).toContain('check_interval         = "1s"\n\tlimit_percentage       = 80\n\tspike_limit_percentage = 20');

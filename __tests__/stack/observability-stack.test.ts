@@ -43,7 +43,6 @@ describe('ObservabilityStack (default)', () => {
       'ConfigMap/prometheus-config',
       'ConfigMap/tempo-config',
       'Deployment/alertmanager',
-      'Deployment/alloy',
       'Deployment/grafana',
       'Deployment/loki',
       'Deployment/prometheus',
@@ -52,13 +51,16 @@ describe('ObservabilityStack (default)', () => {
       'PersistentVolumeClaim/loki-data',
       'PersistentVolumeClaim/prometheus-data',
       'PersistentVolumeClaim/tempo-data',
+      'PodDisruptionBudget/alloy',
       'Service/alertmanager',
       'Service/alloy',
+      'Service/alloy-cluster',
       'Service/grafana',
       'Service/loki',
       'Service/prometheus',
       'Service/tempo',
       'ServiceAccount/alloy',
+      'StatefulSet/alloy',
     ]);
     for (const m of manifests.filter((x) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(x.kind))) {
       expect(`${m.kind}/${m.metadata.name}: ${m.metadata.namespace}`).toBe(`${m.kind}/${m.metadata.name}: observability`);
@@ -73,7 +75,7 @@ describe('ObservabilityStack (default)', () => {
 
   test('names are stable: no hash suffixes', () => {
     for (const m of manifests) {
-      expect(m.metadata.name).toMatch(/^(observability|alloy|tempo|prometheus|loki|grafana|alertmanager)(-config|-data|-dashboards|-alloy)?$/);
+      expect(m.metadata.name).toMatch(/^(observability|alloy|tempo|prometheus|loki|grafana|alertmanager)(-config|-data|-dashboards|-alloy|-cluster)?$/);
     }
   });
 
@@ -86,12 +88,12 @@ describe('ObservabilityStack (default)', () => {
   });
 
   test('the Alloy container: image, args, ports, readiness, config mount, ServiceAccount', () => {
-    const pod = find(manifests, 'Deployment', 'alloy').spec.template.spec;
+    const pod = find(manifests, 'StatefulSet', 'alloy').spec.template.spec;
     const c = pod.containers[0];
     expect(c.image).toBe('grafana/alloy:v1.18.1');
     expect(c.args).toEqual([
       'run', '/etc/alloy/config.alloy', '--storage.path=/var/lib/alloy/data', '--server.http.listen-addr=0.0.0.0:12345',
-      '--stability.level=generally-available', '--disable-reporting',
+      '--stability.level=public-preview', '--disable-reporting', '--cluster.enabled=true', '--cluster.join-addresses=alloy-cluster',
     ]);
     expect(c.ports.map((p: { name: string; containerPort: number }) => `${p.name}:${p.containerPort}`)).toEqual([
       'otlp-grpc:4317', 'otlp-http:4318', 'http-metrics:12345',
@@ -122,8 +124,9 @@ describe('ObservabilityStack (default)', () => {
 
   test('--stability.level is the lowest stability of the components used', () => {
     const levels = new Set(stack.alloy.config.components.map((c) => facts.components[c.componentName].stability));
-    expect([...levels]).toEqual(['generally-available']);
-    expect(find(manifests, 'Deployment', 'alloy').spec.template.spec.containers[0].args).toContain('--stability.level=generally-available');
+    // the disk queue (otelcol.storage.file) is public preview
+    expect([...levels].sort()).toEqual(['generally-available', 'public-preview']);
+    expect(find(manifests, 'StatefulSet', 'alloy').spec.template.spec.containers[0].args).toContain('--stability.level=public-preview');
   });
 
   test('the receivers listen on the ports the Service and container expose', () => {
@@ -132,29 +135,29 @@ describe('ObservabilityStack (default)', () => {
   });
 
   test('the pod template carries the sha256 of config.alloy, so a config change rolls the pods', () => {
-    const annotations = find(manifests, 'Deployment', 'alloy').spec.template.metadata.annotations;
+    const annotations = find(manifests, 'StatefulSet', 'alloy').spec.template.metadata.annotations;
     expect(annotations['checksum/config']).toBe(createHash('sha256').update(alloyConfig).digest('hex'));
   });
 
   test('the exporters point at the Tempo, Prometheus and Loki Services of the same app', () => {
-    const [otlpEndpoint] = attributeValues(alloyConfig, 'endpoint').filter((e) => !e.startsWith('0.0.0.0'));
-    expect(otlpEndpoint).toBe('tempo:4317');
+    const endpoints = attributeValues(alloyConfig, 'endpoint').filter((e) => !e.startsWith('0.0.0.0'));
+    expect(endpoints).toEqual(['http://loki:3100/otlp', 'tempo:4317']);
     expect(serviceHasPort('tempo', 4317)).toBe(true);
+    expect(stack.tempo.otlpGrpcEndpoint).toBe('tempo:4317');
+    expect(stack.loki.otlpUrl).toBe('http://loki:3100/otlp');
 
-    const urls = attributeValues(alloyConfig, 'url').map((u) => new URL(u));
-    expect(urls.map((u) => u.href).sort()).toEqual(['http://loki:3100/loki/api/v1/push', 'http://prometheus:9090/api/v1/write']);
+    const urls = [...attributeValues(alloyConfig, 'url'), stack.loki.otlpUrl].map((u) => new URL(u));
+    expect(urls.map((u) => u.href)).toEqual(['http://prometheus:9090/api/v1/write', 'http://loki:3100/otlp']);
     for (const u of urls) {
       expect(serviceHasPort(u.hostname, Number(u.port))).toBe(true);
     }
-    expect(urls.map((u) => u.href)).toContain(stack.prometheus.remoteWriteUrl);
-    expect(urls.map((u) => u.href)).toContain(stack.loki.pushUrl);
-    expect(stack.tempo.otlpGrpcEndpoint).toBe(otlpEndpoint);
+    expect(urls[0].href).toBe(stack.prometheus.remoteWriteUrl);
   });
 
   test('traces go to Tempo over OTLP gRPC without TLS inside the cluster; nothing logs payloads', () => {
-    expect(alloyConfig).toContain('otelcol.exporter.otlp "tempo" {\n\tclient {\n\t\tendpoint = "tempo:4317"\n\n\t\ttls {\n\t\t\tinsecure = true\n\t\t}\n\t}\n}');
+    expect(alloyConfig).toContain('otelcol.exporter.otlp "tempo" {\n\tclient {\n\t\tendpoint = "tempo:4317"\n\n\t\ttls {\n\t\t\tinsecure = true\n\t\t}\n\t}\n');
     expect(alloyConfig).not.toMatch(/debug|livedebugging/);
-    expect(alloyConfig).toContain('logging {\n\tformat   = "logfmt"\n\tlevel    = "info"\n\twrite_to = [loki.write.loki.receiver]\n}');
+    expect(alloyConfig).toContain('logging {\n\tformat   = "logfmt"\n\tlevel    = "info"\n\twrite_to = [otelcol.receiver.loki.loki.receiver]\n}');
   });
 
   test('Prometheus runs with the remote-write receiver and exemplar storage', () => {
@@ -244,11 +247,11 @@ describe('ObservabilityStack (default)', () => {
 });
 
 describe('ObservabilityStack: Alloy stability level', () => {
-  const args = (stack: ObservabilityStack): string[] => find(manifestsOf(stack), 'Deployment', 'alloy').spec.template.spec.containers[0].args;
+  const args = (stack: ObservabilityStack): string[] => find(manifestsOf(stack), 'StatefulSet', 'alloy').spec.template.spec.containers[0].args;
 
   test('--stability.level follows the least stable component the config uses', () => {
     const stack = new ObservabilityStack(testApp(), 'observability');
-    const storage = new OtelcolStorageFile(stack.alloy.config, 'queue');
+    const storage = new OtelcolStorageFile(stack.alloy.config, 'another_queue');
     expect(storage.stability).toBe('public-preview');
     expect(args(stack)).toContain('--stability.level=public-preview');
     const stack2 = new ObservabilityStack(testApp(), 'observability');
@@ -273,8 +276,7 @@ describe('ObservabilityStack: Alloy stability level', () => {
 
   test('fails when the pinned level is higher than the config needs', () => {
     const app = testApp();
-    const stack = new ObservabilityStack(app, 'observability', { alloy: { stabilityLevel: 'generally-available' } });
-    new OtelcolStorageFile(stack.alloy.config, 'queue');
+    new ObservabilityStack(app, 'observability', { alloy: { stabilityLevel: 'generally-available' } });
     expect(() => app.synth()).toThrow(
       'observability/alloy: stabilityLevel is pinned to "generally-available" but the config uses public-preview components ' +
       '(otelcol.storage.file.queue); pin "public-preview" or lower, or leave stabilityLevel unset',

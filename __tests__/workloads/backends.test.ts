@@ -20,7 +20,8 @@ describe('backends: persistence and retention', () => {
   test('images are pinned by exact tag in one place', () => {
     for (const [name, image] of Object.entries(IMAGES)) {
       expect(image).toMatch(/^[a-z/]+:v?\d+\.\d+\.\d+$/);
-      expect(find(ms, 'Deployment', name).spec.template.spec.containers[0].image).toBe(image);
+      const w = ms.find((m) => (m.kind === 'Deployment' || m.kind === 'StatefulSet') && m.metadata.name === name)!;
+      expect(w.spec.template.spec.containers[0].image).toBe(image);
     }
   });
 
@@ -78,7 +79,9 @@ describe('Loki multi-tenancy, consistent by construction', () => {
     const s = new ObservabilityStack(testApp(), 'observability', { loki: { tenant: 'platform' } });
     const m = manifestsOf(s);
     expect((load(find(m, 'ConfigMap', 'loki-config').data['loki.yaml']) as any).auth_enabled).toBe(true);
-    expect(find(m, 'ConfigMap', 'alloy-config').data['config.alloy']).toContain('loki.write "loki" {\n\tendpoint {\n\t\ttenant_id = "platform"\n\t\turl       = "http://loki:3100/loki/api/v1/push"\n\t}\n}');
+    expect(find(m, 'ConfigMap', 'alloy-config').data['config.alloy']).toContain(
+      'otelcol.exporter.otlphttp "loki" {\n\tclient {\n\t\tendpoint = "http://loki:3100/otlp"\n\t\theaders  = {\n\t\t\t"X-Scope-OrgID" = "platform",\n\t\t}\n\t}',
+    );
     const ds = (load(find(m, 'ConfigMap', 'grafana-config').data['datasources.yaml']) as any).datasources.find((d: any) => d.uid === 'loki');
     expect(ds.jsonData.httpHeaderName1).toBe('X-Scope-OrgID');
     expect(ds.secureJsonData).toEqual({ httpHeaderValue1: 'platform' });
@@ -86,7 +89,7 @@ describe('Loki multi-tenancy, consistent by construction', () => {
 
   test('without a tenant, auth is off and nothing sends one', () => {
     expect(yamlOf('loki-config', 'loki.yaml').auth_enabled).toBe(false);
-    expect(find(ms, 'ConfigMap', 'alloy-config').data['config.alloy']).not.toContain('tenant_id');
+    expect(find(ms, 'ConfigMap', 'alloy-config').data['config.alloy']).not.toContain('X-Scope-OrgID');
   });
 
   test('fails when the tenant or a limit is invalid', () => {
@@ -149,7 +152,8 @@ describe('Alertmanager and Alloy watching themselves', () => {
 
   test('Alloy\'s own logs go to Loki and its metrics are scraped; kubelet volume stats come through Alloy', () => {
     const config = find(ms, 'ConfigMap', 'alloy-config').data['config.alloy'] as string;
-    expect(config).toContain('write_to = [loki.write.loki.receiver]');
+    expect(config).toContain('write_to = [otelcol.receiver.loki.loki.receiver]');
+    expect(config).toContain('otelcol.receiver.loki "loki" {\n\toutput {\n\t\tlogs = [otelcol.exporter.otlphttp.loki.input]\n\t}\n}');
     expect(config).toContain('prometheus.scrape "kubelet" {');
     expect(config).toContain('regex         = "kubelet_volume_stats_.+"');
     expect(yamlOf('prometheus-config', 'prometheus.yml').scrape_configs.map((j: any) => j.job_name)).toContain('alloy');

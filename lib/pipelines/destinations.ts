@@ -4,8 +4,11 @@
  * one WAL) per backend.
  */
 import { Construct } from 'constructs';
-import { LokiWrite, OtelcolExporterOtlp, PrometheusRemoteWrite } from '../../imports/alloy';
-import { AlloyConfig, LogsReceiver, MetricsReceiver, TracesConsumer, assertIdentifier } from '../alloy';
+import {
+  LokiWrite, OtelcolExporterLoki, OtelcolExporterOtlp, OtelcolExporterOtlphttp, OtelcolReceiverLoki, PrometheusRemoteWrite,
+} from '../../imports/alloy';
+import { AlloyConfig, LogsConsumer, LogsReceiver, MetricsReceiver, TracesConsumer, assertIdentifier } from '../alloy';
+import { DurableQueue } from './durable-queue';
 
 /** Somewhere to send traces. */
 export interface ITracesDestination {
@@ -21,7 +24,9 @@ export interface IMetricsDestination {
 
 /** Somewhere to send logs. */
 export interface ILogsDestination {
-  /** The receiver, in `config`, that sends logs here. */
+  /** The OpenTelemetry input, in `config`, that sends logs here. */
+  logsInput(config: AlloyConfig): LogsConsumer;
+  /** A Loki-format receiver, in `config`, that sends logs here (for `loki.*` components and Alloy's own logs). */
   logsReceiver(config: AlloyConfig): LogsReceiver;
 }
 
@@ -43,6 +48,16 @@ export interface RemoteWriteDestinationProps {
   readonly url: string;
 }
 
+/** Loki's OTLP endpoint. */
+export interface LokiOtlpDestinationProps {
+  /** Label of the exporter component; a valid Alloy identifier. */
+  readonly name: string;
+  /** Loki's OTLP base URL, such as `http://loki:3100/otlp` (the exporter adds `/v1/logs`). */
+  readonly url: string;
+  /** The tenant (`X-Scope-OrgID`) when Loki runs with auth enabled. @default - no tenant */
+  readonly tenantId?: string;
+}
+
 /** A Loki push endpoint. */
 export interface LokiPushDestinationProps {
   /** Label of the `loki.write` component; a valid Alloy identifier. */
@@ -55,36 +70,73 @@ export interface LokiPushDestinationProps {
 
 /** Factories of destinations. */
 export class Destination {
-  /** Traces sent by `otelcol.exporter.otlp` to an OTLP gRPC endpoint. */
+  /**
+   * Traces sent by `otelcol.exporter.otlp` to an OTLP gRPC endpoint; with the config's
+   * DurableQueue, through a queue on disk that retries while it has room.
+   */
   public static otlpGrpc(props: OtlpGrpcDestinationProps): ITracesDestination {
     checkDestination('otlpGrpc', props.name, props.endpoint, /^[^\s/:]+:[0-9]+$/, 'host:port, such as "tempo:4317"');
     return {
       tracesInput: (config) => once(config, `otlp_${props.name}`, props, OtelcolExporterOtlp, (scope, id) => new OtelcolExporterOtlp(scope, id, {
         label: props.name,
         client: { endpoint: props.endpoint, tls: props.insecure ? { insecure: true } : undefined },
+        ...DurableQueue.of(config)?.exporterSettings('traces'),
       })).input,
     };
   }
 
-  /** Metrics sent by `prometheus.remote_write`. */
+  /**
+   * Metrics sent by `prometheus.remote_write`; with the config's DurableQueue, its WAL keeps
+   * unsent samples for the promised outage.
+   */
   public static remoteWrite(props: RemoteWriteDestinationProps): IMetricsDestination {
     checkDestination('remoteWrite', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://prometheus:9090/api/v1/write"');
     return {
-      metricsReceiver: (config) => once(config, `remote_write_${props.name}`, props, PrometheusRemoteWrite, (scope, id) => new PrometheusRemoteWrite(scope, id, {
+      metricsReceiver: (config) => once(config, `remote_write_${props.name}`, props, PrometheusRemoteWrite, (scope, id) => {
+        const durable = DurableQueue.of(config);
+        return new PrometheusRemoteWrite(scope, id, {
+          label: props.name,
+          endpoint: [{ url: props.url }],
+          wal: durable ? { maxKeepaliveTime: durable.metricsWalKeepalive } : undefined,
+        });
+      }).receiver,
+    };
+  }
+
+  /**
+   * Logs sent by `otelcol.exporter.otlphttp` to Loki's OTLP endpoint; with the config's
+   * DurableQueue, through a queue on disk that retries while it has room. Loki-format logs
+   * (Alloy's own) enter through an `otelcol.receiver.loki`.
+   */
+  public static lokiOtlp(props: LokiOtlpDestinationProps): ILogsDestination {
+    checkDestination('lokiOtlp', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://loki:3100/otlp"');
+    const logsInput = (config: AlloyConfig): LogsConsumer => once(config, `otlphttp_${props.name}`, props, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
+      label: props.name,
+      client: { endpoint: props.url, headers: props.tenantId === undefined ? undefined : { 'X-Scope-OrgID': props.tenantId } },
+      ...DurableQueue.of(config)?.exporterSettings('logs'),
+    })).input;
+    return {
+      logsInput,
+      logsReceiver: (config) => once(config, `loki_to_otlp_${props.name}`, props, OtelcolReceiverLoki, (scope, id) => new OtelcolReceiverLoki(scope, id, {
         label: props.name,
-        endpoint: [{ url: props.url }],
+        output: { logs: [logsInput(config)] },
       })).receiver,
     };
   }
 
-  /** Logs sent by `loki.write` to Loki's push API. */
+  /** Logs sent by `loki.write` to Loki's push API (for a Loki without OTLP); OTel logs enter through `otelcol.exporter.loki`. */
   public static lokiPush(props: LokiPushDestinationProps): ILogsDestination {
     checkDestination('lokiPush', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://loki:3100/loki/api/v1/push"');
+    const logsReceiver = (config: AlloyConfig): LogsReceiver => once(config, `loki_write_${props.name}`, props, LokiWrite, (scope, id) => new LokiWrite(scope, id, {
+      label: props.name,
+      endpoint: [{ url: props.url, tenantId: props.tenantId }],
+    })).receiver;
     return {
-      logsReceiver: (config) => once(config, `loki_write_${props.name}`, props, LokiWrite, (scope, id) => new LokiWrite(scope, id, {
+      logsReceiver,
+      logsInput: (config) => once(config, `otel_to_loki_${props.name}`, props, OtelcolExporterLoki, (scope, id) => new OtelcolExporterLoki(scope, id, {
         label: props.name,
-        endpoint: [{ url: props.url, tenantId: props.tenantId }],
-      })).receiver,
+        forwardTo: [logsReceiver(config)],
+      })).input,
     };
   }
 }

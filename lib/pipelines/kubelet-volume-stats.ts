@@ -53,6 +53,8 @@ export class KubeletVolumeStats extends Construct {
       bearerTokenFile: `${SA_DIR}/token`,
       // kubelets serve self-signed certificates on most clusters
       tlsConfig: { caFile: `${SA_DIR}/ca.crt`, insecureSkipVerify: true },
+      // with several collectors, each kubelet is scraped by one of them
+      clustering: { enabled: true },
       forwardTo: [keep.receiver],
     });
   }

@@ -1,10 +1,16 @@
 /**
  * The OTLP gateway: the one entry point of the stack. OTLP over gRPC and HTTP, then the
- * memory limiter, then batching, then each signal to its destination.
+ * memory limiter, then each signal to its destination.
+ *
+ * There is deliberately no `otelcol.processor.batch`: it hands data on asynchronously, so when
+ * an exporter's disk queue is full it would drop the batch and log it. Without it the full
+ * queue's error reaches the receiver, which refuses the request with a retryable error and
+ * the sender backs off (back-pressure). Senders (OpenTelemetry SDKs, collectors) batch
+ * already, and remote write batches from its WAL.
  */
 import { Construct } from 'constructs';
 import {
-  OtelcolExporterLoki, OtelcolExporterPrometheus, OtelcolProcessorBatch, OtelcolProcessorMemoryLimiter, OtelcolReceiverOtlp,
+  OtelcolExporterPrometheus, OtelcolProcessorMemoryLimiter, OtelcolReceiverOtlp,
 } from '../../imports/alloy';
 import { AlloyComponent, AlloyConfig, LogsConsumer, MetricsConsumer, TracesConsumer, assertIdentifier } from '../alloy';
 import { assertPort } from '../validation';
@@ -32,13 +38,19 @@ export interface OtlpGatewayProps {
   readonly memoryLimitPercentage?: number;
   /** Headroom below the hard limit, as a percentage of memory. @default 20 */
   readonly memorySpikeLimitPercentage?: number;
+  /**
+   * The memory limiter's hard limit and headroom as sizes, from the container's memory limit
+   * (the collector knows it: `alloy.memoryLimiterMib`). Takes the place of the percentages.
+   *
+   * @default - the percentages
+   */
+  readonly memoryLimitMib?: { readonly limit: number; readonly spike: number };
 }
 
-/** OTLP receiver -> memory limiter -> batch -> destinations. */
+/** OTLP receiver -> memory limiter -> destinations. */
 export class OtlpGateway extends Construct {
   public readonly receiver: OtelcolReceiverOtlp;
   public readonly memoryLimiter: OtelcolProcessorMemoryLimiter;
-  public readonly batch: OtelcolProcessorBatch;
   public readonly grpcPort: number;
   public readonly httpPort: number;
 
@@ -72,20 +84,22 @@ export class OtlpGateway extends Construct {
     if (props.metrics) {
       metrics = [new OtelcolExporterPrometheus(this, 'to_prometheus', { label, forwardTo: [props.metrics.metricsReceiver(config)] }).input];
     }
-    let logs: LogsConsumer[] | undefined;
-    if (props.logs) {
-      logs = [new OtelcolExporterLoki(this, 'to_loki', { label, forwardTo: [props.logs.logsReceiver(config)] }).input];
-    }
+    const logs: LogsConsumer[] | undefined = props.logs ? [props.logs.logsInput(config)] : undefined;
     const traces: TracesConsumer[] | undefined = props.traces ? [props.traces.tracesInput(config)] : undefined;
 
-    this.batch = new OtelcolProcessorBatch(this, 'batch', { label, output: { metrics, logs, traces } });
-    const toBatch = [this.batch.input];
+    const mib = props.memoryLimitMib;
+    if (mib !== undefined && !(Number.isInteger(mib.limit) && Number.isInteger(mib.spike) && mib.spike > 0 && mib.spike < mib.limit)) {
+      throw new Error(
+        `${this.node.path}: memoryLimitMib must be whole MiB with 0 < spike < limit (got limit ${mib.limit}, spike ${mib.spike})`,
+      );
+    }
     this.memoryLimiter = new OtelcolProcessorMemoryLimiter(this, 'memory_limiter', {
       label,
       checkInterval: '1s',
-      limitPercentage,
-      spikeLimitPercentage: spikePercentage,
-      output: { metrics: metrics && toBatch, logs: logs && toBatch, traces: traces && toBatch },
+      ...(mib !== undefined
+        ? { limit: `${mib.limit}MiB`, spikeLimit: `${mib.spike}MiB` }
+        : { limitPercentage, spikeLimitPercentage: spikePercentage }),
+      output: { metrics, logs, traces },
     });
     const toLimiter = [this.memoryLimiter.input];
     this.receiver = new OtelcolReceiverOtlp(this, 'receiver', {

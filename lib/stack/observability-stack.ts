@@ -86,6 +86,7 @@ export class ObservabilityStack extends Chart {
       logs: this.loki,
       grpcPort: this.alloy.otlpGrpcPort,
       httpPort: this.alloy.otlpHttpPort,
+      memoryLimitMib: this.alloy.memoryLimiterMib,
     });
 
     // volume usage of the stack's claims, for the volume-nearly-full alert

@@ -1,16 +1,21 @@
 /**
- * The Alloy collector: its config.alloy in a ConfigMap, a Deployment running Alloy, a
- * Service for OTLP and Alloy's own HTTP server, and a ServiceAccount.
+ * The Alloy collector: a StatefulSet of two or more replicas, each keeping its state (the
+ * remote-write WAL, the on-disk sending queues) on its own PersistentVolumeClaim at
+ * `--storage.path`; its config.alloy in a ConfigMap; a Service for OTLP and Alloy's HTTP
+ * server; a headless Service for clustering; a PodDisruptionBudget; a ServiceAccount.
+ *
+ * At synth it checks that the pieces fit: storage paths lie on the volume, receiver ports are
+ * exposed, clustering has its headless Service, the memory limiter fits the container.
  */
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LoggingBlock, LoggingBlockProps } from '../../imports/alloy';
-import { KubeClusterRole, KubeClusterRoleBinding, KubeServiceAccount } from '../../imports/k8s';
-import { AlloyConfig, StabilityLevel, permits } from '../alloy';
-import { AccessRule, ILogsDestination } from '../pipelines';
-import { assertPort } from '../validation';
+import { IntOrString, KubeClusterRole, KubeClusterRoleBinding, KubeService, KubeServiceAccount } from '../../imports/k8s';
+import { AlloyConfig, Block, StabilityLevel, Statement, permits } from '../alloy';
+import { AccessRule, DurableQueue, DurableQueueProps, ILogsDestination } from '../pipelines';
+import { assertPort, assertWholeNumber, parseSize } from '../validation';
 import { WorkloadProps } from './common-props';
-import { ServerWorkload, workloadLabels } from './server-workload';
+import { ServerPort, ServerWorkload, workloadLabels } from './server-workload';
 import { IMAGES } from './versions';
 
 export interface AlloyProps extends WorkloadProps {
@@ -40,44 +45,108 @@ export interface AlloyProps extends WorkloadProps {
   readonly otlpGrpcPort?: number;
   /** OTLP HTTP port of the container and the Service. @default 4318 */
   readonly otlpHttpPort?: number;
+  /** More ports for receivers you add (container and Service). @default - none */
+  readonly extraPorts?: readonly ServerPort[];
+  /** Replicas behind the OTLP Service. @default 2 */
+  readonly replicas?: number;
+  /** Size of each replica's volume at `--storage.path`. @default "10Gi" */
+  readonly storageSize?: string;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /**
+   * Byte budgets of the on-disk queues and the WAL keepalive. Their sum must leave room on
+   * the volume.
+   *
+   * @default - traces 4Gi, logs 3Gi, metrics WAL 3h
+   */
+  readonly durability?: Omit<DurableQueueProps, 'directory'>;
+  /**
+   * Alloy clustering (`--cluster.enabled`, the headless Service `alloy-cluster`), so that
+   * components that must not run twice (scraping) share their work between replicas.
+   *
+   * @default - on when the config has a component with clustering enabled
+   */
+  readonly clustering?: boolean;
+  /** Time to flush queues after SIGTERM. @default 60 */
+  readonly terminationGracePeriodSeconds?: number;
 }
 
 /** Alloy's HTTP server: UI, /metrics, /-/ready, /-/healthy, /-/reload. */
 export const ALLOY_HTTP_PORT = 12345;
 const CONFIG_DIR = '/etc/alloy';
 const STORAGE = '/var/lib/alloy/data';
+const CLUSTER_SERVICE = 'alloy-cluster';
+const MIB = 2 ** 20;
 
 export class Alloy extends Construct {
   /** The config.alloy of this collector: create components with it as their scope. */
   public readonly config: AlloyConfig;
   /** The `logging` block of the config. */
   public readonly logging: LoggingBlock;
+  /** The on-disk queue every destination of this config uses. */
+  public readonly durableQueue: DurableQueue;
   public readonly workload: ServerWorkload;
   public readonly serviceAccount: KubeServiceAccount;
+  /** The headless Service of clustering, when clustering is on. */
+  public readonly clusterService?: KubeService;
   public readonly otlpGrpcPort: number;
   public readonly otlpHttpPort: number;
   /** `alloy:12345`, where Alloy serves its own metrics. */
   public readonly metricsAddress: string;
+  /** The container's memory limit, in bytes. */
+  public readonly memoryLimitBytes: number;
+  /** Each replica's volume at `--storage.path`, in bytes. */
+  public readonly storageBytes: number;
+  /** `--storage.path`, on the volume. */
+  public readonly storagePath = STORAGE;
   private readonly access: AccessRule[] = [];
   private readonly namespace: string;
   private readonly labels: Record<string, string>;
+  private readonly ports: ServerPort[];
+  private readonly clusteringProp?: boolean;
 
   public constructor(scope: Construct, id: string, props: AlloyProps) {
     super(scope, id);
+    const subject = this.node.path;
     this.otlpGrpcPort = props.otlpGrpcPort ?? 4317;
     this.otlpHttpPort = props.otlpHttpPort ?? 4318;
-    assertPort(this.node.path, 'otlpGrpcPort', this.otlpGrpcPort);
-    assertPort(this.node.path, 'otlpHttpPort', this.otlpHttpPort);
-    if (new Set([this.otlpGrpcPort, this.otlpHttpPort, ALLOY_HTTP_PORT]).size < 3) {
-      throw new Error(
-        `${this.node.path}: two ports are the same (got otlpGrpcPort ${this.otlpGrpcPort}, otlpHttpPort ${this.otlpHttpPort}, ` +
-        `HTTP ${ALLOY_HTTP_PORT}); give each its own port`,
-      );
+    assertPort(subject, 'otlpGrpcPort', this.otlpGrpcPort);
+    assertPort(subject, 'otlpHttpPort', this.otlpHttpPort);
+    this.ports = [
+      { name: 'otlp-grpc', port: this.otlpGrpcPort, appProtocol: 'grpc' },
+      { name: 'otlp-http', port: this.otlpHttpPort, appProtocol: 'http' },
+      { name: 'http-metrics', port: ALLOY_HTTP_PORT, appProtocol: 'http' },
+      ...(props.extraPorts ?? []),
+    ];
+    const numbers = this.ports.map((p) => p.port);
+    const twice = numbers.find((n, i) => numbers.indexOf(n) !== i);
+    if (twice !== undefined) {
+      throw new Error(`${subject}: two ports are the same (got ${twice} twice among ${numbers.join(', ')}); give each its own port`);
     }
+    const replicas = props.replicas ?? 2;
+    assertWholeNumber(subject, 'replicas', replicas, 1);
+    const grace = props.terminationGracePeriodSeconds ?? 60;
+    assertWholeNumber(subject, 'terminationGracePeriodSeconds', grace, 1);
+    this.clusteringProp = props.clustering;
+
     const name = 'alloy';
     const instance = props.instance ?? 'observability';
     const image = props.image ?? IMAGES.alloy;
+    const resources = props.resources ?? { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } };
+    this.memoryLimitBytes = parseSize(subject, 'memory limit', resources.limits.memory, 'kubernetes');
+    const storageSize = props.storageSize ?? '10Gi';
+    const storageBytes = parseSize(subject, 'storageSize', storageSize, 'kubernetes');
+    this.storageBytes = storageBytes;
+
     this.config = new AlloyConfig(this, 'config');
+    this.durableQueue = new DurableQueue(this.config, 'durable_queue', { directory: `${STORAGE}/otelcol-queue`, ...props.durability });
+    const queued = this.durableQueue.queueBytes.traces + this.durableQueue.queueBytes.logs;
+    if (queued > storageBytes * 0.8) {
+      throw new Error(
+        `${subject}: the on-disk queues (${formatBytes(queued)}) take more than 80 % of the ${storageSize} volume, leaving no room for the ` +
+        'remote-write WAL; make storageSize larger or the queue sizes smaller',
+      );
+    }
     this.logging = new LoggingBlock(this.config, 'logging', {
       level: 'info',
       format: 'logfmt',
@@ -85,16 +154,7 @@ export class Alloy extends Construct {
       ...props.logging,
     });
     const pinned = props.stabilityLevel;
-    this.node.addValidation({
-      validate: () => {
-        const needed = this.config.stabilityLevel;
-        return pinned === undefined || permits(pinned, needed) ? [] : [
-          `${this.node.path}: stabilityLevel is pinned to "${pinned}" but the config uses ${needed} components ` +
-          `(${this.config.components.filter((c) => c.stability === needed).map((c) => c.componentId).join(', ')}); ` +
-          `pin "${needed}" or lower, or leave stabilityLevel unset`,
-        ];
-      },
-    });
+    this.node.addValidation({ validate: () => this.crossChecks(pinned) });
 
     this.namespace = props.namespace;
     this.labels = workloadLabels({ name, instance, component: 'collector', image });
@@ -111,26 +171,51 @@ export class Alloy extends Construct {
       image,
       // produced at synth, when the config's components (and so its stability) are known
       args: Lazy.any({ produce: () => this.args(pinned) }),
-      ports: [
-        { name: 'otlp-grpc', port: this.otlpGrpcPort, appProtocol: 'grpc' },
-        { name: 'otlp-http', port: this.otlpHttpPort, appProtocol: 'http' },
-        { name: 'http-metrics', port: ALLOY_HTTP_PORT, appProtocol: 'http' },
+      env: [
+        // the Go runtime collects harder near 90 % of the limit; the memory limiter refuses data before that
+        { name: 'GOMEMLIMIT', value: `${Math.floor((this.memoryLimitBytes * 0.9) / MIB)}MiB` },
       ],
+      ports: this.ports,
       readiness: { path: '/-/ready', port: 'http-metrics' },
       liveness: { path: '/-/healthy', port: 'http-metrics' },
       runAs: { uid: 473, gid: 473 },
-      resources: props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      resources,
       configFiles: {
         mountPath: CONFIG_DIR,
         data: { 'config.alloy': Lazy.any({ produce: () => this.config.renderOnce() }) },
       },
-      writablePaths: [{ name: 'storage', mountPath: STORAGE }],
+      storage: { mountPath: STORAGE, size: storageSize, storageClassName: props.storageClassName },
+      statefulSet: { serviceName: CLUSTER_SERVICE },
+      replicas,
+      highAvailability: replicas > 1,
+      terminationGracePeriodSeconds: grace,
       serviceAccountName: name,
       // the token is mounted only when a pipeline was granted API access
       automountServiceAccountToken: Lazy.any({ produce: () => this.access.length > 0 }) as unknown as boolean,
       podAnnotations: { 'checksum/config': Lazy.any({ produce: () => this.config.checksum() }) },
     });
+    // the StatefulSet's governing Service; it also lets replicas find each other for clustering
+    this.clusterService = new KubeService(this, 'cluster-service', {
+      metadata: { name: CLUSTER_SERVICE, namespace: props.namespace, labels: this.labels },
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: true,
+        selector: this.workload.selector,
+        ports: [{ name: 'http', port: ALLOY_HTTP_PORT, targetPort: IntOrString.fromString('http-metrics'), protocol: 'TCP', appProtocol: 'http' }],
+      },
+    });
     this.metricsAddress = `${this.workload.host}:${ALLOY_HTTP_PORT}`;
+  }
+
+  /** The limiter's hard limit for this container: 80 % of its memory limit. */
+  public get memoryLimiterMib(): { limit: number; spike: number } {
+    const limit = Math.floor((this.memoryLimitBytes * 0.8) / MIB);
+    return { limit, spike: Math.floor(limit / 4) };
+  }
+
+  /** Whether clustering is on: as set, or because a component of the config asks for it. */
+  public get clustering(): boolean {
+    return this.clusteringProp ?? this.config.components.some((c) => hasClustering(c.toStatement()));
   }
 
   /**
@@ -154,6 +239,64 @@ export class Alloy extends Construct {
     this.access.push(...rules);
   }
 
+  /** The pieces must fit: stability, storage paths, ports, clustering, memory. */
+  private crossChecks(pinned: StabilityLevel | undefined): string[] {
+    const problems: string[] = [];
+    const path = this.node.path;
+    const needed = this.config.stabilityLevel;
+    if (pinned !== undefined && !permits(pinned, needed)) {
+      problems.push(
+        `${path}: stabilityLevel is pinned to "${pinned}" but the config uses ${needed} components ` +
+        `(${this.config.components.filter((c) => c.stability === needed).map((c) => c.componentId).join(', ')}); ` +
+        `pin "${needed}" or lower, or leave stabilityLevel unset`,
+      );
+    }
+    const exposed = new Set(this.ports.map((p) => p.port));
+    for (const c of this.config.components) {
+      const stmt = c.toStatement();
+      if (c.componentName === 'otelcol.storage.file') {
+        const dir = attributeString(stmt.body, 'directory');
+        if (dir !== undefined && dir !== STORAGE && !dir.startsWith(`${STORAGE}/`)) {
+          problems.push(
+            `${c.node.path} (${c.componentId}): directory ${JSON.stringify(dir)} is not on the collector's volume; ` +
+            `put it under ${STORAGE}/ so the queue survives restarts`,
+          );
+        }
+      }
+      if (c.componentName.startsWith('otelcol.receiver.')) {
+        for (const server of stmt.body.filter((s): s is Block => s.kind === 'block' && (s.name === 'grpc' || s.name === 'http'))) {
+          const endpoint = attributeString(server.body, 'endpoint');
+          const port = endpoint === undefined ? undefined : Number(endpoint.slice(endpoint.lastIndexOf(':') + 1));
+          if (port !== undefined && !exposed.has(port)) {
+            problems.push(
+              `${c.node.path} (${c.componentId}): ${server.name} listens on port ${port}, which neither the container nor the Service exposes ` +
+              `(they expose ${[...exposed].join(', ')}); add it with extraPorts`,
+            );
+          }
+        }
+      }
+      if (c.componentName === 'otelcol.processor.memory_limiter') {
+        const limit = attributeString(stmt.body, 'limit');
+        if (limit !== undefined) {
+          const bytes = parseSize(c.node.path, 'limit', limit.replace(/B$/, ''), 'kubernetes');
+          if (bytes >= this.memoryLimitBytes) {
+            problems.push(
+              `${c.node.path} (${c.componentId}): limit ${limit} is not below the container's memory limit (${formatBytes(this.memoryLimitBytes)}); ` +
+              'the pod would be OOM-killed before the limiter refuses data: lower the limit or raise the container\'s memory',
+            );
+          }
+        }
+      }
+    }
+    if (this.clusteringProp === false && this.config.components.some((c) => hasClustering(c.toStatement()))) {
+      problems.push(
+        `${path}: a component enables clustering but the collector runs with clustering: false, so there is no --cluster.enabled and no headless ` +
+        `Service to join; remove clustering: false, or the clustering block`,
+      );
+    }
+    return problems;
+  }
+
   private args(pinned: StabilityLevel | undefined): string[] {
     return [
       'run',
@@ -162,7 +305,21 @@ export class Alloy extends Construct {
       `--server.http.listen-addr=0.0.0.0:${ALLOY_HTTP_PORT}`,
       `--stability.level=${pinned ?? this.config.stabilityLevel}`,
       '--disable-reporting',
+      ...(this.clustering ? ['--cluster.enabled=true', `--cluster.join-addresses=${CLUSTER_SERVICE}`] : []),
       ...(this.config.usesCommunityComponents ? ['--feature.community-components.enabled=true'] : []),
     ];
   }
+}
+
+function attributeString(body: readonly Statement[], name: string): string | undefined {
+  const a = body.find((s) => s.kind === 'attribute' && s.name === name);
+  return a !== undefined && a.kind === 'attribute' && typeof a.value === 'string' ? a.value : undefined;
+}
+
+function hasClustering(block: Block): boolean {
+  return block.body.some((s) => s.kind === 'block' && ((s.name === 'clustering' && s.body.some((a) => a.kind === 'attribute' && a.name === 'enabled' && a.value === true)) || hasClustering(s)));
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % 2 ** 30 === 0 ? `${bytes / 2 ** 30}Gi` : `${Math.round(bytes / MIB)}Mi`;
 }

@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
-import { AlloyConfig, LogsReceiver } from '../alloy';
+import { AlloyConfig, LogsConsumer, LogsReceiver } from '../alloy';
 import { Destination, ILogsDestination } from '../pipelines';
 import { parsePromDuration, parseSize } from '../validation';
 import { WorkloadProps } from './common-props';
@@ -43,6 +43,8 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
   public readonly workload: ServerWorkload;
   /** `http://loki:3100/loki/api/v1/push`. */
   public readonly pushUrl: string;
+  /** `http://loki:3100/otlp`: the OTLP endpoint Alloy sends to. */
+  public readonly otlpUrl: string;
   /** `http://loki:3100`. */
   public readonly queryUrl: string;
   public readonly datasource: GrafanaDatasource;
@@ -102,6 +104,7 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
         allow_structured_metadata: true,
         volume_enabled: true,
       },
+      ingester: { wal: { enabled: true, dir: `${DATA}/wal` } },
       compactor: {
         working_directory: `${DATA}/compactor`,
         retention_enabled: true,
@@ -128,8 +131,11 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
     });
     this.queryUrl = `http://${this.workload.host}:${HTTP_PORT}`;
     this.pushUrl = `${this.queryUrl}/loki/api/v1/push`;
+    this.otlpUrl = `${this.queryUrl}/otlp`;
     this.tenant = tenant;
-    this.destination = Destination.lokiPush({ name: 'loki', url: this.pushUrl, tenantId: tenant });
+    // OTLP, not the push API: logs then take the same disk-backed, never-giving-up queue as
+    // traces (loki.write's WAL is experimental), and resource attributes arrive as structured metadata
+    this.destination = Destination.lokiOtlp({ name: 'loki', url: this.otlpUrl, tenantId: tenant });
     this.datasource = {
       name: 'Loki',
       type: 'loki',
@@ -138,6 +144,10 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
       signal: 'logs',
       httpHeaders: tenant === undefined ? undefined : { 'X-Scope-OrgID': tenant },
     };
+  }
+
+  public logsInput(config: AlloyConfig): LogsConsumer {
+    return this.destination.logsInput(config);
   }
 
   public logsReceiver(config: AlloyConfig): LogsReceiver {

@@ -5,12 +5,12 @@
  */
 import { Construct } from 'constructs';
 import {
-  Container, EnvVar, IntOrString, KubeConfigMap, KubeDeployment, KubePersistentVolumeClaim, KubeService, Probe, Quantity,
-  Volume, VolumeMount,
+  Container, EnvVar, IntOrString, KubeConfigMap, KubeDeployment, KubePersistentVolumeClaim, KubePodDisruptionBudget, KubeService,
+  KubeStatefulSet, Probe, Quantity, Volume, VolumeMount,
 } from '../../imports/k8s';
 import { RunAs, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 import { Resources, toResourceRequirements } from './resources';
-import { assertDnsLabel, assertPort, assertQuantity } from '../validation';
+import { assertDnsLabel, assertPort, assertQuantity, assertWholeNumber } from '../validation';
 
 /** A port the container listens on, also exposed by the Service. */
 export interface ServerPort {
@@ -76,6 +76,19 @@ export interface ServerWorkloadProps {
   readonly storage?: PersistentStorage;
   /** More volumes and where to mount them (Secrets, more ConfigMaps). @default - none */
   readonly extraVolumes?: ReadonlyArray<{ readonly volume: Volume; readonly mount: VolumeMount }>;
+  /**
+   * Run as a StatefulSet: `storage` becomes a volume claim template (one claim per pod,
+   * `<claim>-<name>-<n>`), pods get stable names under the headless Service `serviceName`.
+   *
+   * @default - a Deployment
+   */
+  readonly statefulSet?: { readonly serviceName: string };
+  /** @default 1 */
+  readonly replicas?: number;
+  /** Spread replicas across nodes, and keep at most one of them down during voluntary disruptions (a PodDisruptionBudget). @default false */
+  readonly highAvailability?: boolean;
+  /** Time a pod gets to finish (flush queues) after SIGTERM. @default - Kubernetes' 30s */
+  readonly terminationGracePeriodSeconds?: number;
   /** @default - the namespace's default ServiceAccount, with no token mounted */
   readonly serviceAccountName?: string;
   /** Mount the ServiceAccount's token (only for workloads that call the Kubernetes API). @default false */
@@ -101,7 +114,10 @@ export class ServerWorkload extends Construct {
   public readonly configMap: KubeConfigMap;
   /** The claim of `storage`, if any. */
   public readonly persistentVolumeClaim?: KubePersistentVolumeClaim;
-  public readonly deployment: KubeDeployment;
+  /** The Deployment or StatefulSet. */
+  public readonly workload: KubeDeployment | KubeStatefulSet;
+  /** The PodDisruptionBudget, with highAvailability. */
+  public readonly disruptionBudget?: KubePodDisruptionBudget;
   public readonly service: KubeService;
   /** Labels that select this workload's pods. */
   public readonly selector: Record<string, string>;
@@ -138,18 +154,26 @@ export class ServerWorkload extends Construct {
       { name: 'config', mountPath: props.configFiles.mountPath, readOnly: true },
       ...writable.map((w) => ({ name: w.name, mountPath: w.mountPath })),
     ];
+    const replicas = props.replicas ?? 1;
+    assertWholeNumber(subject, 'replicas', replicas, 1);
+    let claimTemplates: Array<{ metadata: { name: string; labels: Record<string, string> }; spec: object }> | undefined;
     if (props.storage !== undefined) {
       assertQuantity(subject, 'storage size', props.storage.size);
-      const claimName = `${props.name}-data`;
-      this.persistentVolumeClaim = new KubePersistentVolumeClaim(this, 'data', {
-        metadata: metadata(claimName),
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          storageClassName: props.storage.storageClassName,
-          resources: { requests: { storage: Quantity.fromString(props.storage.size) } },
-        },
-      });
-      volumes.push({ name: 'data', persistentVolumeClaim: { claimName } });
+      const claimSpec = {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: props.storage.storageClassName,
+        resources: { requests: { storage: Quantity.fromString(props.storage.size) } },
+      };
+      if (props.statefulSet) {
+        claimTemplates = [{ metadata: { name: 'data', labels: this.selector }, spec: claimSpec }];
+      } else {
+        if (replicas > 1) {
+          throw new Error(`${subject}: ${replicas} replicas cannot share one ReadWriteOnce volume (got replicas ${replicas} with storage); run a StatefulSet or one replica`);
+        }
+        const claimName = `${props.name}-data`;
+        this.persistentVolumeClaim = new KubePersistentVolumeClaim(this, 'data', { metadata: metadata(claimName), spec: claimSpec });
+        volumes.push({ name: 'data', persistentVolumeClaim: { claimName } });
+      }
       volumeMounts.push({ name: 'data', mountPath: props.storage.mountPath });
     }
     for (const extra of props.extraVolumes ?? []) {
@@ -179,27 +203,57 @@ export class ServerWorkload extends Construct {
       volumeMounts,
     };
 
-    this.deployment = new KubeDeployment(this, 'deployment', {
-      metadata: metadata(props.name),
-      spec: {
-        replicas: 1,
-        revisionHistoryLimit: 3,
-        // a ReadWriteOnce volume can be attached to one pod only: stop the old pod first
-        strategy: props.storage !== undefined ? { type: 'Recreate' } : undefined,
-        selector: { matchLabels: this.selector },
-        template: {
-          metadata: { labels, annotations: props.podAnnotations },
-          spec: {
-            serviceAccountName: props.serviceAccountName,
-            automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(props.runAs),
-            containers: [container],
-            volumes,
-          },
+    const podSpec = {
+      serviceAccountName: props.serviceAccountName,
+      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+      enableServiceLinks: false,
+      terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
+      securityContext: restrictedPodSecurityContext(props.runAs),
+      // spread replicas over nodes where the cluster can; never block scheduling on it
+      topologySpreadConstraints: props.highAvailability ? [{
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: this.selector },
+      }] : undefined,
+      containers: [container],
+      volumes,
+    };
+    const template = { metadata: { labels, annotations: props.podAnnotations }, spec: podSpec };
+    if (props.statefulSet) {
+      this.workload = new KubeStatefulSet(this, 'statefulset', {
+        metadata: metadata(props.name),
+        spec: {
+          replicas,
+          serviceName: props.statefulSet.serviceName,
+          // replicas are peers: start and stop them together, not one by one
+          podManagementPolicy: 'Parallel',
+          revisionHistoryLimit: 3,
+          selector: { matchLabels: this.selector },
+          template,
+          volumeClaimTemplates: claimTemplates,
+          persistentVolumeClaimRetentionPolicy: claimTemplates ? { whenDeleted: 'Retain', whenScaled: 'Retain' } : undefined,
         },
-      },
-    });
+      });
+    } else {
+      this.workload = new KubeDeployment(this, 'deployment', {
+        metadata: metadata(props.name),
+        spec: {
+          replicas,
+          revisionHistoryLimit: 3,
+          // a ReadWriteOnce volume can be attached to one pod only: stop the old pod first
+          strategy: props.storage !== undefined ? { type: 'Recreate' } : undefined,
+          selector: { matchLabels: this.selector },
+          template,
+        },
+      });
+    }
+    if (props.highAvailability) {
+      this.disruptionBudget = new KubePodDisruptionBudget(this, 'disruption-budget', {
+        metadata: metadata(props.name),
+        spec: { maxUnavailable: IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },
+      });
+    }
 
     this.service = new KubeService(this, 'service', {
       metadata: metadata(props.name),

@@ -1,0 +1,119 @@
+/**
+ * The outage budget: for a collector's configured volume and queue sizes and a stated ingest
+ * rate, how long each backend can be down before data is lost, and what happens then. The
+ * numbers are computed from the configuration; docs/outage-budget.md shows them for the
+ * default stack, and a test keeps it true.
+ */
+import { Alloy } from '../workloads/alloy';
+
+/** Ingest rate per collector replica that the budget is stated for. */
+export interface IngestRates {
+  /** @default 500 */
+  readonly spansPerSecond?: number;
+  /** @default 1000 */
+  readonly logRecordsPerSecond?: number;
+  /** @default 10000 */
+  readonly samplesPerSecond?: number;
+}
+
+/** Bytes one item takes in its queue: the assumptions behind the budget. */
+export const ITEM_BYTES = {
+  /** A span, OTLP protobuf with typical attributes. */
+  span: 1024,
+  /** A log record, OTLP protobuf with a 200-character line and its attributes. */
+  logRecord: 512,
+  /** A sample in the remote-write WAL, series labels amortized. */
+  sample: 16,
+} as const;
+
+export interface BudgetRow {
+  readonly signal: 'traces' | 'logs' | 'metrics';
+  readonly backend: string;
+  readonly mechanism: string;
+  readonly capacityBytes: number;
+  readonly bytesPerSecond: number;
+  /** Seconds the backend can be down without loss. */
+  readonly outageSeconds: number;
+  readonly whenFull: string;
+  readonly alerts: string;
+}
+
+/** The budget of one collector (per replica: each replica has its own volume and queues). */
+export function outageBudget(alloy: Alloy, rates: IngestRates = {}): BudgetRow[] {
+  const volumeBytes = alloy.storageBytes;
+  const spans = rates.spansPerSecond ?? 500;
+  const logs = rates.logRecordsPerSecond ?? 1000;
+  const samples = rates.samplesPerSecond ?? 10000;
+  const q = alloy.durableQueue;
+  const walRoom = volumeBytes - q.queueBytes.traces - q.queueBytes.logs;
+  const keepalive = goDurationSeconds(q.metricsWalKeepalive);
+  const metricsRate = samples * ITEM_BYTES.sample;
+  return [
+    {
+      signal: 'traces',
+      backend: 'Tempo',
+      mechanism: 'otelcol.exporter.otlp, sending_queue on otelcol.storage.file (bytes), retry_on_failure with no time limit',
+      capacityBytes: q.queueBytes.traces,
+      bytesPerSecond: spans * ITEM_BYTES.span,
+      outageSeconds: q.queueBytes.traces / (spans * ITEM_BYTES.span),
+      whenFull: 'refuses new spans: receivers answer with a retryable error, so senders back off and retry (back-pressure); queued spans are kept',
+      alerts: 'AlloyExporterSendFailing after 5m; AlloyExporterQueueFilling at 80 %; TelemetryVolumeNearlyFull at 85 % of the volume',
+    },
+    {
+      signal: 'logs',
+      backend: 'Loki',
+      mechanism: 'otelcol.exporter.otlphttp to Loki\'s OTLP endpoint, sending_queue on otelcol.storage.file (bytes), retry_on_failure with no time limit',
+      capacityBytes: q.queueBytes.logs,
+      bytesPerSecond: logs * ITEM_BYTES.logRecord,
+      outageSeconds: q.queueBytes.logs / (logs * ITEM_BYTES.logRecord),
+      whenFull: 'refuses new log records with back-pressure to senders, as for traces; queued records are kept',
+      alerts: 'AlloyExporterSendFailing after 5m; AlloyExporterQueueFilling at 80 %; TelemetryVolumeNearlyFull at 85 %',
+    },
+    {
+      signal: 'metrics',
+      backend: 'Prometheus',
+      mechanism: `prometheus.remote_write WAL on the volume, max_keepalive_time ${q.metricsWalKeepalive}`,
+      capacityBytes: Math.min(walRoom, metricsRate * keepalive),
+      bytesPerSecond: metricsRate,
+      outageSeconds: Math.min(keepalive, walRoom / metricsRate),
+      whenFull: 'drops the oldest: samples older than max_keepalive_time are truncated from the WAL unsent; if the volume fills first, new samples cannot be appended',
+      alerts: 'AlloyRemoteWriteFailing after 10m; AlloyRemoteWriteBehind when 5 minutes behind; TelemetryVolumeNearlyFull at 85 %',
+    },
+  ];
+}
+
+function goDurationSeconds(d: string): number {
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
+  let total = 0;
+  for (const [, n, u] of d.matchAll(/([0-9.]+)(ms|h|m|s)/g)) total += Number(n) * units[u];
+  return total;
+}
+
+/** `2h 19m`. */
+export function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return h > 0 ? `${h}h ${m}m` : `${m}m`;
+}
+
+/** `4.0 GiB`, `500 KiB/s`. */
+export function formatSize(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 10 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
+}
+
+/** The budget as a Markdown table. */
+export function budgetTable(rows: readonly BudgetRow[]): string {
+  const lines = [
+    '| signal | backend | how it is queued | room on the volume | ingest | backend may be down | when the room is used up | alerts before that |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.signal} | ${r.backend} | ${r.mechanism} | ${formatSize(r.capacityBytes)} | ${formatSize(r.bytesPerSecond)}/s | **${formatDuration(r.outageSeconds)}** | ${r.whenFull} | ${r.alerts} |`),
+  ];
+  return lines.join('\n') + '\n';
+}
