@@ -43,7 +43,7 @@ describe('Alertmanager', () => {
     expect(check(am.configText)).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
   });
 
-  test('routing: grouped, deduplicated, critical inhibits warning; credentials are files from Secrets', () => {
+  test('routing: grouped, deduplicated, a component down holds back its other alerts; credentials are files from Secrets', () => {
     const chart = Testing.chart();
     const am = new Alertmanager(chart, 'am', FULL);
     const config = load(am.configText) as Record<string, any>;
@@ -51,7 +51,7 @@ describe('Alertmanager', () => {
       receiver: 'default', group_by: ['alertname', 'job'], group_wait: '10s', group_interval: '5m', repeat_interval: '12h',
       routes: [{ receiver: 'oncall', matchers: ['severity="critical"'], continue: true }],
     });
-    expect(config.inhibit_rules).toEqual([{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'namespace', 'instance'] }]);
+    expect(config.inhibit_rules).toEqual([{ source_matchers: ['alertname="TelemetryComponentDown"'], target_matchers: ['alertname!="TelemetryComponentDown"'], equal: ['instance'] }]);
     expect(config.receivers).toEqual([
       { name: 'default', slack_configs: [{ api_url_file: '/etc/alertmanager/secrets/slack-webhook/url', channel: '#alerts', send_resolved: true }] },
       { name: 'oncall', webhook_configs: [{ url: 'https://hooks.example.com/alerts', send_resolved: true, http_config: { authorization: { credentials_file: '/etc/alertmanager/secrets/oncall-token/token' } } }] },

@@ -62,7 +62,7 @@ describe('Tempo', () => {
   test('the metrics generator writes service graphs and span metrics to our Prometheus, with exemplars', () => {
     const tempo = yamlOf('tempo-config', 'tempo.yaml');
     expect(tempo.metrics_generator.storage.remote_write).toEqual([{ url: stack.prometheus.remoteWriteUrl, send_exemplars: true }]);
-    expect(tempo.overrides.defaults.metrics_generator.processors).toEqual(['service-graphs', 'span-metrics']);
+    expect(tempo.overrides.defaults.metrics_generator).toEqual({ processors: ['service-graphs', 'span-metrics'], trace_id_label_name: 'trace_id' });
     expect(tempo.distributor.receivers.otlp.protocols).toEqual({ grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } });
     expect(tempo.server.http_listen_port).toBe(3200);
   });
@@ -105,7 +105,9 @@ describe('Grafana', () => {
 
   test('correlations: exemplars -> Tempo, traces -> logs and metrics, service map, log trace IDs -> Tempo', () => {
     expect(byUid.prometheus.jsonData.exemplarTraceIdDestinations).toEqual([{ name: 'trace_id', datasourceUid: 'tempo' }]);
-    expect(byUid.tempo.jsonData.tracesToLogsV2).toEqual({ datasourceUid: 'loki', filterByTraceID: true, spanStartTimeShift: '-5m', spanEndTimeShift: '5m' });
+    expect(byUid.tempo.jsonData.tracesToLogsV2).toEqual({
+      datasourceUid: 'loki', filterByTraceID: true, spanStartTimeShift: '-5m', spanEndTimeShift: '5m', tags: [{ key: 'service.name', value: 'service_name' }],
+    });
     expect(byUid.tempo.jsonData.tracesToMetrics.datasourceUid).toBe('prometheus');
     expect(byUid.tempo.jsonData.serviceMap).toEqual({ datasourceUid: 'prometheus' });
     expect(byUid.tempo.jsonData.nodeGraph).toEqual({ enabled: true });
@@ -160,8 +162,43 @@ describe('Alertmanager and Alloy watching themselves', () => {
   });
 
   test('no credential is written into dist: Secrets are referenced, never inlined', () => {
-    const text = JSON.stringify(ms);
     expect(ms.filter((m) => m.kind === 'Secret')).toEqual([]);
-    expect(text).not.toMatch(/"(password|token|api_url|apiKey|credentials)":"[^"]/i);
+    // every env var that looks like a credential comes from a Secret
+    for (const m of ms.filter((x) => x.spec?.template?.spec)) {
+      for (const c of m.spec.template.spec.containers) {
+        for (const e of c.env ?? []) {
+          if (/PASSWORD|TOKEN|SECRET|KEY/i.test(e.name)) {
+            expect({ env: e.name, value: e.value, fromSecret: e.valueFrom?.secretKeyRef !== undefined }).toEqual({ env: e.name, value: undefined, fromSecret: true });
+          }
+        }
+      }
+    }
+    // no config file holds a credential-like field with a literal value
+    const literals: string[] = [];
+    for (const cm of ms.filter((m) => m.kind === 'ConfigMap')) {
+      for (const [file, text] of Object.entries(cm.data as Record<string, string>)) {
+        if (/\.ya?ml$/.test(file)) literals.push(...credentialLiterals(load(text), `${cm.metadata.name}/${file}`));
+        if (file.endsWith('.alloy')) expect(text).not.toMatch(/^\s*(password|bearer_token|client_secret|api_key)\s*=\s*"/m);
+      }
+    }
+    expect(literals).toEqual([]);
+  });
+
+  test('the credential scan itself catches a literal', () => {
+    const text = 'receivers:\n  - name: x\n    slack_configs:\n      - api_url: https://hooks.slack.com/services/T/B/X\n        api_url_file: /etc/x\n';
+    expect(credentialLiterals(load(text), 'am')).toEqual(['am.receivers[0].slack_configs[0].api_url']);
   });
 });
+
+/** Paths of credential-like fields holding a literal string. */
+function credentialLiterals(node: unknown, where: string): string[] {
+  const credential = /^(password|token|bearer_token|api_key|apikey|api_url|credentials|client_secret|secret|basic_auth_password)$/i;
+  if (Array.isArray(node)) return node.flatMap((n, i) => credentialLiterals(n, `${where}[${i}]`));
+  if (node && typeof node === 'object') {
+    return Object.entries(node).flatMap(([k, v]) => [
+      ...(credential.test(k) && typeof v === 'string' ? [`${where}.${k}`] : []),
+      ...credentialLiterals(v, `${where}.${k}`),
+    ]);
+  }
+  return [];
+}

@@ -52,7 +52,7 @@ describe('promtool', () => {
     const alerts = new Map(stack.prometheus.alerts.map((a) => [a.alert, a]));
     const expand = (template: string, labels: Record<string, string>): string =>
       template.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, l: string) => labels[l] ?? '');
-    type Case = { alert: string; series: Array<[string, string]>; at: string; firing: Array<Record<string, string>> };
+    type Case = { alert: string; series: Array<[string, string]>; at: string; firing: Array<Record<string, string>>; quietAgainAt?: string };
     const cases: Case[] = [
       {
         alert: 'AlloyExporterSendFailing',
@@ -106,11 +106,13 @@ describe('promtool', () => {
       {
         alert: 'AlloyLogsDropped',
         series: [
-          ['loki_write_dropped_entries_total{job="alloy", instance="alloy-a:12345", reason="ingester_error"}', '0+10x30'],
+          // one burst of 500 dropped entries, then nothing: a single loss must fire
+          ['loki_write_dropped_entries_total{job="alloy", instance="alloy-a:12345", reason="ingester_error"}', '0x10 500x20'],
           ['loki_write_dropped_entries_total{job="alloy", instance="alloy-b:12345", reason="ingester_error"}', '0+0x30'],
         ],
-        at: '20m',
+        at: '15m',
         firing: [{ instance: 'alloy-a:12345' }],
+        quietAgainAt: '29m',
       },
       {
         alert: 'PrometheusRemoteWriteReceiverErrors',
@@ -124,20 +126,22 @@ describe('promtool', () => {
       {
         alert: 'LokiDiscardingLogs',
         series: [
-          ['loki_discarded_samples_total{job="loki", instance="loki:3100", reason="rate_limited", tenant="fake"}', '0+20x30'],
+          ['loki_discarded_samples_total{job="loki", instance="loki:3100", reason="rate_limited", tenant="fake"}', '0x10 200x20'],
           ['loki_discarded_samples_total{job="loki", instance="loki:3100", reason="line_too_long", tenant="fake"}', '0+0x30'],
         ],
         at: '20m',
         firing: [{ reason: 'rate_limited' }],
+        quietAgainAt: '29m',
       },
       {
         alert: 'TempoDiscardingSpans',
         series: [
-          ['tempo_discarded_spans_total{job="tempo", instance="tempo:3200", reason="rate_limited", tenant="single-tenant"}', '0+20x30'],
+          ['tempo_discarded_spans_total{job="tempo", instance="tempo:3200", reason="rate_limited", tenant="single-tenant"}', '0x10 200x20'],
           ['tempo_discarded_spans_total{job="tempo", instance="tempo:3200", reason="trace_too_large", tenant="single-tenant"}', '0+0x30'],
         ],
         at: '20m',
         firing: [{ reason: 'rate_limited' }],
+        quietAgainAt: '29m',
       },
       {
         alert: 'TelemetryComponentDown',
@@ -171,8 +175,6 @@ describe('promtool', () => {
         interval: '1m',
         input_series: c.series.map(([series, values]) => ({ series, values })),
         alert_rule_test: [
-          // before the `for` duration has passed, nothing fires yet
-          { eval_time: '1m', alertname: c.alert, exp_alerts: [] },
           {
             eval_time: c.at,
             alertname: c.alert,
@@ -181,6 +183,8 @@ describe('promtool', () => {
               exp_annotations: { summary: expand(a.summary, labels), description: expand(a.description, labels) },
             })),
           },
+          // once the loss is older than the window, the alert stops
+          ...(c.quietAgainAt ? [{ eval_time: c.quietAgainAt, alertname: c.alert, exp_alerts: [] }] : []),
         ],
       };
     });

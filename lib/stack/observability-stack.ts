@@ -95,8 +95,8 @@ export class ObservabilityStack extends Chart {
 
     this.prometheus.addScrapeTarget({ job: 'alloy', address: this.alloy.metricsAddress });
     this.prometheus.addScrapeTarget({ job: 'alertmanager', address: this.alertmanager.alertmanagerAddress });
-    this.prometheus.addScrapeTarget({ job: 'tempo', address: `${this.tempo.workload.host}:3200` });
-    this.prometheus.addScrapeTarget({ job: 'loki', address: `${this.loki.workload.host}:3100` });
-    this.prometheus.addScrapeTarget({ job: 'grafana', address: `${this.grafana.workload.host}:3000` });
+    this.prometheus.addScrapeTarget({ job: 'tempo', address: this.tempo.metricsAddress });
+    this.prometheus.addScrapeTarget({ job: 'loki', address: this.loki.metricsAddress });
+    this.prometheus.addScrapeTarget({ job: 'grafana', address: this.grafana.metricsAddress });
   }
 }

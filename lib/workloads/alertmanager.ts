@@ -136,11 +136,11 @@ export class Alertmanager extends Construct implements IAlertReceiver {
         repeat_interval: repeatInterval,
         routes: (props.routes ?? []).map((r) => ({ receiver: r.receiver, matchers: [...r.matchers], continue: r.continue ?? false })),
       },
-      // a critical alert silences the warning of the same name on the same target
+      // a component that is down explains the other alerts about it: send only that one
       inhibit_rules: [{
-        source_matchers: ['severity="critical"'],
-        target_matchers: ['severity="warning"'],
-        equal: ['alertname', 'namespace', 'instance'],
+        source_matchers: ['alertname="TelemetryComponentDown"'],
+        target_matchers: ['alertname!="TelemetryComponentDown"'],
+        equal: ['instance'],
       }],
       receivers: receivers.map((r) => ({
         name: r.name,

@@ -83,7 +83,7 @@ export function alloyDashboard(datasourceUid: string): DashboardFile {
 }
 
 /** Tempo, Prometheus and Loki: what each ingests and what each refuses. */
-export function backendsDashboard(datasourceUid: string): DashboardFile {
+export function backendsDashboard(datasourceUid: string, namespace: string): DashboardFile {
   const d = new DashboardBuilder('Backends: ingestion')
     .uid('cdk8s-alloy-backends')
     .tags(['cdk8s-alloy', 'tempo', 'prometheus', 'loki'])
@@ -115,8 +115,8 @@ export function backendsDashboard(datasourceUid: string): DashboardFile {
     { expr: 'sum by (reason) (rate(loki_discarded_samples_total{job="loki"}[$__rate_interval]))', legend: 'discarded {{reason}}' },
   ], 'Log lines per second.'));
   d.withPanel(panel(datasourceUid, 'Volumes: free space', 'percentunit', [
-    { expr: 'kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes', legend: '{{persistentvolumeclaim}}' },
-  ], 'Free share of each volume of the stack (from the kubelets).'));
+    { expr: `kubelet_volume_stats_available_bytes{namespace="${namespace}"} / kubelet_volume_stats_capacity_bytes{namespace="${namespace}"}`, legend: '{{persistentvolumeclaim}}' },
+  ], `Free share of each volume in ${namespace} (from the kubelets).`));
   return toFile('backends-ingestion.json', d.build());
 }
 

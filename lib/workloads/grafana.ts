@@ -28,6 +28,15 @@ export interface GrafanaProps extends WorkloadProps {
   readonly datasources?: readonly IDatasource[];
   /** Provision the telemetry-health dashboards (they query the first metrics data source). @default true */
   readonly dashboards?: boolean;
+  /**
+   * Keep Grafana's database (users, sessions, dashboards saved in the UI) on a PVC of this
+   * size. Provisioned data sources and dashboards come back from ConfigMaps either way.
+   *
+   * @default - an emptyDir: nothing edited in the UI survives a restart
+   */
+  readonly storageSize?: string;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
 }
 
 const PORT = 3000;
@@ -38,12 +47,16 @@ export class Grafana extends Construct {
   public readonly workload: ServerWorkload;
   /** `http://grafana:3000`. */
   public readonly url: string;
+  /** `grafana:3000`, where Grafana serves its own metrics. */
+  public readonly metricsAddress: string;
   /** The ConfigMap of the dashboards, if any. */
   public readonly dashboardsConfigMap?: KubeConfigMap;
   private readonly datasources: GrafanaDatasource[] = [];
+  private readonly namespace: string;
 
   public constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
+    this.namespace = props.namespace;
     const adminSecretName = props.adminSecretName ?? 'grafana-admin';
     assertDnsSubdomain(this.node.path, 'adminSecretName', adminSecretName);
     const instance = props.instance ?? 'observability';
@@ -92,12 +105,14 @@ export class Grafana extends Construct {
         data: { 'datasources.yaml': Lazy.any({ produce: () => this.renderDatasources() }) },
       },
       writablePaths: [
-        { name: 'data', mountPath: DATA },
+        ...(props.storageSize === undefined ? [{ name: 'data', mountPath: DATA }] : []),
         { name: 'logs', mountPath: '/var/log/grafana' },
       ],
+      storage: props.storageSize === undefined ? undefined : { mountPath: DATA, size: props.storageSize, storageClassName: props.storageClassName },
       extraVolumes,
     });
     this.url = `http://${this.workload.host}:${PORT}`;
+    this.metricsAddress = `${this.workload.host}:${PORT}`;
     (props.datasources ?? []).forEach((d) => this.addDatasource(d));
   }
 
@@ -138,7 +153,13 @@ export class Grafana extends Construct {
       }
       if (d.signal === 'traces') {
         return {
-          ...(logs ? { tracesToLogsV2: { datasourceUid: logs.uid, filterByTraceID: true, spanStartTimeShift: '-5m', spanEndTimeShift: '5m' } } : {}),
+          // Loki indexes service.name as service_name when logs arrive over OTLP
+          ...(logs ? {
+            tracesToLogsV2: {
+              datasourceUid: logs.uid, filterByTraceID: true, spanStartTimeShift: '-5m', spanEndTimeShift: '5m',
+              tags: [{ key: 'service.name', value: 'service_name' }],
+            },
+          } : {}),
           ...(metrics ? {
             tracesToMetrics: {
               datasourceUid: metrics.uid,
@@ -180,7 +201,7 @@ export class Grafana extends Construct {
     if (metrics === undefined) {
       throw new Error(`${this.node.path}: the dashboards need a metrics data source (such as Prometheus); add one, or set dashboards: false`);
     }
-    const files: DashboardFile[] = [alloyDashboard(metrics.uid), backendsDashboard(metrics.uid)];
+    const files: DashboardFile[] = [alloyDashboard(metrics.uid), backendsDashboard(metrics.uid, this.namespace)];
     const provider = {
       apiVersion: 1,
       providers: [{

@@ -45,6 +45,8 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
   public readonly pushUrl: string;
   /** `http://loki:3100/otlp`: the OTLP endpoint Alloy sends to. */
   public readonly otlpUrl: string;
+  /** `loki:3100`, where Loki serves its own metrics. */
+  public readonly metricsAddress: string;
   /** `http://loki:3100`. */
   public readonly queryUrl: string;
   public readonly datasource: GrafanaDatasource;
@@ -132,6 +134,7 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
     this.queryUrl = `http://${this.workload.host}:${HTTP_PORT}`;
     this.pushUrl = `${this.queryUrl}/loki/api/v1/push`;
     this.otlpUrl = `${this.queryUrl}/otlp`;
+    this.metricsAddress = `${this.workload.host}:${HTTP_PORT}`;
     this.tenant = tenant;
     // OTLP, not the push API: logs then take the same disk-backed, never-giving-up queue as
     // traces (loki.write's WAL is experimental), and resource attributes arrive as structured metadata

@@ -66,11 +66,12 @@ export function telemetryAlerts(namespace: string): AlertRule[] {
     },
     {
       alert: 'AlloyLogsDropped',
-      expr: 'sum by (instance) (rate(loki_write_dropped_entries_total{job="alloy"}[5m])) > 0',
-      for: '5m',
+      // a single loss is a loss: any increase within 15 minutes fires at once
+      expr: 'sum by (instance) (increase(loki_write_dropped_entries_total{job="alloy"}[15m])) > 0',
+      for: '0m',
       severity: 'critical',
       summary: 'Alloy drops log entries',
-      description: 'loki.write on {{ $labels.instance }} drops log entries after its retries ran out.',
+      description: 'loki.write on {{ $labels.instance }} dropped log entries in the last 15 minutes after its retries ran out.',
     },
     {
       alert: 'PrometheusRemoteWriteReceiverErrors',
@@ -82,16 +83,16 @@ export function telemetryAlerts(namespace: string): AlertRule[] {
     },
     {
       alert: 'LokiDiscardingLogs',
-      expr: 'sum by (reason) (rate(loki_discarded_samples_total{job="loki"}[5m])) > 0',
-      for: '5m',
+      expr: 'sum by (reason) (increase(loki_discarded_samples_total{job="loki"}[15m])) > 0',
+      for: '0m',
       severity: 'warning',
       summary: 'Loki discards log lines ({{ $labels.reason }})',
       description: 'Loki discards log lines for {{ $labels.reason }}; raise the matching limit or fix the sender.',
     },
     {
       alert: 'TempoDiscardingSpans',
-      expr: 'sum by (reason) (rate(tempo_discarded_spans_total{job="tempo"}[5m])) > 0',
-      for: '5m',
+      expr: 'sum by (reason) (increase(tempo_discarded_spans_total{job="tempo"}[15m])) > 0',
+      for: '0m',
       severity: 'warning',
       summary: 'Tempo discards spans ({{ $labels.reason }})',
       description: 'Tempo discards spans for {{ $labels.reason }}; raise the matching limit or fix the sender.',

@@ -38,6 +38,8 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
   public readonly otlpGrpcEndpoint: string;
   /** `http://tempo:3200`: the query API. */
   public readonly queryUrl: string;
+  /** `tempo:3200`, where Tempo serves its own metrics. */
+  public readonly metricsAddress: string;
   public readonly datasource: GrafanaDatasource;
   private readonly destination: ITracesDestination;
 
@@ -68,7 +70,8 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
           },
           traces_storage: { path: `${DATA}/generator/traces` },
         },
-        overrides: { defaults: { metrics_generator: { processors: ['service-graphs', 'span-metrics'] } } },
+        // exemplars carry trace_id, the label Grafana's Prometheus data source links to Tempo by
+        overrides: { defaults: { metrics_generator: { processors: ['service-graphs', 'span-metrics'], trace_id_label_name: 'trace_id' } } },
       }),
       storage: {
         trace: {
@@ -98,6 +101,7 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
       storage: { mountPath: DATA, size: props.storageSize ?? '10Gi', storageClassName: props.storageClassName },
     });
     this.otlpGrpcEndpoint = `${this.workload.host}:${OTLP_GRPC_PORT}`;
+    this.metricsAddress = `${this.workload.host}:${HTTP_PORT}`;
     this.queryUrl = `http://${this.workload.host}:${HTTP_PORT}`;
     this.destination = Destination.otlpGrpc({ name: 'tempo', endpoint: this.otlpGrpcEndpoint, insecure: true });
     this.datasource = {
