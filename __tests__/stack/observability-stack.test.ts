@@ -48,6 +48,14 @@ describe('ObservabilityStack (default)', () => {
       'Deployment/prometheus',
       'Deployment/tempo',
       'Namespace/observability',
+      'NetworkPolicy/alertmanager',
+      'NetworkPolicy/allow-dns',
+      'NetworkPolicy/alloy',
+      'NetworkPolicy/default-deny',
+      'NetworkPolicy/grafana',
+      'NetworkPolicy/loki',
+      'NetworkPolicy/prometheus',
+      'NetworkPolicy/tempo',
       'PersistentVolumeClaim/loki-data',
       'PersistentVolumeClaim/prometheus-data',
       'PersistentVolumeClaim/tempo-data',
@@ -75,7 +83,7 @@ describe('ObservabilityStack (default)', () => {
 
   test('names are stable: no hash suffixes', () => {
     for (const m of manifests) {
-      expect(m.metadata.name).toMatch(/^(observability|alloy|tempo|prometheus|loki|grafana|alertmanager)(-config|-data|-dashboards|-alloy|-cluster)?$/);
+      expect(m.metadata.name).toMatch(/^(observability|alloy|tempo|prometheus|loki|grafana|alertmanager|default-deny|allow-dns)(-config|-data|-dashboards|-alloy|-cluster)?$/);
     }
   });
 

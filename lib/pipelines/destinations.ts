@@ -5,9 +5,12 @@
  */
 import { Construct } from 'constructs';
 import {
-  LokiWrite, OtelcolExporterLoki, OtelcolExporterOtlp, OtelcolExporterOtlphttp, OtelcolReceiverLoki, PrometheusRemoteWrite,
+  LokiWrite, OtelcolAuthBasic, OtelcolAuthBearer, OtelcolExporterLoki, OtelcolExporterOtlp, OtelcolExporterOtlphttp,
+  OtelcolReceiverLoki, PrometheusRemoteWrite,
 } from '../../imports/alloy';
-import { AlloyConfig, LogsConsumer, LogsReceiver, MetricsReceiver, TracesConsumer, assertIdentifier } from '../alloy';
+import {
+  AlloyConfig, AuthHandler, LogsConsumer, LogsReceiver, MetricsReceiver, SecretKey, TracesConsumer, assertIdentifier,
+} from '../alloy';
 import { DurableQueue } from './durable-queue';
 
 /** Somewhere to send traces. */
@@ -30,6 +33,14 @@ export interface ILogsDestination {
   logsReceiver(config: AlloyConfig): LogsReceiver;
 }
 
+/** Credentials of a destination, always from a Kubernetes Secret (never a literal). */
+export interface DestinationCredentials {
+  /** A bearer token. @default - none */
+  readonly bearerToken?: SecretKey;
+  /** Basic auth. @default - none */
+  readonly basicAuth?: { readonly username: string; readonly password: SecretKey };
+}
+
 /** An OTLP gRPC endpoint for traces. */
 export interface OtlpGrpcDestinationProps {
   /** Label of the exporter component in config.alloy; a valid Alloy identifier. */
@@ -38,6 +49,8 @@ export interface OtlpGrpcDestinationProps {
   readonly endpoint: string;
   /** Send in plain text (inside the cluster). @default false */
   readonly insecure?: boolean;
+  /** @default - no credentials */
+  readonly credentials?: DestinationCredentials;
 }
 
 /** A Prometheus remote-write endpoint. */
@@ -46,6 +59,8 @@ export interface RemoteWriteDestinationProps {
   readonly name: string;
   /** Such as `http://prometheus:9090/api/v1/write`. */
   readonly url: string;
+  /** @default - no credentials */
+  readonly credentials?: DestinationCredentials;
 }
 
 /** Loki's OTLP endpoint. */
@@ -56,6 +71,8 @@ export interface LokiOtlpDestinationProps {
   readonly url: string;
   /** The tenant (`X-Scope-OrgID`) when Loki runs with auth enabled. @default - no tenant */
   readonly tenantId?: string;
+  /** @default - no credentials */
+  readonly credentials?: DestinationCredentials;
 }
 
 /** A Loki push endpoint. */
@@ -79,7 +96,7 @@ export class Destination {
     return {
       tracesInput: (config) => once(config, `otlp_${props.name}`, props, OtelcolExporterOtlp, (scope, id) => new OtelcolExporterOtlp(scope, id, {
         label: props.name,
-        client: { endpoint: props.endpoint, tls: props.insecure ? { insecure: true } : undefined },
+        client: { endpoint: props.endpoint, tls: props.insecure ? { insecure: true } : undefined, auth: authHandler(config, scope, props.name, props.credentials) },
         ...DurableQueue.of(config)?.exporterSettings('traces'),
       })).input,
     };
@@ -94,9 +111,15 @@ export class Destination {
     return {
       metricsReceiver: (config) => once(config, `remote_write_${props.name}`, props, PrometheusRemoteWrite, (scope, id) => {
         const durable = DurableQueue.of(config);
+        const c = props.credentials;
+        checkCredentials(props.name, c);
         return new PrometheusRemoteWrite(scope, id, {
           label: props.name,
-          endpoint: [{ url: props.url }],
+          endpoint: [{
+            url: props.url,
+            bearerToken: c?.bearerToken && config.secretEnv(c.bearerToken),
+            basicAuth: c?.basicAuth && { username: c.basicAuth.username, password: config.secretEnv(c.basicAuth.password) },
+          }],
           wal: durable ? { maxKeepaliveTime: durable.metricsWalKeepalive } : undefined,
         });
       }).receiver,
@@ -112,7 +135,11 @@ export class Destination {
     checkDestination('lokiOtlp', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://loki:3100/otlp"');
     const logsInput = (config: AlloyConfig): LogsConsumer => once(config, `otlphttp_${props.name}`, props, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
       label: props.name,
-      client: { endpoint: props.url, headers: props.tenantId === undefined ? undefined : { 'X-Scope-OrgID': props.tenantId } },
+      client: {
+        endpoint: props.url,
+        headers: props.tenantId === undefined ? undefined : { 'X-Scope-OrgID': props.tenantId },
+        auth: authHandler(config, scope, props.name, props.credentials),
+      },
       ...DurableQueue.of(config)?.exporterSettings('logs'),
     })).input;
     return {
@@ -139,6 +166,24 @@ export class Destination {
       })).input,
     };
   }
+}
+
+function checkCredentials(name: string, c: DestinationCredentials | undefined): void {
+  if (c?.bearerToken && c.basicAuth) {
+    throw new Error(`Destination "${name}": both bearerToken and basicAuth are set; a destination takes one kind of credentials`);
+  }
+}
+
+/** An `otelcol.auth.*` handler for OTel exporters, reading the secret from the environment. */
+function authHandler(config: AlloyConfig, scope: Construct, name: string, c: DestinationCredentials | undefined): AuthHandler | undefined {
+  checkCredentials(name, c);
+  if (c?.bearerToken) {
+    return new OtelcolAuthBearer(scope, `auth_${name}`, { label: name, token: config.secretEnv(c.bearerToken) }).handler;
+  }
+  if (c?.basicAuth) {
+    return new OtelcolAuthBasic(scope, `auth_${name}`, { label: name, username: c.basicAuth.username, password: config.secretEnv(c.basicAuth.password) }).handler;
+  }
+  return undefined;
 }
 
 function checkDestination(kind: string, name: string, address: string, pattern: RegExp, expected: string): void {

@@ -14,6 +14,8 @@ export interface AccessRule {
   readonly apiGroups: readonly string[];
   readonly resources: readonly string[];
   readonly verbs: readonly string[];
+  /** @default - any object of those resources */
+  readonly resourceNames?: readonly string[];
 }
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -26,9 +28,11 @@ export interface KubeletVolumeStatsProps {
 }
 
 export class KubeletVolumeStats extends Construct {
-  /** What the collector's ServiceAccount needs, cluster-wide: list nodes, read their metrics. */
+  /**
+   * What the collector's ServiceAccount needs beyond what its components show: reading the
+   * kubelets' metrics (listing nodes follows from `discovery.kubernetes` with role node).
+   */
   public static readonly ACCESS: readonly AccessRule[] = [
-    { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
     { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
   ];
 

@@ -8,6 +8,7 @@ import { KubeNamespace } from '../../imports/k8s';
 import { KubeletVolumeStats, OtlpGateway } from '../pipelines';
 import { assertDnsLabel } from '../validation';
 import { Alertmanager, AlertmanagerProps } from '../workloads/alertmanager';
+import { StackNetworkPolicies, StackNetworkPoliciesProps } from '../workloads/network-policies';
 import { Alloy, AlloyProps } from '../workloads/alloy';
 import { Grafana, GrafanaProps } from '../workloads/grafana';
 import { Loki, LokiProps } from '../workloads/loki';
@@ -31,6 +32,13 @@ export interface ObservabilityStackProps extends ChartProps {
   readonly grafana?: Tuning<Omit<GrafanaProps, 'datasources'>>;
   /** Receivers and routes of alerts. @default - alerts kept in Alertmanager, sent nowhere */
   readonly alertmanager?: Tuning<AlertmanagerProps>;
+  /**
+   * NetworkPolicies: default deny, then only what the stack needs. `false` leaves the
+   * namespace open (for clusters without a policy engine, or your own policies).
+   *
+   * @default - on; OTLP and Grafana reachable from every namespace
+   */
+  readonly networkPolicies?: false | Pick<StackNetworkPoliciesProps, 'otlpFromNamespaces' | 'grafanaFromNamespaces'>;
 }
 
 export class ObservabilityStack extends Chart {
@@ -47,6 +55,8 @@ export class ObservabilityStack extends Chart {
   public readonly gateway: OtlpGateway;
   /** The pipeline that brings the kubelets' volume usage to Prometheus. */
   public readonly kubeletVolumeStats: KubeletVolumeStats;
+  /** The NetworkPolicies, unless turned off. */
+  public readonly networkPolicies?: StackNetworkPolicies;
 
   public constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
     const namespace = props.namespace ?? 'observability';
@@ -98,5 +108,19 @@ export class ObservabilityStack extends Chart {
     this.prometheus.addScrapeTarget({ job: 'tempo', address: this.tempo.metricsAddress });
     this.prometheus.addScrapeTarget({ job: 'loki', address: this.loki.metricsAddress });
     this.prometheus.addScrapeTarget({ job: 'grafana', address: this.grafana.metricsAddress });
+
+    if (props.networkPolicies !== false) {
+      this.networkPolicies = new StackNetworkPolicies(this, 'network-policies', {
+        ...props.networkPolicies,
+        namespace,
+        instance: id,
+        alloy: this.alloy,
+        tempo: this.tempo,
+        prometheus: this.prometheus,
+        loki: this.loki,
+        grafana: this.grafana,
+        alertmanager: this.alertmanager,
+      });
+    }
   }
 }

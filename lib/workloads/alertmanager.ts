@@ -6,19 +6,13 @@
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { Volume, VolumeMount } from '../../imports/k8s';
+import { SecretKey } from '../alloy';
 import { assertDnsSubdomain, parsePromDuration } from '../validation';
 import { WorkloadProps } from './common-props';
 import { IAlertReceiver } from './prometheus';
 import { ServerWorkload } from './server-workload';
 import { IMAGES } from './versions';
 
-/** A key of a Kubernetes Secret. */
-export interface SecretKey {
-  /** The Secret's name. */
-  readonly name: string;
-  /** The key inside it. */
-  readonly key: string;
-}
 
 /** A webhook receiver: alerts are POSTed as JSON to `url`. */
 export interface WebhookReceiver {
@@ -89,6 +83,7 @@ export class Alertmanager extends Construct implements IAlertReceiver {
   public readonly alertmanagerAddress: string;
   /** The rendered alertmanager.yml. */
   public readonly configText: string;
+  private readonly outboundPorts: number[];
 
   public constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
@@ -162,6 +157,11 @@ export class Alertmanager extends Construct implements IAlertReceiver {
       })),
     };
     this.configText = dump(config, { lineWidth: -1 });
+    // webhooks go to their URL's port; Slack-style URLs are secret, and HTTPS
+    this.outboundPorts = [...new Set(receivers.flatMap((r) => [
+      ...(r.webhooks ?? []).map((w) => { const u = new URL(w.url); return u.port !== '' ? Number(u.port) : u.protocol === 'https:' ? 443 : 80; }),
+      ...((r.slack ?? []).length > 0 ? [443] : []),
+    ]))].sort((a, b) => a - b);
     const extraVolumes: Array<{ volume: Volume; mount: VolumeMount }> = [...secrets].sort().map((name, i) => ({
       volume: { name: `secret-${i}`, secret: { secretName: name, defaultMode: 0o440 } },
       mount: { name: `secret-${i}`, mountPath: `${SECRETS_DIR}/${name}`, readOnly: true },
@@ -190,5 +190,10 @@ export class Alertmanager extends Construct implements IAlertReceiver {
       extraVolumes,
     });
     this.alertmanagerAddress = `${this.workload.host}:${PORT}`;
+  }
+
+  /** The ports its receivers send to, for its egress policy. */
+  public receiverPorts(): number[] {
+    return [...this.outboundPorts];
   }
 }

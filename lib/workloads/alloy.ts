@@ -10,7 +10,8 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LoggingBlock, LoggingBlockProps } from '../../imports/alloy';
-import { IntOrString, KubeClusterRole, KubeClusterRoleBinding, KubeService, KubeServiceAccount } from '../../imports/k8s';
+import { IntOrString, KubeClusterRole, KubeClusterRoleBinding, KubeRole, KubeRoleBinding, KubeService, KubeServiceAccount } from '../../imports/k8s';
+import { accessOf, mergeRules } from './alloy-access';
 import { AlloyConfig, Block, StabilityLevel, Statement, permits } from '../alloy';
 import { AccessRule, DurableQueue, DurableQueueProps, ILogsDestination } from '../pipelines';
 import { assertPort, assertWholeNumber, parseSize } from '../validation';
@@ -99,7 +100,7 @@ export class Alloy extends Construct {
   public readonly storageBytes: number;
   /** `--storage.path`, on the volume. */
   public readonly storagePath = STORAGE;
-  private readonly access: AccessRule[] = [];
+  private readonly grants: AccessRule[] = [];
   private readonly namespace: string;
   private readonly labels: Record<string, string>;
   private readonly ports: ServerPort[];
@@ -154,7 +155,7 @@ export class Alloy extends Construct {
       ...props.logging,
     });
     const pinned = props.stabilityLevel;
-    this.node.addValidation({ validate: () => this.crossChecks(pinned) });
+    this.node.addValidation({ validate: () => [...this.crossChecks(pinned), ...this.materializeAccess()] });
 
     this.namespace = props.namespace;
     this.labels = workloadLabels({ name, instance, component: 'collector', image });
@@ -171,10 +172,17 @@ export class Alloy extends Construct {
       image,
       // produced at synth, when the config's components (and so its stability) are known
       args: Lazy.any({ produce: () => this.args(pinned) }),
-      env: [
-        // the Go runtime collects harder near 90 % of the limit; the memory limiter refuses data before that
-        { name: 'GOMEMLIMIT', value: `${Math.floor((this.memoryLimitBytes * 0.9) / MIB)}MiB` },
-      ],
+      env: Lazy.any({
+        produce: () => [
+          // the Go runtime collects harder near 90 % of the limit; the memory limiter refuses data before that
+          { name: 'GOMEMLIMIT', value: `${Math.floor((this.memoryLimitBytes * 0.9) / MIB)}MiB` },
+          // secrets read by reference: from their Secret into the environment, read with sys.env
+          ...[...this.config.secretEnvironment].sort(([a], [b]) => a.localeCompare(b)).map(([variable, ref]) => ({
+            name: variable,
+            valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } },
+          })),
+        ],
+      }) as never,
       ports: this.ports,
       readiness: { path: '/-/ready', port: 'http-metrics' },
       liveness: { path: '/-/healthy', port: 'http-metrics' },
@@ -190,8 +198,8 @@ export class Alloy extends Construct {
       highAvailability: replicas > 1,
       terminationGracePeriodSeconds: grace,
       serviceAccountName: name,
-      // the token is mounted only when a pipeline was granted API access
-      automountServiceAccountToken: Lazy.any({ produce: () => this.access.length > 0 }) as unknown as boolean,
+      // the token is mounted only when a component needs the Kubernetes API
+      automountServiceAccountToken: Lazy.any({ produce: () => this.accessRules().cluster.length + this.accessRules().byNamespace.size > 0 }) as unknown as boolean,
       podAnnotations: { 'checksum/config': Lazy.any({ produce: () => this.config.checksum() }) },
     });
     // the StatefulSet's governing Service; it also lets replicas find each other for clustering
@@ -219,24 +227,68 @@ export class Alloy extends Construct {
   }
 
   /**
-   * Grants the collector's ServiceAccount what a pipeline needs from the Kubernetes API,
-   * cluster-wide (a ClusterRole `<namespace>-alloy` and its binding), and mounts its token.
-   * Without grants there is no role and no token.
+   * Grants the collector's ServiceAccount access that its components do not show (such as
+   * reading the kubelets' metrics), cluster-wide.
    */
   public grantClusterAccess(rules: readonly AccessRule[]): void {
-    if (this.access.length === 0) {
+    this.grants.push(...rules);
+  }
+
+  /**
+   * What the ServiceAccount may do: read from the components of the config (a
+   * `discovery.kubernetes` with role pod needs pods get/list/watch, a `remote.kubernetes.secret`
+   * that one Secret's get, ...) plus the grants. Namespaced where the component is limited to
+   * namespaces, cluster-wide otherwise.
+   */
+  public accessRules(): { cluster: AccessRule[]; byNamespace: Map<string, AccessRule[]> } {
+    const scoped = [
+      ...this.config.components.flatMap((c) => accessOf(c.toStatement(), this.namespace)),
+      ...this.grants.map((rule) => ({ rule, namespace: undefined })),
+    ];
+    const byNamespace = new Map<string, AccessRule[]>();
+    for (const s of scoped.filter((x) => x.namespace !== undefined)) {
+      byNamespace.set(s.namespace!, mergeRules([...(byNamespace.get(s.namespace!) ?? []), s.rule]));
+    }
+    return { cluster: mergeRules(scoped.filter((x) => x.namespace === undefined).map((x) => x.rule)), byNamespace: new Map([...byNamespace].sort()) };
+  }
+
+  /**
+   * Creates the RBAC objects the components need, once every component exists (at synth): a
+   * ClusterRole `<namespace>-alloy` for cluster-wide rules, a Role per namespace otherwise,
+   * none at all when nothing needs the API.
+   */
+  private materializeAccess(): string[] {
+    const access = this.accessRules();
+    const toK8s = (rules: readonly AccessRule[]) => rules.map((r) => ({
+      apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs], ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}),
+    }));
+    const subjects = [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }];
+    if (access.cluster.length > 0 && this.node.tryFindChild('cluster-role') === undefined) {
       const clusterName = `${this.namespace}-alloy`;
       new KubeClusterRole(this, 'cluster-role', {
         metadata: { name: clusterName, labels: this.labels },
-        rules: Lazy.any({ produce: () => this.access.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })) }),
+        rules: Lazy.any({ produce: () => toK8s(this.accessRules().cluster) }),
       });
       new KubeClusterRoleBinding(this, 'cluster-role-binding', {
         metadata: { name: clusterName, labels: this.labels },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
-        subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
+        subjects,
       });
     }
-    this.access.push(...rules);
+    for (const namespace of access.byNamespace.keys()) {
+      if (this.node.tryFindChild(`role-${namespace}`) !== undefined) continue;
+      const name = namespace === this.namespace ? 'alloy' : `${this.namespace}-alloy`;
+      new KubeRole(this, `role-${namespace}`, {
+        metadata: { name, namespace, labels: this.labels },
+        rules: Lazy.any({ produce: () => toK8s(this.accessRules().byNamespace.get(namespace) ?? []) }),
+      });
+      new KubeRoleBinding(this, `role-binding-${namespace}`, {
+        metadata: { name, namespace, labels: this.labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+        subjects,
+      });
+    }
+    return [];
   }
 
   /** The pieces must fit: stability, storage paths, ports, clustering, memory. */

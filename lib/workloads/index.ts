@@ -12,3 +12,5 @@ export * from './server-workload';
 export * from './telemetry-alerts';
 export * from './tempo';
 export * from './versions';
+export * from './alloy-access';
+export * from './network-policies';

@@ -121,6 +121,8 @@ export class ServerWorkload extends Construct {
   public readonly service: KubeService;
   /** Labels that select this workload's pods. */
   public readonly selector: Record<string, string>;
+  /** The ports of the container and the Service. */
+  public readonly ports: readonly ServerPort[];
 
   public constructor(scope: Construct, id: string, props: ServerWorkloadProps) {
     super(scope, id);
@@ -135,6 +137,7 @@ export class ServerWorkload extends Construct {
       }
     }
 
+    this.ports = [...props.ports];
     const labels = workloadLabels(props);
     this.selector = {
       'app.kubernetes.io/name': props.name,
@@ -269,6 +272,15 @@ export class ServerWorkload extends Construct {
         })),
       },
     });
+  }
+
+  /** The number of the port named `name`. */
+  public port(name: string): number {
+    const p = this.ports.find((x) => x.name === name);
+    if (p === undefined) {
+      throw new Error(`${this.node.path}: no port named "${name}"; use one of ${this.ports.map((x) => x.name).join(', ')}`);
+    }
+    return p.port;
   }
 
   /** The Service's in-namespace host name. */
