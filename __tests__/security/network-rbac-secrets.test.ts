@@ -1,0 +1,156 @@
+import { Chart, Testing } from 'cdk8s';
+import { load, loadAll } from 'js-yaml';
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  Alloy, Destination, DiscoveryKubernetes, LokiSourceKubernetes, ObservabilityStack, OtlpGateway, RemoteKubernetesSecret,
+} from '../../lib';
+import { find, manifestsOf, testApp } from '../support/manifests';
+
+describe('NetworkPolicies', () => {
+  const ms = manifestsOf(new ObservabilityStack(testApp(), 'observability'));
+  const policy = (name: string) => find(ms, 'NetworkPolicy', name).spec;
+
+  test('default deny for ingress and egress in the namespace, DNS allowed', () => {
+    expect(policy('default-deny')).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(policy('allow-dns').egress).toEqual([{ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }]);
+  });
+
+  test('OTLP into Alloy from every namespace; its metrics port only from Prometheus and its peers', () => {
+    expect(policy('alloy').ingress).toEqual([
+      { from: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: 4317 }, { protocol: 'TCP', port: 4318 }] },
+      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'prometheus' } } }, { podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'alloy' } } }], ports: [{ protocol: 'TCP', port: 12345 }] },
+    ]);
+  });
+
+  test('Alloy reaches the backends by pod, the API server and the kubelets; Tempo reaches Prometheus; Grafana the backends', () => {
+    const egress = policy('alloy').egress;
+    const byApp = (rule: any) => rule.to[0].podSelector?.matchLabels['app.kubernetes.io/name'] ?? rule.to[0].ipBlock.cidr;
+    expect(egress.map((r: any) => [byApp(r), r.ports.map((p: any) => p.port)])).toEqual([
+      ['loki', [3100]], ['prometheus', [9090]], ['tempo', [4317]], ['alloy', [12345]], ['0.0.0.0/0', [443, 6443]], ['0.0.0.0/0', [10250]],
+    ]);
+    expect(policy('tempo').egress).toEqual([{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ protocol: 'TCP', port: 9090 }] }]);
+    expect(policy('grafana').egress.map((r: any) => r.ports[0].port)).toEqual([9090, 3200, 3100]);
+    expect(policy('prometheus').egress.map((r: any) => r.ports[0].port)).toEqual([12345, 3200, 3100, 3000, 9093]);
+  });
+
+  test('OTLP can be restricted to namespaces by label; policies can be turned off', () => {
+    const m = manifestsOf(new ObservabilityStack(testApp(), 'observability', { networkPolicies: { otlpFromNamespaces: { 'telemetry/send': 'true' } } }));
+    expect(find(m, 'NetworkPolicy', 'alloy').spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'telemetry/send': 'true' } } }]);
+    const off = manifestsOf(new ObservabilityStack(testApp(), 'observability', { networkPolicies: false }));
+    expect(off.filter((x) => x.kind === 'NetworkPolicy')).toEqual([]);
+  });
+
+  test('an external destination gets the egress it needs; Alertmanager gets its receivers\' ports', () => {
+    const stack = new ObservabilityStack(testApp(), 'observability', {
+      alertmanager: { receivers: [{ name: 'default', webhooks: [{ url: 'http://hooks.example.com:8080/a' }], slack: [{ apiUrl: { name: 's', key: 'u' }, channel: '#a' }] }] },
+    });
+    new OtlpGateway(stack.alloy.config, 'vendor', {
+      label: 'vendor', grpcPort: 4317, httpPort: 4318,
+      traces: Destination.otlpGrpc({ name: 'vendor', endpoint: 'otlp.vendor.example:4443' }),
+    });
+    const m = manifestsOf(stack);
+    const egress = find(m, 'NetworkPolicy', 'alloy').spec.egress;
+    expect(egress[egress.length - 1]).toEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 4443 }] });
+    expect(find(m, 'NetworkPolicy', 'alertmanager').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 8080 }] }]);
+  });
+});
+
+describe('RBAC by need', () => {
+  const collector = (build: (a: Alloy) => void) => {
+    const chart = new Chart(testApp(), 'c');
+    const alloy = new Alloy(chart, 'alloy', { namespace: 'obs' });
+    build(alloy);
+    return manifestsOf(chart);
+  };
+  const rbac = (ms: any[]) => ms.filter((m) => /Role/.test(m.kind)).map((m) => ({ kind: m.kind, name: m.metadata.name, namespace: m.metadata.namespace, rules: m.rules }));
+  const token = (ms: any[]) => find(ms, 'StatefulSet', 'alloy').spec.template.spec.automountServiceAccountToken;
+
+  test('no component that needs the API: no role at all, and no mounted token', () => {
+    const ms = collector(() => undefined);
+    expect(rbac(ms)).toEqual([]);
+    expect(token(ms)).toBe(false);
+  });
+
+  test('discovery.kubernetes with role pod: pods get/list/watch, cluster-wide', () => {
+    const ms = collector((a) => new DiscoveryKubernetes(a.config, 'pods', { role: 'pod' }));
+    expect(rbac(ms).filter((r) => r.kind === 'ClusterRole')).toEqual([
+      { kind: 'ClusterRole', name: 'obs-alloy', namespace: undefined, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }] },
+    ]);
+    expect(token(ms)).toBe(true);
+  });
+
+  test('limited to namespaces: a Role in each, no ClusterRole', () => {
+    const ms = collector((a) => new DiscoveryKubernetes(a.config, 'svc', { role: 'service', namespaces: { names: ['apps'], ownNamespace: true } }));
+    expect(rbac(ms).filter((r) => r.kind === 'Role')).toEqual([
+      { kind: 'Role', name: 'obs-alloy', namespace: 'apps', rules: [{ apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] }] },
+      { kind: 'Role', name: 'alloy', namespace: 'obs', rules: [{ apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] }] },
+    ]);
+    expect(rbac(ms).some((r) => r.kind === 'ClusterRole')).toBe(false);
+    expect(find(ms, 'RoleBinding', 'obs-alloy').subjects).toEqual([{ kind: 'ServiceAccount', name: 'alloy', namespace: 'obs' }]);
+  });
+
+  test('loki.source.kubernetes reads pods/log; remote.kubernetes.secret gets that one Secret', () => {
+    const ms = collector((a) => {
+      new LokiSourceKubernetes(a.config, 'pods', { targets: [], forwardTo: [], dropOutput: true });
+      new RemoteKubernetesSecret(a.config, 'creds', { namespace: 'obs', name: 'otlp-credentials' });
+    });
+    expect(find(ms, 'ClusterRole', 'obs-alloy').rules).toEqual([{ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list', 'watch'] }]);
+    expect(find(ms, 'Role', 'alloy').rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['otlp-credentials'] }]);
+  });
+});
+
+describe('secrets only by reference', () => {
+  test('destination credentials come from a Secret into an env var read with sys.env', () => {
+    const stack = new ObservabilityStack(testApp(), 'observability');
+    new OtlpGateway(stack.alloy.config, 'vendor', {
+      label: 'vendor', grpcPort: 4317, httpPort: 4318,
+      traces: Destination.otlpGrpc({ name: 'vendor', endpoint: 'otlp.vendor.example:443', credentials: { bearerToken: { name: 'vendor-otlp', key: 'token' } } }),
+      metrics: Destination.remoteWrite({ name: 'mimir', url: 'https://mimir.example.com/api/v1/push', credentials: { basicAuth: { username: 'tenant-1', password: { name: 'mimir', key: 'password' } } } }),
+    });
+    const ms = manifestsOf(stack);
+    const config = find(ms, 'ConfigMap', 'alloy-config').data['config.alloy'];
+    expect(config).toContain('otelcol.auth.bearer "vendor" {\n\ttoken = sys.env("SECRET_VENDOR_OTLP_TOKEN")\n}');
+    expect(config).toContain('\t\tauth     = otelcol.auth.bearer.vendor.handler');
+    expect(config).toContain('\t\tbasic_auth {\n\t\t\tpassword = sys.env("SECRET_MIMIR_PASSWORD")\n\t\t\tusername = "tenant-1"\n\t\t}');
+    expect(find(ms, 'StatefulSet', 'alloy').spec.template.spec.containers[0].env).toEqual([
+      { name: 'GOMEMLIMIT', value: '921MiB' },
+      { name: 'SECRET_MIMIR_PASSWORD', valueFrom: { secretKeyRef: { name: 'mimir', key: 'password' } } },
+      { name: 'SECRET_VENDOR_OTLP_TOKEN', valueFrom: { secretKeyRef: { name: 'vendor-otlp', key: 'token' } } },
+    ]);
+  });
+
+  test('fails when a Secret reference is malformed, or two kinds of credentials are given', () => {
+    const alloy = new Alloy(Testing.chart(), 'alloy', { namespace: 'o' });
+    expect(() => alloy.config.secretEnv({ name: 'Bad Name', key: 'k' })).toThrow(
+      'test/alloy/config: invalid Secret reference (got name "Bad Name", key "k"); use a Secret name like "otlp-credentials" and a key of letters, digits, "-", "_" and "."',
+    );
+    const bad = Destination.remoteWrite({ name: 'x', url: 'https://x', credentials: { bearerToken: { name: 'a', key: 'b' }, basicAuth: { username: 'u', password: { name: 'a', key: 'c' } } } });
+    expect(() => bad.metricsReceiver(alloy.config)).toThrow('Destination "x": both bearerToken and basicAuth are set; a destination takes one kind of credentials');
+  });
+
+  test('no credential literal anywhere in dist/', () => {
+    const dist = path.join(__dirname, '..', '..', 'dist');
+    for (const f of fs.readdirSync(dist).filter((x) => x.endsWith('.yaml'))) {
+      const text = fs.readFileSync(path.join(dist, f), 'utf-8');
+      expect(text).not.toMatch(/Bearer [A-Za-z0-9._-]{8,}|hooks\.slack\.com\/services|-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+      for (const m of loadAll(text) as any[]) {
+        expect(m.kind).not.toBe('Secret');
+        for (const c of m?.spec?.template?.spec?.containers ?? []) {
+          for (const e of c.env ?? []) {
+            if (/PASSWORD|TOKEN|SECRET|KEY/i.test(e.name)) expect(e.valueFrom?.secretKeyRef).toBeDefined();
+          }
+        }
+        if (m.kind === 'ConfigMap') {
+          for (const [file, body] of Object.entries(m.data as Record<string, string>)) {
+            if (file.endsWith('.alloy')) {
+              expect(body).not.toMatch(/^\s*(password|bearer_token|token|client_secret|api_key|key_pem)\s*=\s*"/m);
+            } else if (/\.ya?ml$/.test(file)) {
+              expect(JSON.stringify(load(body))).not.toMatch(/"(password|bearer_token|api_url|client_secret|credentials)":"/);
+            }
+          }
+        }
+      }
+    }
+  });
+});
