@@ -121,7 +121,7 @@ describe('ObservabilityStack (default)', () => {
 
   test('config.alloy uses only component, argument and block names Alloy v1.18.1 accepts', () => {
     const cfg = stack.alloy.config;
-    expect(cfg.components.length).toBe(11);
+    expect(cfg.components.length).toBe(12);
     for (const c of cfg.components) {
       expect({ c: c.componentId, unknown: unknownNames(c.toStatement().body, facts.components[c.componentName]) }).toEqual({ c: c.componentId, unknown: [] });
     }
@@ -149,7 +149,7 @@ describe('ObservabilityStack (default)', () => {
 
   test('the exporters point at the Tempo, Prometheus and Loki Services of the same app', () => {
     const endpoints = attributeValues(alloyConfig, 'endpoint').filter((e) => !e.startsWith('0.0.0.0'));
-    expect(endpoints).toEqual(['http://loki:3100/otlp', 'tempo:4317']);
+    expect(endpoints).toEqual(['http://loki:3100/otlp', 'http://loki:3100/otlp', 'tempo:4317']);
     expect(serviceHasPort('tempo', 4317)).toBe(true);
     expect(stack.tempo.otlpGrpcEndpoint).toBe('tempo:4317');
     expect(stack.loki.otlpUrl).toBe('http://loki:3100/otlp');

@@ -49,12 +49,16 @@ describe('Alertmanager', () => {
     const config = load(am.configText) as Record<string, any>;
     expect(config.route).toEqual({
       receiver: 'default', group_by: ['alertname', 'job'], group_wait: '10s', group_interval: '5m', repeat_interval: '12h',
-      routes: [{ receiver: 'oncall', matchers: ['severity="critical"'], continue: true }],
+      routes: [
+        { receiver: 'watchdog', matchers: ['alertname="Watchdog"'], repeat_interval: '1m' },
+        { receiver: 'oncall', matchers: ['severity="critical"'], continue: true },
+      ],
     });
     expect(config.inhibit_rules).toEqual([{ source_matchers: ['alertname="TelemetryComponentDown"'], target_matchers: ['alertname!="TelemetryComponentDown"'], equal: ['instance'] }]);
     expect(config.receivers).toEqual([
       { name: 'default', slack_configs: [{ api_url_file: '/etc/alertmanager/secrets/slack-webhook/url', channel: '#alerts', send_resolved: true }] },
       { name: 'oncall', webhook_configs: [{ url: 'https://hooks.example.com/alerts', send_resolved: true, http_config: { authorization: { credentials_file: '/etc/alertmanager/secrets/oncall-token/token' } } }] },
+      { name: 'watchdog' },
     ]);
     const ms = manifestsOf(chart);
     const pod = find(ms, 'Deployment', 'alertmanager').spec.template.spec;

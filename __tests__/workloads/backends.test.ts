@@ -155,7 +155,9 @@ describe('Alertmanager and Alloy watching themselves', () => {
   test('Alloy\'s own logs go to Loki and its metrics are scraped; kubelet volume stats come through Alloy', () => {
     const config = find(ms, 'ConfigMap', 'alloy-config').data['config.alloy'] as string;
     expect(config).toContain('write_to = [otelcol.receiver.loki.loki.receiver]');
-    expect(config).toContain('otelcol.receiver.loki "loki" {\n\toutput {\n\t\tlogs = [otelcol.exporter.otlphttp.loki.input]\n\t}\n}');
+    expect(config).toContain('otelcol.receiver.loki "loki" {\n\toutput {\n\t\tlogs = [otelcol.exporter.otlphttp.loki_own_logs.input]\n\t}\n}');
+    // Alloy's own logs bypass the disk queue, so a full queue's errors cannot feed it
+    expect(config).toContain('otelcol.exporter.otlphttp "loki_own_logs" {\n\tclient {\n\t\tendpoint = "http://loki:3100/otlp"\n\t}\n}');
     expect(config).toContain('prometheus.scrape "kubelet" {');
     expect(config).toContain('regex         = "kubelet_volume_stats_.+"');
     expect(yamlOf('prometheus-config', 'prometheus.yml').scrape_configs.map((j: any) => j.job_name)).toContain('alloy');

@@ -66,7 +66,11 @@ describe('every signal is queued on disk while its backend is down', () => {
   });
 
   test('metrics: the remote-write WAL keeps unsent samples for the promised outage', () => {
-    expect(config).toContain('\twal {\n\t\tmax_keepalive_time = "3h"\n\t}');
+    expect(config).toContain('\twal {\n\t\tmax_keepalive_time = "3h"\n\t\ttruncate_frequency = "2h"\n\t}');
+    const prom = require('js-yaml').load(find(ms, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
+    expect(prom.storage.tsdb.out_of_order_time_window).toBe('3h');
+    const loki = require('js-yaml').load(find(ms, 'ConfigMap', 'loki-config').data['loki.yaml']);
+    expect(loki.ingester.max_chunk_age).toBe('4h');
   });
 
   test('no batch processor sits between the receiver and the queues', () => {
@@ -158,10 +162,12 @@ describe('cross-checks at synth', () => {
 describe('outage budget', () => {
   test('follows from the configured sizes', () => {
     const rows = outageBudget(stack.alloy);
+    // traces: 4Gi at 500 KiB/s; logs: 3Gi at 500 KiB/s, under Loki's 2h window;
+    // metrics: two thirds of the 2h truncation interval, under the 3h keepalive and the room left
     expect(rows.map((r) => [r.signal, r.capacityBytes, Math.round(r.outageSeconds)])).toEqual([
-      ['traces', 4 * 2 ** 30, Math.round((4 * 2 ** 30) / (500 * 1024))],
-      ['logs', 3 * 2 ** 30, Math.round((3 * 2 ** 30) / (1000 * 512))],
-      ['metrics', 10000 * 16 * 3 * 3600, 3 * 3600],
+      ['traces', 4294967296, 8389],
+      ['logs', 3221225472, 6291],
+      ['metrics', 10000 * 16 * 5 * 3600, 4800],
     ]);
     const bigger = new ObservabilityStack(testApp(), 'o', { alloy: { storageSize: '20Gi', durability: { tracesQueueSize: '8Gi' } } });
     expect(outageBudget(bigger.alloy)[0].outageSeconds).toBeCloseTo(2 * rows[0].outageSeconds);

@@ -59,9 +59,12 @@ describe('promtool', () => {
         series: [
           ['otelcol_exporter_send_failed_spans_total{job="alloy", instance="alloy:12345", exporter="otelcol.exporter.otlp.tempo"}', '0+60x30'],
           ['otelcol_exporter_send_failed_log_records_total{job="alloy", instance="alloy:12345", exporter="otelcol.exporter.otlp.healthy"}', '0+0x30'],
+          // retrying without end: no failures counted, but the queue never empties
+          ['otelcol_exporter_queue_size{job="alloy", instance="alloy:12345", exporter="otelcol.exporter.otlphttp.loki"}', '10+100x30'],
+          ['otelcol_exporter_queue_size{job="alloy", instance="alloy:12345", exporter="otelcol.exporter.otlphttp.draining"}', '0 5 0 3 0 0 7 0 0 0 2 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0'],
         ],
         at: '20m',
-        firing: [{ instance: 'alloy:12345', exporter: 'otelcol.exporter.otlp.tempo' }],
+        firing: [{ instance: 'alloy:12345', exporter: 'otelcol.exporter.otlp.tempo' }, { instance: 'alloy:12345', exporter: 'otelcol.exporter.otlphttp.loki' }],
       },
       {
         alert: 'AlloyExporterQueueFilling',
@@ -88,9 +91,11 @@ describe('promtool', () => {
         series: [
           ['prometheus_remote_storage_samples_failed_total{job="alloy", instance="alloy-a:12345"}', '0+100x30'],
           ['prometheus_remote_storage_samples_failed_total{job="alloy", instance="alloy-b:12345"}', '0+0x30'],
+          ['prometheus_remote_storage_samples_retried_total{job="alloy", instance="alloy-c:12345"}', '0+500x30'],
+          ['prometheus_remote_storage_samples_retried_total{job="alloy", instance="alloy-b:12345"}', '0+0x30'],
         ],
         at: '25m',
-        firing: [{ instance: 'alloy-a:12345' }],
+        firing: [{ instance: 'alloy-a:12345' }, { instance: 'alloy-c:12345' }],
       },
       {
         alert: 'AlloyRemoteWriteBehind',
@@ -142,6 +147,12 @@ describe('promtool', () => {
         at: '20m',
         firing: [{ reason: 'rate_limited' }],
         quietAgainAt: '29m',
+      },
+      {
+        alert: 'Watchdog',
+        series: [],
+        at: '5m',
+        firing: [{}],
       },
       {
         alert: 'TelemetryComponentDown',

@@ -120,7 +120,7 @@ export class Destination {
             bearerToken: c?.bearerToken && config.secretEnv(c.bearerToken),
             basicAuth: c?.basicAuth && { username: c.basicAuth.username, password: config.secretEnv(c.basicAuth.password) },
           }],
-          wal: durable ? { maxKeepaliveTime: durable.metricsWalKeepalive } : undefined,
+          wal: durable ? { maxKeepaliveTime: durable.metricsWalKeepalive, truncateFrequency: durable.metricsWalTruncateFrequency } : undefined,
         });
       }).receiver,
     };
@@ -142,11 +142,21 @@ export class Destination {
       },
       ...DurableQueue.of(config)?.exporterSettings('logs'),
     })).input;
+    // Loki-format logs (Alloy's own) take their own exporter with an in-memory queue: through
+    // the disk queue, a full queue's error logs would feed the full queue again
+    const selfInput = (config: AlloyConfig): LogsConsumer => once(config, `otlphttp_${props.name}_own`, props, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
+      label: `${props.name}_own_logs`,
+      client: {
+        endpoint: props.url,
+        headers: props.tenantId === undefined ? undefined : { 'X-Scope-OrgID': props.tenantId },
+        auth: authHandler(config, scope, `${props.name}_own_logs`, props.credentials),
+      },
+    })).input;
     return {
       logsInput,
       logsReceiver: (config) => once(config, `loki_to_otlp_${props.name}`, props, OtelcolReceiverLoki, (scope, id) => new OtelcolReceiverLoki(scope, id, {
         label: props.name,
-        output: { logs: [logsInput(config)] },
+        output: { logs: [selfInput(config)] },
       })).receiver,
     };
   }

@@ -23,6 +23,13 @@ export interface DurableQueueProps {
    * @default "3h"
    */
   readonly metricsWalKeepalive?: string;
+  /**
+   * How often the WAL is truncated (`truncate_frequency`). A truncation drops the oldest
+   * segments, sent or not, so it bounds the metrics outage too.
+   *
+   * @default "2h"
+   */
+  readonly metricsWalTruncateFrequency?: string;
 }
 
 /** Signals with a byte-sized OTel queue. */
@@ -39,6 +46,7 @@ export class DurableQueue extends Construct {
   /** Bytes per queued signal. */
   public readonly queueBytes: Readonly<Record<QueuedSignal, number>>;
   public readonly metricsWalKeepalive: string;
+  public readonly metricsWalTruncateFrequency: string;
 
   public constructor(scope: AlloyConfig, id: string, props: DurableQueueProps) {
     super(scope, id);
@@ -52,6 +60,8 @@ export class DurableQueue extends Construct {
     };
     this.metricsWalKeepalive = props.metricsWalKeepalive ?? '3h';
     assertGoDuration(this.node.path, 'metricsWalKeepalive', this.metricsWalKeepalive);
+    this.metricsWalTruncateFrequency = props.metricsWalTruncateFrequency ?? '2h';
+    assertGoDuration(this.node.path, 'metricsWalTruncateFrequency', this.metricsWalTruncateFrequency);
     this.storage = new OtelcolStorageFile(this, 'storage', { label: 'queue', directory: props.directory });
   }
 

@@ -16,6 +16,9 @@ export interface IngestRates {
   readonly samplesPerSecond?: number;
 }
 
+/** Loki's out-of-order window: max_chunk_age (4h, set by the Loki construct) / 2. */
+const LOKI_OUT_OF_ORDER_SECONDS = 2 * 3600;
+
 /** Bytes one item takes in its queue: the assumptions behind the budget. */
 export const ITEM_BYTES = {
   /** A span, OTLP protobuf with typical attributes. */
@@ -47,7 +50,12 @@ export function outageBudget(alloy: Alloy, rates: IngestRates = {}): BudgetRow[]
   const q = alloy.durableQueue;
   const walRoom = volumeBytes - q.queueBytes.traces - q.queueBytes.logs;
   const keepalive = goDurationSeconds(q.metricsWalKeepalive);
+  // a truncation drops the oldest two thirds of the WAL's segments, sent or not: an outage is
+  // safe for two thirds of the truncation interval, whenever it starts
+  const truncateSafe = (goDurationSeconds(q.metricsWalTruncateFrequency) * 2) / 3;
   const metricsRate = samples * ITEM_BYTES.sample;
+  // Loki accepts entries up to max_chunk_age / 2 (2h) older than a stream's newest one
+  const lokiWindow = LOKI_OUT_OF_ORDER_SECONDS;
   return [
     {
       signal: 'traces',
@@ -57,7 +65,7 @@ export function outageBudget(alloy: Alloy, rates: IngestRates = {}): BudgetRow[]
       bytesPerSecond: spans * ITEM_BYTES.span,
       outageSeconds: q.queueBytes.traces / (spans * ITEM_BYTES.span),
       whenFull: 'refuses new spans: receivers answer with a retryable error, so senders back off and retry (back-pressure); queued spans are kept',
-      alerts: 'AlloyExporterSendFailing after 5m; AlloyExporterQueueFilling at 80 %; TelemetryVolumeNearlyFull at 85 % of the volume',
+      alerts: 'AlloyExporterSendFailing when the queue has not drained for 10m; AlloyExporterQueueFilling at 80 %; TelemetryVolumeNearlyFull at 85 % of the volume',
     },
     {
       signal: 'logs',
@@ -65,19 +73,19 @@ export function outageBudget(alloy: Alloy, rates: IngestRates = {}): BudgetRow[]
       mechanism: 'otelcol.exporter.otlphttp to Loki\'s OTLP endpoint, sending_queue on otelcol.storage.file (bytes), retry_on_failure with no time limit',
       capacityBytes: q.queueBytes.logs,
       bytesPerSecond: logs * ITEM_BYTES.logRecord,
-      outageSeconds: q.queueBytes.logs / (logs * ITEM_BYTES.logRecord),
-      whenFull: 'refuses new log records with back-pressure to senders, as for traces; queued records are kept',
-      alerts: 'AlloyExporterSendFailing after 5m; AlloyExporterQueueFilling at 80 %; TelemetryVolumeNearlyFull at 85 %',
+      outageSeconds: Math.min(lokiWindow, q.queueBytes.logs / (logs * ITEM_BYTES.logRecord)),
+      whenFull: 'refuses new log records with back-pressure to senders, as for traces; queued records are kept (Loki accepts them up to 2h older than the newest of their stream)',
+      alerts: 'AlloyExporterSendFailing when the queue has not drained for 10m; AlloyExporterQueueFilling at 80 %; TelemetryVolumeNearlyFull at 85 %',
     },
     {
       signal: 'metrics',
       backend: 'Prometheus',
-      mechanism: `prometheus.remote_write WAL on the volume, max_keepalive_time ${q.metricsWalKeepalive}`,
-      capacityBytes: Math.min(walRoom, metricsRate * keepalive),
+      mechanism: `prometheus.remote_write WAL on the volume, truncated every ${q.metricsWalTruncateFrequency}, max_keepalive_time ${q.metricsWalKeepalive}; Prometheus accepts samples up to 3h out of order`,
+      capacityBytes: Math.min(walRoom, metricsRate * (keepalive + goDurationSeconds(q.metricsWalTruncateFrequency))),
       bytesPerSecond: metricsRate,
-      outageSeconds: Math.min(keepalive, walRoom / metricsRate),
-      whenFull: 'drops the oldest: samples older than max_keepalive_time are truncated from the WAL unsent; if the volume fills first, new samples cannot be appended',
-      alerts: 'AlloyRemoteWriteFailing after 10m; AlloyRemoteWriteBehind when 5 minutes behind; TelemetryVolumeNearlyFull at 85 %',
+      outageSeconds: Math.min(keepalive, truncateSafe, walRoom / metricsRate),
+      whenFull: 'drops the oldest: a WAL truncation removes the oldest segments unsent; an Alloy restart during the outage resumes from the newest segment, losing the backlog',
+      alerts: 'AlloyRemoteWriteFailing after 10m; AlloyRemoteWriteBehind when 5 minutes behind; TelemetryVolumeNearlyFull at 85 %; Watchdog stops if Prometheus itself is down',
     },
   ];
 }

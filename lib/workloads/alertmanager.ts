@@ -88,8 +88,11 @@ export class Alertmanager extends Construct implements IAlertReceiver {
   public constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
     const subject = this.node.path;
-    const receivers = props.receivers ?? [{ name: 'default' }];
-    const names = receivers.map((r) => r.name);
+    const given = props.receivers ?? [{ name: 'default' }];
+    // the always-firing Watchdog goes to its own receiver (a dead man's switch when you give
+    // one named "watchdog"), never to people
+    const receivers = given.some((r) => r.name === 'watchdog') ? given : [...given, { name: 'watchdog' }];
+    const names = given.map((r) => r.name);
     const twice = names.find((n, i) => names.indexOf(n) !== i);
     if (twice !== undefined) {
       throw new Error(`${subject}: two receivers named "${twice}"; give each receiver its own name`);
@@ -129,7 +132,10 @@ export class Alertmanager extends Construct implements IAlertReceiver {
         group_wait: groupWait,
         group_interval: groupInterval,
         repeat_interval: repeatInterval,
-        routes: (props.routes ?? []).map((r) => ({ receiver: r.receiver, matchers: [...r.matchers], continue: r.continue ?? false })),
+        routes: [
+          { receiver: 'watchdog', matchers: ['alertname="Watchdog"'], repeat_interval: '1m' },
+          ...(props.routes ?? []).map((r) => ({ receiver: r.receiver, matchers: [...r.matchers], continue: r.continue ?? false })),
+        ],
       },
       // a component that is down explains the other alerts about it: send only that one
       inhibit_rules: [{

@@ -106,7 +106,9 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
         allow_structured_metadata: true,
         volume_enabled: true,
       },
-      ingester: { wal: { enabled: true, dir: `${DATA}/wal` } },
+      // entries up to max_chunk_age / 2 older than a stream's newest are accepted: 2h covers the
+      // collector's log queue draining after an outage
+      ingester: { wal: { enabled: true, dir: `${DATA}/wal` }, max_chunk_age: '4h' },
       compactor: {
         working_directory: `${DATA}/compactor`,
         retention_enabled: true,

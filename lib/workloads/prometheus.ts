@@ -33,6 +33,13 @@ export interface PrometheusProps extends WorkloadProps {
   readonly scrapeInterval?: string;
   /** Alerting rules added to the telemetry-health alerts. @default - none */
   readonly extraAlerts?: readonly AlertRule[];
+  /**
+   * How much older than the newest sample a sample may be and still be accepted
+   * (`out_of_order_time_window`), so a collector's backlog after an outage is not refused.
+   *
+   * @default "3h" (the collector's WAL keepalive)
+   */
+  readonly outOfOrderTimeWindow?: string;
 }
 
 /** A scrape job of Prometheus's own config. */
@@ -74,12 +81,15 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
   private readonly targets: ScrapeTarget[] = [];
   private readonly alertmanagers: IAlertReceiver[] = [];
   private readonly scrapeInterval: string;
+  private readonly outOfOrderWindow: string;
 
   public constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
     const retention = props.retention ?? '15d';
     parsePromDuration(this.node.path, 'retention', retention);
     this.scrapeInterval = props.scrapeInterval ?? '30s';
+    this.outOfOrderWindow = props.outOfOrderTimeWindow ?? '3h';
+    parsePromDuration(this.node.path, 'outOfOrderTimeWindow', this.outOfOrderWindow);
     parsePromDuration(this.node.path, 'scrapeInterval', this.scrapeInterval);
     const storageSize = props.storageSize ?? '10Gi';
     const retentionSize = props.retentionSize ?? '8GB';
@@ -164,6 +174,8 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
     }));
     const config: Record<string, unknown> = {
       global: { scrape_interval: this.scrapeInterval, evaluation_interval: this.scrapeInterval },
+      // accept a collector's backlog after an outage: samples up to this much older than the newest
+      storage: { tsdb: { out_of_order_time_window: this.outOfOrderWindow } },
       rule_files: [`${CONFIG_DIR}/telemetry-alerts.yml`],
     };
     if (this.alertmanagers.length > 0) {

@@ -26,11 +26,13 @@ export function telemetryAlerts(namespace: string): AlertRule[] {
   return [
     {
       alert: 'AlloyExporterSendFailing',
-      expr: 'sum by (instance, exporter) (rate({__name__=~"otelcol_exporter_send_failed_(spans|metric_points|log_records)_total"}[5m])) > 0',
+      // retries without end never count as failures: a queue that has not been empty for 10
+      // minutes is the sign that a backend does not take the data
+      expr: 'sum by (instance, exporter) (rate({__name__=~"otelcol_exporter_send_failed_(spans|metric_points|log_records)_total"}[5m])) > 0 or min by (instance, exporter) (min_over_time(otelcol_exporter_queue_size[10m])) > 0',
       for: '5m',
       severity: 'warning',
-      summary: 'Alloy exporter {{ $labels.exporter }} fails to send',
-      description: 'Alloy on {{ $labels.instance }} has failed to send through {{ $labels.exporter }} for 5 minutes; the data is retried from the queue while it has room.',
+      summary: 'Alloy exporter {{ $labels.exporter }} cannot deliver',
+      description: 'Alloy on {{ $labels.instance }} has failed to send through {{ $labels.exporter }}, or its queue has not drained, for 5 minutes; the data waits in the queue while it has room.',
     },
     {
       alert: 'AlloyExporterQueueFilling',
@@ -50,11 +52,11 @@ export function telemetryAlerts(namespace: string): AlertRule[] {
     },
     {
       alert: 'AlloyRemoteWriteFailing',
-      expr: 'sum by (instance) (rate(prometheus_remote_storage_samples_failed_total{job="alloy"}[5m])) > 0',
+      expr: 'sum by (instance) (rate(prometheus_remote_storage_samples_failed_total{job="alloy"}[5m])) > 0 or sum by (instance) (rate(prometheus_remote_storage_samples_retried_total{job="alloy"}[5m])) > 0',
       for: '10m',
       severity: 'warning',
       summary: 'Alloy cannot remote-write metrics',
-      description: 'prometheus.remote_write on {{ $labels.instance }} has failed to send samples for 10 minutes; they stay in the WAL until it is truncated.',
+      description: 'prometheus.remote_write on {{ $labels.instance }} has been failing or retrying for 10 minutes; unsent samples wait in the WAL until it is truncated.',
     },
     {
       alert: 'AlloyRemoteWriteBehind',
@@ -96,6 +98,15 @@ export function telemetryAlerts(namespace: string): AlertRule[] {
       severity: 'warning',
       summary: 'Tempo discards spans ({{ $labels.reason }})',
       description: 'Tempo discards spans for {{ $labels.reason }}; raise the matching limit or fix the sender.',
+    },
+    {
+      alert: 'Watchdog',
+      // always firing: a receiver that stops getting it knows Prometheus or Alertmanager is down
+      expr: 'vector(1)',
+      for: '0m',
+      severity: 'info',
+      summary: 'The telemetry alerting pipeline is alive',
+      description: 'This alert always fires. Route it to a dead man\'s switch: when it stops arriving, Prometheus or Alertmanager is down and no other alert can fire.',
     },
     {
       alert: 'TelemetryComponentDown',
