@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { OtelcolProcessorMemoryLimiter, OtelcolReceiverOtlp, OtelcolStorageFile, PrometheusScrape } from '../../imports/alloy';
+import { LokiSourceApi, OtelcolProcessorMemoryLimiter, OtelcolReceiverOtlp, OtelcolReceiverZipkin, OtelcolStorageFile, PrometheusScrape } from '../../imports/alloy';
 import { Alloy, DurableQueue, ObservabilityStack, budgetTable, outageBudget } from '../../lib';
 import { find, manifestsOf, testApp } from '../support/manifests';
 
@@ -153,9 +153,28 @@ describe('cross-checks at synth', () => {
       { clustering: false });
   });
 
-  test('fails when the memory limiter is not below the container\'s memory limit', () => {
-    synthFails((a) => new OtelcolProcessorMemoryLimiter(a.config, 'ml', { checkInterval: '1s', limit: '2GiB', output: {}, dropOutput: true }),
-      'c/alloy/config/ml (otelcol.processor.memory_limiter.ml): limit 2GiB is not below the container\'s memory limit (1Gi); the pod would be OOM-killed before the limiter refuses data: lower the limit or raise the container\'s memory');
+  test('fails when the memory limiter is not below GOMEMLIMIT, by size or by percentage', () => {
+    synthFails((a) => new OtelcolProcessorMemoryLimiter(a.config, 'ml', { checkInterval: '1s', limit: '1000MiB', output: {}, dropOutput: true }),
+      'c/alloy/config/ml (otelcol.processor.memory_limiter.ml): limit 1000MiB is not below GOMEMLIMIT (921MiB, 90 % of the container\'s 1Gi); the pod would be OOM-killed before the limiter refuses data: lower the limit or raise the container\'s memory');
+    synthFails((a) => new OtelcolProcessorMemoryLimiter(a.config, 'ml', { checkInterval: '1s', limitPercentage: 100, output: {}, dropOutput: true }),
+      'c/alloy/config/ml (otelcol.processor.memory_limiter.ml): limit_percentage 100 is not below GOMEMLIMIT\'s 90 % of the container\'s memory; use at most 85');
+  });
+
+  test('fails when other receivers listen on ports nobody exposes (zipkin endpoint, loki.source.api listen_port)', () => {
+    synthFails((a) => new OtelcolReceiverZipkin(a.config, 'z', { endpoint: '0.0.0.0:9411', output: {}, dropOutput: true }),
+      'c/alloy/config/z (otelcol.receiver.zipkin.z): endpoint listens on port 9411');
+    synthFails((a) => new LokiSourceApi(a.config, 'api', { forwardTo: [], dropOutput: true, http: { listenPort: 3500 } }),
+      'c/alloy/config/api (loki.source.api.api): http listens on port 3500');
+  });
+
+  test('fails when a storage path only looks like it is on the volume', () => {
+    synthFails((a) => new OtelcolStorageFile(a.config, 'q', { directory: '/var/lib/alloy/data/../../../tmp/q' }),
+      'c/alloy/config/q (otelcol.storage.file.q): directory "/var/lib/alloy/data/../../../tmp/q" is not on the collector\'s volume');
+  });
+
+  test('fails when several replicas would scrape the same targets', () => {
+    synthFails((a) => new PrometheusScrape(a.config, 's', { targets: [], forwardTo: [], dropOutput: true }),
+      'c/alloy/config/s (prometheus.scrape.s): 2 replicas would each scrape the same targets; add clustering: { enabled: true } so they share them, or run one replica');
   });
 });
 

@@ -7,6 +7,7 @@
  * At synth it checks that the pieces fit: storage paths lie on the volume, receiver ports are
  * exposed, clustering has its headless Service, the memory limiter fits the container.
  */
+import { posix } from 'path';
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LoggingBlock, LoggingBlockProps } from '../../imports/alloy';
@@ -105,6 +106,7 @@ export class Alloy extends Construct {
   private readonly labels: Record<string, string>;
   private readonly ports: ServerPort[];
   private readonly clusteringProp?: boolean;
+  private readonly replicas: number;
 
   public constructor(scope: Construct, id: string, props: AlloyProps) {
     super(scope, id);
@@ -126,6 +128,7 @@ export class Alloy extends Construct {
     }
     const replicas = props.replicas ?? 2;
     assertWholeNumber(subject, 'replicas', replicas, 1);
+    this.replicas = replicas;
     const grace = props.terminationGracePeriodSeconds ?? 60;
     assertWholeNumber(subject, 'terminationGracePeriodSeconds', grace, 1);
     this.clusteringProp = props.clustering;
@@ -308,36 +311,47 @@ export class Alloy extends Construct {
       const stmt = c.toStatement();
       if (c.componentName === 'otelcol.storage.file') {
         const dir = attributeString(stmt.body, 'directory');
-        if (dir !== undefined && dir !== STORAGE && !dir.startsWith(`${STORAGE}/`)) {
+        const normal = dir === undefined ? undefined : posix.normalize(dir);
+        if (normal !== undefined && normal !== STORAGE && !normal.startsWith(`${STORAGE}/`)) {
           problems.push(
             `${c.node.path} (${c.componentId}): directory ${JSON.stringify(dir)} is not on the collector's volume; ` +
             `put it under ${STORAGE}/ so the queue survives restarts`,
           );
         }
       }
-      if (c.componentName.startsWith('otelcol.receiver.')) {
-        for (const server of stmt.body.filter((s): s is Block => s.kind === 'block' && (s.name === 'grpc' || s.name === 'http'))) {
-          const endpoint = attributeString(server.body, 'endpoint');
-          const port = endpoint === undefined ? undefined : Number(endpoint.slice(endpoint.lastIndexOf(':') + 1));
-          if (port !== undefined && !exposed.has(port)) {
-            problems.push(
-              `${c.node.path} (${c.componentId}): ${server.name} listens on port ${port}, which neither the container nor the Service exposes ` +
-              `(they expose ${[...exposed].join(', ')}); add it with extraPorts`,
-            );
-          }
+      for (const port of listenPorts(c.componentName, stmt)) {
+        if (!exposed.has(port.port)) {
+          problems.push(
+            `${c.node.path} (${c.componentId}): ${port.where} listens on port ${port.port}, which neither the container nor the Service exposes ` +
+            `(they expose ${[...exposed].join(', ')}); add it with extraPorts`,
+          );
         }
       }
       if (c.componentName === 'otelcol.processor.memory_limiter') {
         const limit = attributeString(stmt.body, 'limit');
+        const goLimitMib = Math.floor((this.memoryLimitBytes * 0.9) / MIB);
+        const goLimit = goLimitMib * MIB;
         if (limit !== undefined) {
           const bytes = parseSize(c.node.path, 'limit', limit.replace(/B$/, ''), 'kubernetes');
-          if (bytes >= this.memoryLimitBytes) {
+          if (bytes >= goLimit) {
             problems.push(
-              `${c.node.path} (${c.componentId}): limit ${limit} is not below the container's memory limit (${formatBytes(this.memoryLimitBytes)}); ` +
+              `${c.node.path} (${c.componentId}): limit ${limit} is not below GOMEMLIMIT (${goLimitMib}MiB, 90 % of the container's ${formatBytes(this.memoryLimitBytes)}); ` +
               'the pod would be OOM-killed before the limiter refuses data: lower the limit or raise the container\'s memory',
             );
           }
         }
+        const pct = stmt.body.find((x) => x.kind === 'attribute' && x.name === 'limit_percentage');
+        if (pct?.kind === 'attribute' && typeof pct.value === 'number' && pct.value >= 90) {
+          problems.push(
+            `${c.node.path} (${c.componentId}): limit_percentage ${pct.value} is not below GOMEMLIMIT's 90 % of the container's memory; use at most 85`,
+          );
+        }
+      }
+      if (c.componentName === 'prometheus.scrape' && this.replicas > 1 && !hasClustering(stmt)) {
+        problems.push(
+          `${c.node.path} (${c.componentId}): ${this.replicas} replicas would each scrape the same targets; ` +
+          'add clustering: { enabled: true } so they share them, or run one replica',
+        );
       }
     }
     if (this.clusteringProp === false && this.config.components.some((c) => hasClustering(c.toStatement()))) {
@@ -361,6 +375,27 @@ export class Alloy extends Construct {
       ...(this.config.usesCommunityComponents ? ['--feature.community-components.enabled=true'] : []),
     ];
   }
+}
+
+/** The ports a component listens on: `endpoint` host:port of OTel receivers, `listen_port` of HTTP/gRPC servers. */
+function listenPorts(component: string, block: Block): Array<{ where: string; port: number }> {
+  const out: Array<{ where: string; port: number }> = [];
+  const walk = (body: readonly Statement[], where: string) => {
+    for (const s of body) {
+      if (s.kind === 'attribute') {
+        if (component.startsWith('otelcol.receiver.') && s.name === 'endpoint' && typeof s.value === 'string' && /:\d+$/.test(s.value) && !/^[a-z]+:\/\//.test(s.value)) {
+          out.push({ where: where || 'endpoint', port: Number(s.value.slice(s.value.lastIndexOf(':') + 1)) });
+        }
+        if (s.name === 'listen_port' && typeof s.value === 'number') {
+          out.push({ where: where || 'listen_port', port: s.value });
+        }
+      } else if (s.kind === 'block') {
+        walk(s.body, where ? `${where} > ${s.name}` : s.name);
+      }
+    }
+  };
+  walk(block.body, '');
+  return out;
 }
 
 function attributeString(body: readonly Statement[], name: string): string | undefined {
