@@ -4,3 +4,4 @@ export * from './schema';
 export * from './signals';
 export * from './stability';
 export * from './syntax';
+export * from './diagram';
