@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CATALOGUE } from './support/bad-input-catalogue';
+import { CATALOGUE, badInputDoc } from './support/bad-input-catalogue';
 
 describe('bad input', () => {
   test('the catalogue has at least 40 cases', () => {
@@ -15,10 +15,8 @@ describe('bad input', () => {
     expect(run as () => unknown).toThrow(message as string);
   });
 
-  test('docs/bad-input.md lists every case', () => {
+  test('docs/bad-input.md lists every case with the message it gets now (npm run docs:bad-input rewrites it)', () => {
     const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'bad-input.md'), 'utf-8');
-    for (const [area, name] of CATALOGUE) {
-      expect({ listed: doc.includes(`| ${area} | ${name} |`), name }).toEqual({ listed: true, name });
-    }
+    expect(doc).toBe(badInputDoc());
   });
 });

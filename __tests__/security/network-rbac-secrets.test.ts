@@ -3,8 +3,9 @@ import { load, loadAll } from 'js-yaml';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  Alloy, Destination, DiscoveryKubernetes, LokiSourceKubernetes, ObservabilityStack, OtlpGateway, RemoteKubernetesSecret,
+  Alertmanager, Alloy, Destination, DiscoveryKubernetes, Expr, LokiSourceKubernetes, LokiWrite, ObservabilityStack, OtlpGateway, RemoteKubernetesSecret,
 } from '../../lib';
+import { DiscoveryKubelet } from '../../imports/alloy';
 import { find, manifestsOf, testApp } from '../support/manifests';
 
 describe('NetworkPolicies', () => {
@@ -13,7 +14,10 @@ describe('NetworkPolicies', () => {
 
   test('default deny for ingress and egress in the namespace, DNS allowed', () => {
     expect(policy('default-deny')).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    expect(policy('allow-dns').egress).toEqual([{ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }]);
+    expect(policy('allow-dns').egress).toEqual([{
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+    }]);
   });
 
   test('OTLP into Alloy from every namespace; its metrics port only from Prometheus and its peers', () => {
@@ -31,7 +35,22 @@ describe('NetworkPolicies', () => {
     ]);
     expect(policy('tempo').egress).toEqual([{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ protocol: 'TCP', port: 9090 }] }]);
     expect(policy('grafana').egress.map((r: any) => r.ports[0].port)).toEqual([9090, 3200, 3100]);
-    expect(policy('prometheus').egress.map((r: any) => r.ports[0].port)).toEqual([12345, 3200, 3100, 3000, 9093]);
+    expect(policy('prometheus').egress.map((r: any) => r.ports[0].port)).toEqual([12345, 9093, 3200, 3100, 3000]);
+    // Grafana takes users from the allowed namespaces, and Prometheus's scrapes
+    expect(policy('grafana').ingress.map((r: any) => r.from)).toEqual([
+      [{ namespaceSelector: {} }],
+      [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'prometheus' } } }],
+    ]);
+  });
+
+  test('a scrape target outside the stack gets Prometheus egress; cluster CIDRs narrow the API and kubelet rules', () => {
+    const stack = new ObservabilityStack(testApp(), 'observability', { networkPolicies: { clusterCidrs: ['10.0.0.0/8'] } });
+    stack.prometheus.addScrapeTarget({ job: 'myapp', address: 'myapp.apps:8080' });
+    const m = manifestsOf(stack);
+    const prom = find(m, 'NetworkPolicy', 'prometheus').spec.egress;
+    expect(prom[prom.length - 1]).toEqual({ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 8080 }] });
+    const alloy = find(m, 'NetworkPolicy', 'alloy').spec.egress;
+    expect(alloy.filter((r: any) => r.to[0].ipBlock).map((r: any) => [r.to[0].ipBlock.cidr, r.ports.map((p: any) => p.port)])).toEqual([['10.0.0.0/8', [443, 6443]], ['10.0.0.0/8', [10250]]]);
   });
 
   test('OTLP can be restricted to namespaces by label; policies can be turned off', () => {
@@ -51,7 +70,7 @@ describe('NetworkPolicies', () => {
     });
     const m = manifestsOf(stack);
     const egress = find(m, 'NetworkPolicy', 'alloy').spec.egress;
-    expect(egress[egress.length - 1]).toEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 4443 }] });
+    expect(egress[egress.length - 1]).toEqual({ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 4443 }] });
     expect(find(m, 'NetworkPolicy', 'alertmanager').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 8080 }] }]);
   });
 });
@@ -90,6 +109,17 @@ describe('RBAC by need', () => {
     expect(find(ms, 'RoleBinding', 'obs-alloy').subjects).toEqual([{ kind: 'ServiceAccount', name: 'alloy', namespace: 'obs' }]);
   });
 
+  test('fails closed: a component whose needs are not derived, or an argument given as an expression', () => {
+    const app = testApp();
+    const a = new Alloy(new Chart(app, 'c'), 'alloy', { namespace: 'obs' });
+    new DiscoveryKubelet(a.config, 'kubelet', {});
+    expect(() => app.synth()).toThrow('c/alloy/config/kubelet (discovery.kubelet.kubelet): discovery.kubelet needs Kubernetes API access that cdk8s-alloy does not derive; grant it with alloy.grantClusterAccess');
+    const app2 = testApp();
+    const b = new Alloy(new Chart(app2, 'c'), 'alloy', { namespace: 'obs' });
+    new RemoteKubernetesSecret(b.config, 's', { namespace: 'obs', name: Expr.env('SECRET_NAME') });
+    expect(() => app2.synth()).toThrow('c/alloy/config/s (remote.kubernetes.secret.s): name must be a literal to derive the RBAC it needs (got an expression)');
+  });
+
   test('loki.source.kubernetes reads pods/log; remote.kubernetes.secret gets that one Secret', () => {
     const ms = collector((a) => {
       new LokiSourceKubernetes(a.config, 'pods', { targets: [], forwardTo: [], dropOutput: true });
@@ -101,6 +131,28 @@ describe('RBAC by need', () => {
 });
 
 describe('secrets only by reference', () => {
+  test('a sentinel secret given in every wrong way never reaches dist/ or an error message', () => {
+    const SENTINEL = 'S3NT1NEL-do-not-leak';
+    const attempts: Array<() => unknown> = [
+      () => { const s = new ObservabilityStack(testApp(), 'o'); new LokiWrite(s.alloy.config, 'w', { endpoint: { url: 'http://x', bearerToken: SENTINEL as never } }); return manifestsOf(s); },
+      () => { const s = new ObservabilityStack(testApp(), 'o'); new LokiWrite(s.alloy.config, 'w', { endpoint: { url: 'http://x', bearerToken: Expr.call('string.format', SENTINEL) } }); return manifestsOf(s); },
+      () => { const s = new ObservabilityStack(testApp(), 'o'); new LokiWrite(s.alloy.config, 'w', { endpoint: { url: 'http://x', headers: { 'DD-API-KEY': SENTINEL } } }); return manifestsOf(s); },
+      () => Destination.remoteWrite({ name: 'm', url: `https://user:${SENTINEL}@mimir.example.com/api/v1/push` }),
+      () => Destination.otlpGrpc({ name: 'm', endpoint: `https://x.example.com/?api_key=${SENTINEL}` }),
+      () => new Alertmanager(Testing.chart(), 'am', { namespace: 'o', receivers: [{ name: 'default', webhooks: [{ url: `https://hooks.example.com/?token=${SENTINEL}` }] }] }),
+    ];
+    for (const attempt of attempts) {
+      let message = '';
+      let output = '';
+      try {
+        output = JSON.stringify(attempt());
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect({ message: message.includes(SENTINEL), output: output.includes(SENTINEL), failed: message !== '' }).toEqual({ message: false, output: false, failed: true });
+    }
+  });
+
   test('destination credentials come from a Secret into an env var read with sys.env', () => {
     const stack = new ObservabilityStack(testApp(), 'observability');
     new OtlpGateway(stack.alloy.config, 'vendor', {

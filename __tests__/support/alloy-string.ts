@@ -48,6 +48,7 @@ export function readAlloyString(text: string): { value: string; length: number }
     }
     let num = first;
     for (let k = 0; k < digits; k++) num += take();
+    if (!(base === 8 ? /^[0-7]+$/ : /^[0-9a-fA-F]+$/).test(num)) throw new Error(`bad digits in escape \\${esc}${num}`);
     const code = parseInt(num, base);
     if (Number.isNaN(code) || (base === 8 && code > 255) || code > 0x10ffff || (code >= 0xd800 && code < 0xe000)) {
       throw new Error(`bad escape \\${esc}${num}`);

@@ -89,3 +89,31 @@ export const CATALOGUE: Array<[string, string, () => unknown, string]> = [
   ['Alerting', 'fails when a route sends to a missing receiver', () => new Alertmanager(chart(), 'am', { ...ns, routes: [{ matchers: ['a="b"'], receiver: 'nobody' }] }), 'a route sends to receiver "nobody", which does not exist; use one of default'],
 ];
 
+
+/** docs/bad-input.md: every case with the message it gets. */
+export function badInputDoc(): string {
+  const rows = CATALOGUE.map(([area, name, run]) => {
+    let message = '(no error)';
+    try {
+      run();
+    } catch (e) {
+      message = (e as Error).message.replace(/^Validation failed with the following errors:\s*\[[^\]]+\]\s*/, '').split('\n')[0];
+    }
+    return `| ${area} | ${name} | ${message.replace(/\|/g, '\\|')} |`;
+  });
+  return `# Bad input: what a wrong input gets
+
+Every mistake a user can make with the public API ends in an error that names the construct
+path (and the Alloy component, where there is one), says what is wrong, shows the value received
+and says how to fix it. Nothing is silently dropped or rewritten. Errors found while building
+constructs are thrown at once; those that need the whole app (references, cycles, ports, storage
+paths) fail \`cdk8s synth\`.
+
+This table is the catalogue that \`__tests__/bad-input.test.ts\` runs (${CATALOGUE.length} cases);
+\`npm run docs:bad-input\` rewrites it. More \`fails when ...\` tests live beside each construct's tests.
+
+| area | case | message |
+| --- | --- | --- |
+${rows.join('\n')}
+`;
+}

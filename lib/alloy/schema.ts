@@ -4,7 +4,7 @@
  * component from imports/alloy/facts.json; renderBody turns props into statements with it.
  */
 import { Capsule, CapsuleType, Signal, Targets } from './signals';
-import { AlloyValue, ExportRef, Expr, Statement, attribute, block, isAlloyObject } from './syntax';
+import { AlloyValue, Binary, Call, ExportRef, Expr, Index, Reference, Statement, Unary, attribute, block, isAlloyObject } from './syntax';
 
 /** The kind of an argument, as imports/alloy/facts.json classes it. */
 export type ArgumentKind =
@@ -233,7 +233,7 @@ function checkValue(where: string, field: AttributeSchema, value: unknown): Allo
     case 'map(list(string))':
     case 'map(any)':
       if (!isAlloyObject(value as AlloyValue)) fail('an object', 'pass a plain object');
-      checkMap(where, kind, value as Record<string, unknown>);
+      checkMap(where, kind, value as Record<string, unknown>, /headers$/.test(field.name));
       break;
   }
   return value as AlloyValue;
@@ -267,7 +267,7 @@ function checkElement(where: string, kind: ArgumentKind, item: unknown): void {
   }
 }
 
-function checkMap(where: string, kind: ArgumentKind, map: Record<string, unknown>): void {
+function checkMap(where: string, kind: ArgumentKind, map: Record<string, unknown>, headers: boolean): void {
   for (const [key, value] of Object.entries(map)) {
     if (value === undefined) continue;
     const at = `${where}["${key}"]`;
@@ -279,7 +279,7 @@ function checkMap(where: string, kind: ArgumentKind, map: Record<string, unknown
       }
       value.forEach((v, i) => checkSecret(`${at}[${i}]`, v));
     } else if (kind === 'map(string)') {
-      if (CREDENTIAL_HEADERS.test(key) && typeof value === 'string') {
+      if (headers && CREDENTIAL_HEADERS.test(key) && typeof value === 'string') {
         throw new Error(
           `${where}: header "${key}" carries a credential and cannot be a literal (got a string of ${value.length} characters); ` +
           'pass a reference such as Expr.env("MY_TOKEN") fed from a Kubernetes Secret',
@@ -296,18 +296,37 @@ function checkMap(where: string, kind: ArgumentKind, map: Record<string, unknown
   }
 }
 
-/** Header names that carry credentials: their values must be references, never literals. */
-const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|x-api-token|cookie)$/i;
+/** Header names that carry credentials (`Authorization`, `DD-API-KEY`, `X-Honeycomb-Team`, ...): their values must be references, never literals. */
+const CREDENTIAL_HEADERS = /auth|key|token|secret|pass|cookie|session|team|license|credential/i;
 
 function checkSecret(where: string, value: unknown): void {
-  if (!(value instanceof Expr)) {
+  if (!(value instanceof Expr) || !secretSafe(value)) {
     // the value itself is not repeated: it may be the secret
-    const got = typeof value === 'string' ? 'a string literal' : value instanceof ExportRef ? `the export ${value.path}` : `a ${typeof value}`;
+    const got = typeof value === 'string' ? 'a string literal'
+      : value instanceof ExportRef ? `the export ${value.path}`
+        : value instanceof Expr ? 'an expression holding a string literal' : `a ${typeof value}`;
     throw new Error(
       `${where}: a secret cannot be a literal (got ${got}); ` +
       'pass a reference such as Expr.env("MY_TOKEN") fed from a Kubernetes Secret',
     );
   }
+}
+
+/**
+ * Whether an expression can only hold a secret by reference: `sys.env("NAME")`, a reference
+ * (such as a `remote.kubernetes.secret` export), an index into one, or a function or operator
+ * over those. A string literal anywhere else could be the secret itself.
+ */
+function secretSafe(e: AlloyValue): boolean {
+  if (e instanceof Reference) return true;
+  if (e instanceof Call) {
+    if (e.fn === 'sys.env') return e.args.length === 1 && typeof e.args[0] === 'string';
+    return e.args.every((a) => a instanceof Expr && secretSafe(a));
+  }
+  if (e instanceof Index) return e.value instanceof Expr && secretSafe(e.value) && (typeof e.index === 'string' || typeof e.index === 'number');
+  if (e instanceof Binary) return [e.left, e.right].every((a) => a instanceof Expr && secretSafe(a));
+  if (e instanceof Unary) return e.operand instanceof Expr && secretSafe(e.operand);
+  return false;
 }
 
 /**

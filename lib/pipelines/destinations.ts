@@ -83,6 +83,8 @@ export interface LokiPushDestinationProps {
   readonly url: string;
   /** The tenant (`X-Scope-OrgID`) when Loki runs with auth enabled. @default - no tenant */
   readonly tenantId?: string;
+  /** @default - no credentials */
+  readonly credentials?: DestinationCredentials;
 }
 
 /** Factories of destinations. */
@@ -164,9 +166,15 @@ export class Destination {
   /** Logs sent by `loki.write` to Loki's push API (for a Loki without OTLP); OTel logs enter through `otelcol.exporter.loki`. */
   public static lokiPush(props: LokiPushDestinationProps): ILogsDestination {
     checkDestination('lokiPush', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://loki:3100/loki/api/v1/push"');
+    checkCredentials(props.name, props.credentials);
     const logsReceiver = (config: AlloyConfig): LogsReceiver => once(config, `loki_write_${props.name}`, props, LokiWrite, (scope, id) => new LokiWrite(scope, id, {
       label: props.name,
-      endpoint: [{ url: props.url, tenantId: props.tenantId }],
+      endpoint: [{
+        url: props.url,
+        tenantId: props.tenantId,
+        bearerToken: props.credentials?.bearerToken && config.secretEnv(props.credentials.bearerToken),
+        basicAuth: props.credentials?.basicAuth && { username: props.credentials.basicAuth.username, password: config.secretEnv(props.credentials.basicAuth.password) },
+      }],
     })).receiver;
     return {
       logsReceiver,
@@ -184,6 +192,26 @@ function checkCredentials(name: string, c: DestinationCredentials | undefined): 
   }
 }
 
+/**
+ * Refuses a URL that carries credentials (`user:password@`, `?api_key=...`): it would be
+ * written into config.alloy and dist/. The URL is not repeated in the message.
+ */
+export function assertNoCredentialsInUrl(subject: string, address: string): void {
+  let url: URL | undefined;
+  try {
+    url = /^[a-z][a-z0-9+.-]*:\/\//i.test(address) ? new URL(address) : undefined;
+  } catch {
+    url = undefined;
+  }
+  const credentialParam = url !== undefined && [...url.searchParams.keys()].some((k) => /key|token|secret|pass|auth|signature|sig$/i.test(k));
+  if (url !== undefined && (url.username !== '' || url.password !== '' || credentialParam)) {
+    throw new Error(
+      `${subject}: the URL carries credentials (in its user info or query), which would be written into config.alloy; ` +
+      'remove them from the URL and pass credentials: { bearerToken } or { basicAuth } from a Kubernetes Secret',
+    );
+  }
+}
+
 /** An `otelcol.auth.*` handler for OTel exporters, reading the secret from the environment. */
 function authHandler(config: AlloyConfig, scope: Construct, name: string, c: DestinationCredentials | undefined): AuthHandler | undefined {
   checkCredentials(name, c);
@@ -198,6 +226,7 @@ function authHandler(config: AlloyConfig, scope: Construct, name: string, c: Des
 
 function checkDestination(kind: string, name: string, address: string, pattern: RegExp, expected: string): void {
   assertIdentifier(`Destination.${kind}`, 'name', name);
+  assertNoCredentialsInUrl(`Destination.${kind} "${name}"`, address);
   if (!pattern.test(address)) {
     throw new Error(`Destination.${kind} "${name}": invalid address (got ${JSON.stringify(address)}); use ${expected}`);
   }

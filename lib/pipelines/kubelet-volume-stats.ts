@@ -28,13 +28,6 @@ export interface KubeletVolumeStatsProps {
 }
 
 export class KubeletVolumeStats extends Construct {
-  /**
-   * What the collector's ServiceAccount needs beyond what its components show: reading the
-   * kubelets' metrics (listing nodes follows from `discovery.kubernetes` with role node).
-   */
-  public static readonly ACCESS: readonly AccessRule[] = [
-    { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
-  ];
 
   public constructor(scope: Construct, id: string, props: KubeletVolumeStatsProps) {
     super(scope, id);

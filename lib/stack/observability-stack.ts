@@ -38,7 +38,7 @@ export interface ObservabilityStackProps extends ChartProps {
    *
    * @default - on; OTLP and Grafana reachable from every namespace
    */
-  readonly networkPolicies?: false | Pick<StackNetworkPoliciesProps, 'otlpFromNamespaces' | 'grafanaFromNamespaces'>;
+  readonly networkPolicies?: false | Pick<StackNetworkPoliciesProps, 'otlpFromNamespaces' | 'grafanaFromNamespaces' | 'dnsNamespace' | 'dnsPodLabels' | 'clusterCidrs'>;
 }
 
 export class ObservabilityStack extends Chart {
@@ -101,7 +101,6 @@ export class ObservabilityStack extends Chart {
 
     // volume usage of the stack's claims, for the volume-nearly-full alert
     this.kubeletVolumeStats = new KubeletVolumeStats(this.alloy.config, 'kubelet_volumes', { metrics: this.prometheus });
-    this.alloy.grantClusterAccess(KubeletVolumeStats.ACCESS);
 
     this.prometheus.addScrapeTarget({ job: 'alloy', address: this.alloy.metricsAddress });
     this.prometheus.addScrapeTarget({ job: 'alertmanager', address: this.alertmanager.alertmanagerAddress });

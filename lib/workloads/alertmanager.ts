@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { Volume, VolumeMount } from '../../imports/k8s';
 import { SecretKey } from '../alloy';
+import { assertNoCredentialsInUrl } from '../pipelines';
 import { assertDnsSubdomain, parsePromDuration } from '../validation';
 import { WorkloadProps } from './common-props';
 import { IAlertReceiver } from './prometheus';
@@ -147,6 +148,7 @@ export class Alertmanager extends Construct implements IAlertReceiver {
         name: r.name,
         ...(r.webhooks?.length ? {
           webhook_configs: r.webhooks.map((w) => {
+            assertNoCredentialsInUrl(`${subject}: receiver "${r.name}"`, w.url);
             if (!/^https?:\/\/\S+$/.test(w.url)) {
               throw new Error(`${subject}: receiver "${r.name}": invalid webhook url (got ${JSON.stringify(w.url)}); use an http(s) URL`);
             }

@@ -25,8 +25,28 @@ const DISCOVERY_RESOURCES: Record<string, Array<[string, string[]]>> = {
   ingress: [['networking.k8s.io', ['ingresses']]],
 };
 
-/** The API access one component needs, from its rendered block. */
-export function accessOf(block: Block, ownNamespace: string): ScopedRule[] {
+/** Components that talk to the Kubernetes API and whose needs are not derived here: fail closed. */
+const UNMAPPED = new Set(['discovery.kubelet', 'mimir.alerts.kubernetes', 'otelcol.receiver.k8s_cluster', 'otelcol.receiver.k8sobjects', 'beyla.ebpf']);
+
+const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/**
+ * The API access one component needs, from its rendered block. Throws for a component that
+ * needs the API in a way this cannot derive (an argument given as an expression, or a
+ * component not mapped), unless `granted` says the user gave the access by hand.
+ */
+export function accessOf(block: Block, ownNamespace: string, subject = block.name, granted = false): ScopedRule[] {
+  if (UNMAPPED.has(block.name) && !granted) {
+    throw new Error(
+      `${subject}: ${block.name} needs Kubernetes API access that cdk8s-alloy does not derive; ` +
+      'grant it with alloy.grantClusterAccess([...]) (the rules its documentation lists)',
+    );
+  }
+  const literal = (name: string, v: AlloyValue | undefined): void => {
+    if (v !== undefined && typeof v !== 'string' && !(Array.isArray(v) && v.every((x) => typeof x === 'string')) && typeof v !== 'boolean') {
+      throw new Error(`${subject}: ${name} must be a literal to derive the RBAC it needs (got an expression); write it out, or grant the access by hand`);
+    }
+  };
   const attr = (body: readonly Statement[], name: string): AlloyValue | undefined => {
     const a = body.find((s) => s.kind === 'attribute' && s.name === name);
     return a?.kind === 'attribute' ? a.value : undefined;
@@ -42,11 +62,13 @@ export function accessOf(block: Block, ownNamespace: string): ScopedRule[] {
   switch (block.name) {
     case 'discovery.kubernetes': {
       const role = attr(block.body, 'role');
+      literal('role', role);
       const resources = typeof role === 'string' ? DISCOVERY_RESOURCES[role] : undefined;
       if (resources === undefined) return [];
       const ns = sub('namespaces');
       let namespaces: string[] | undefined;
       if (ns !== undefined) {
+        literal('namespaces.names', attr(ns.body, 'names'));
         namespaces = [...(strings(attr(ns.body, 'names')) ?? []), ...(attr(ns.body, 'own_namespace') === true ? [ownNamespace] : [])];
       }
       const rules = resources.map(([group, res]) => ({ apiGroups: [group], resources: res, verbs: READ }));
@@ -64,17 +86,47 @@ export function accessOf(block: Block, ownNamespace: string): ScopedRule[] {
         { rule: { apiGroups: [''], resources: ['pods', 'pods/log', 'namespaces'], verbs: READ } },
       ];
     case 'loki.source.kubernetes_events':
+      literal('namespaces', attr(block.body, 'namespaces'));
       return inNamespaces(strings(attr(block.body, 'namespaces')), [{ apiGroups: [''], resources: ['events'], verbs: READ }]);
     case 'remote.kubernetes.secret':
     case 'remote.kubernetes.configmap': {
       const name = attr(block.body, 'name');
       const namespace = attr(block.body, 'namespace');
+      literal('name', name);
+      literal('namespace', namespace);
       const resource = block.name.endsWith('secret') ? 'secrets' : 'configmaps';
       return [{
         namespace: typeof namespace === 'string' ? namespace : ownNamespace,
         rule: { apiGroups: [''], resources: [resource], verbs: ['get'], ...(typeof name === 'string' ? { resourceNames: [name] } : {}) },
       }];
     }
+    case 'otelcol.processor.k8sattributes':
+      return [
+        { rule: { apiGroups: [''], resources: ['pods', 'namespaces', 'nodes'], verbs: READ } },
+        { rule: { apiGroups: ['apps'], resources: ['replicasets'], verbs: READ } },
+      ];
+    case 'prometheus.operator.servicemonitors':
+    case 'prometheus.operator.podmonitors':
+    case 'prometheus.operator.probes':
+    case 'prometheus.operator.scrapeconfigs': {
+      const crd = block.name.slice('prometheus.operator.'.length);
+      return [
+        { rule: { apiGroups: ['monitoring.coreos.com'], resources: [crd], verbs: READ } },
+        { rule: { apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'namespaces'], verbs: READ } },
+        { rule: { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: READ } },
+      ];
+    }
+    case 'mimir.rules.kubernetes':
+    case 'loki.rules.kubernetes':
+      return [
+        { rule: { apiGroups: ['monitoring.coreos.com'], resources: ['prometheusrules'], verbs: READ } },
+        { rule: { apiGroups: [''], resources: ['namespaces'], verbs: READ } },
+      ];
+    case 'prometheus.scrape':
+      // scraping the kubelets with the ServiceAccount's token needs their metrics endpoint
+      return attr(block.body, 'bearer_token_file') === SA_TOKEN
+        ? [{ rule: { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] } }]
+        : [];
     default:
       return [];
   }

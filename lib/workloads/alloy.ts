@@ -245,7 +245,7 @@ export class Alloy extends Construct {
    */
   public accessRules(): { cluster: AccessRule[]; byNamespace: Map<string, AccessRule[]> } {
     const scoped = [
-      ...this.config.components.flatMap((c) => accessOf(c.toStatement(), this.namespace)),
+      ...this.config.components.flatMap((c) => accessOf(c.toStatement(), this.namespace, `${c.node.path} (${c.componentId})`, this.grants.length > 0)),
       ...this.grants.map((rule) => ({ rule, namespace: undefined })),
     ];
     const byNamespace = new Map<string, AccessRule[]>();
@@ -261,7 +261,12 @@ export class Alloy extends Construct {
    * none at all when nothing needs the API.
    */
   private materializeAccess(): string[] {
-    const access = this.accessRules();
+    let access: ReturnType<Alloy['accessRules']>;
+    try {
+      access = this.accessRules();
+    } catch (e) {
+      return [(e as Error).message];
+    }
     const toK8s = (rules: readonly AccessRule[]) => rules.map((r) => ({
       apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs], ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}),
     }));

@@ -41,9 +41,20 @@ export interface StackNetworkPoliciesProps {
    * @default - every namespace
    */
   readonly grafanaFromNamespaces?: Record<string, string>;
+  /** Namespace of the cluster DNS. @default "kube-system" */
+  readonly dnsNamespace?: string;
+  /** Labels of the cluster DNS pods. @default { "k8s-app": "kube-dns" } */
+  readonly dnsPodLabels?: Record<string, string>;
+  /**
+   * Where the Kubernetes API server and the kubelets are, for the collector's discovery and
+   * kubelet scraping. Some CNIs (Cilium by default) do not match node addresses with a
+   * 0.0.0.0/0 block: give the node and API server CIDRs there.
+   *
+   * @default ["0.0.0.0/0"]
+   */
+  readonly clusterCidrs?: readonly string[];
 }
 
-const ANYWHERE: NetworkPolicyPeer = { ipBlock: { cidr: '0.0.0.0/0' } };
 
 function tcp(...ports: number[]): NetworkPolicyPort[] {
   return [...new Set(ports)].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) }));
@@ -81,7 +92,12 @@ export class StackNetworkPolicies extends Construct {
     };
 
     policy('default-deny', undefined, ['Ingress', 'Egress']);
+    // the cluster DNS (kube-dns / CoreDNS, labelled k8s-app=kube-dns in kube-system)
     policy('allow-dns', undefined, ['Egress'], undefined, [{
+      to: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.dnsNamespace ?? 'kube-system' } },
+        podSelector: { matchLabels: props.dnsPodLabels ?? { 'k8s-app': 'kube-dns' } },
+      }],
       ports: [{ protocol: 'UDP', port: IntOrString.fromNumber(53) }, { protocol: 'TCP', port: IntOrString.fromNumber(53) }],
     }]);
     policy('alloy', a.selector, ['Ingress', 'Egress'], [
@@ -99,15 +115,10 @@ export class StackNetworkPolicies extends Construct {
     ]);
     policy('prometheus', p.selector, ['Ingress', 'Egress'], [
       { from: [pods(a), pods(t), pods(g)], ports: tcp(p.port('http')) },
-    ], [
-      { to: [pods(a)], ports: tcp(a.port('http-metrics')) },
-      { to: [pods(t)], ports: tcp(t.port('http')) },
-      { to: [pods(l)], ports: tcp(l.port('http')) },
-      { to: [pods(g)], ports: tcp(g.port('http')) },
-      { to: [pods(am)], ports: tcp(am.port('http')) },
-    ]);
+    ], Lazy.any({ produce: () => this.prometheusEgress() }));
     policy('grafana', g.selector, ['Ingress', 'Egress'], [
       { from: [namespaces(props.grafanaFromNamespaces)], ports: tcp(g.port('http')) },
+      { from: [pods(p)], ports: tcp(g.port('http')) },
     ], [
       { to: [pods(p)], ports: tcp(p.port('http')) },
       { to: [pods(t)], ports: tcp(t.port('http')) },
@@ -118,9 +129,37 @@ export class StackNetworkPolicies extends Construct {
     ], Lazy.any({
       produce: () => {
         const ports = alertmanager.receiverPorts();
-        return ports.length === 0 ? [] : [{ to: [ANYWHERE], ports: tcp(...ports) }];
+        return ports.length === 0 ? [] : [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: tcp(...ports) }];
       },
     }));
+  }
+
+  private get anywhere(): NetworkPolicyPeer[] {
+    return (this.props.clusterCidrs ?? ['0.0.0.0/0']).map((cidr) => ({ ipBlock: { cidr } }));
+  }
+
+  /** The workload of the stack a host name points at: the Service name, or its namespaced or full name. */
+  private stackWorkload(host: string): ServerWorkload | undefined {
+    const { alloy, tempo, prometheus, loki, grafana, alertmanager, namespace } = this.props;
+    return [alloy, tempo, prometheus, loki, grafana, alertmanager].map((x) => x.workload).find((w) =>
+      [w.host, `${w.host}.${namespace}`, `${w.host}.${namespace}.svc`, `${w.host}.${namespace}.svc.cluster.local`].includes(host));
+  }
+
+  /** Prometheus's egress: every scrape target, by pod when it is part of the stack, by port otherwise. */
+  private prometheusEgress(): NetworkPolicyEgressRule[] {
+    const byWorkload = new Map<ServerWorkload, Set<number>>();
+    const external = new Set<number>();
+    for (const address of [...this.props.prometheus.scrapeAddresses(), this.props.alertmanager.alertmanagerAddress]) {
+      const target = parseAddress(address)!;
+      if (target.host === 'localhost') continue;
+      const w = this.stackWorkload(target.host);
+      if (w !== undefined) byWorkload.set(w, new Set([...(byWorkload.get(w) ?? []), target.port]));
+      else external.add(target.port);
+    }
+    return [
+      ...[...byWorkload].map(([w, ports]) => ({ to: [pods(w)], ports: tcp(...ports) })),
+      ...(external.size > 0 ? [{ to: [{ namespaceSelector: {} }, ...this.anywhere], ports: tcp(...external) }] : []),
+    ];
   }
 
   /**
@@ -128,11 +167,8 @@ export class StackNetworkPolicies extends Construct {
    * port, the Kubernetes API and the kubelets when its components use them.
    */
   private alloyEgress(): NetworkPolicyEgressRule[] {
-    const { alloy, tempo, prometheus, loki } = this.props;
+    const { alloy } = this.props;
     const a = alloy.workload;
-    const inStack = new Map<string, ServerWorkload>([
-      [tempo.workload.host, tempo.workload], [prometheus.workload.host, prometheus.workload], [loki.workload.host, loki.workload],
-    ]);
     const internal = new Map<ServerWorkload, Set<number>>();
     const external = new Set<number>();
     for (const c of alloy.config.components) {
@@ -140,7 +176,7 @@ export class StackNetworkPolicies extends Construct {
       for (const address of addresses(c.toStatement())) {
         const target = parseAddress(address);
         if (target === undefined) continue;
-        const w = inStack.get(target.host);
+        const w = this.stackWorkload(target.host);
         if (w !== undefined) internal.set(w, new Set([...(internal.get(w) ?? []), target.port]));
         else external.add(target.port);
       }
@@ -150,13 +186,14 @@ export class StackNetworkPolicies extends Construct {
     const access = alloy.accessRules();
     if (access.cluster.length > 0 || access.byNamespace.size > 0) {
       // the Kubernetes API: its address differs per cluster
-      rules.push({ to: [ANYWHERE], ports: tcp(443, 6443) });
+      rules.push({ to: this.anywhere, ports: tcp(443, 6443) });
     }
     if (access.cluster.some((r) => r.resources.includes('nodes/metrics'))) {
-      rules.push({ to: [ANYWHERE], ports: tcp(10250) });
+      rules.push({ to: this.anywhere, ports: tcp(10250) });
     }
     if (external.size > 0) {
-      rules.push({ to: [ANYWHERE], ports: tcp(...external) });
+      // other namespaces' Services, or hosts outside the cluster
+      rules.push({ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: '0.0.0.0/0' } }], ports: tcp(...external) });
     }
     return rules;
   }
@@ -177,6 +214,8 @@ function addresses(block: Block): string[] {
 
 /** Host and port of `host:port` or a URL (the scheme's port when none is given). */
 export function parseAddress(address: string): { host: string; port: number } | undefined {
+  const dns = /^dns:\/\/[^/]*\/(.+)$/.exec(address);
+  if (dns) return parseAddress(dns[1]);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(address)) {
     try {
       const u = new URL(address);

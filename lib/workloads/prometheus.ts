@@ -156,6 +156,11 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
     this.targets.push(target);
   }
 
+  /** `host:port` of every scrape target. */
+  public scrapeAddresses(): string[] {
+    return this.targets.map((t) => t.address);
+  }
+
   /** Sends alerts to `receiver` (an Alertmanager). */
   public addAlertmanager(receiver: IAlertReceiver): void {
     this.alertmanagers.push(receiver);
