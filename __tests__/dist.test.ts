@@ -1,28 +1,25 @@
 /**
- * dist/ is what Argo CD and `kubectl apply -f dist/` read: it must be exactly what
- * `npx cdk8s synth` writes now, and every object in it must pass the strict 1.28 schema.
+ * dist/ is what Argo CD and `kubectl apply -f dist/<env>/` read: it must be exactly what
+ * `npx cdk8s synth` writes now, and every object in it must pass its strict schema.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as yaml from 'js-yaml';
+import Ajv from 'ajv';
+import { loadAll } from 'js-yaml';
+import { DIST, distManifests, listFiles } from './support/dist';
 import { schemaErrors } from './support/k8s-schema';
-import { Manifest, find } from './support/manifests';
 
 const root = path.join(__dirname, '..');
-const dist = path.join(root, 'dist');
 
-function listFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listFiles(path.join(dir, e.name)).map((f) => path.join(e.name, f)) : [e.name]).sort();
-}
-
-function distManifests(): Manifest[] {
-  return listFiles(dist)
-    .filter((f) => f.endsWith('.yaml'))
-    .flatMap((f) => yaml.loadAll(fs.readFileSync(path.join(dist, f), 'utf-8')) as Manifest[])
-    .filter((m) => m !== null);
+/** The Argo CD Application CRD's own schema (schemas/crds), strict where it lists properties. */
+function applicationErrors(manifest: object): string[] {
+  const crd = (loadAll(fs.readFileSync(path.join(root, 'schemas', 'crds', 'argoproj.io_applications.yaml'), 'utf-8')) as any[])[0];
+  const schema = crd.spec.versions.find((v: any) => v.name === 'v1alpha1').schema.openAPIV3Schema;
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const validate = ajv.compile(schema);
+  return validate(manifest) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
 
 describe('dist/', () => {
@@ -37,24 +34,33 @@ describe('dist/', () => {
     });
     expect(run.status).toBe(0);
     const fresh = listFiles(out);
-    expect(listFiles(dist)).toEqual(fresh);
+    expect(listFiles(DIST)).toEqual(fresh);
     for (const f of fresh) {
-      const stale = fs.readFileSync(path.join(dist, f), 'utf-8') !== fs.readFileSync(path.join(out, f), 'utf-8');
+      const stale = fs.readFileSync(path.join(DIST, f), 'utf-8') !== fs.readFileSync(path.join(out, f), 'utf-8');
       expect({ file: f, stale }).toEqual({ file: f, stale: false });
     }
     fs.rmSync(out, { recursive: true, force: true });
   });
 
-  test('every object passes the strict Kubernetes 1.28 schema', () => {
-    const manifests = distManifests();
-    expect(manifests.length).toBeGreaterThan(0);
-    for (const m of manifests) {
-      expect({ object: `${m.kind}/${m.metadata.name}`, errors: schemaErrors(m) }).toEqual({ object: `${m.kind}/${m.metadata.name}`, errors: [] });
+  test('one folder per environment, each with its manifests, a Kustomization and the Alloy config with its diagram; Applications apart', () => {
+    expect(listFiles(DIST)).toEqual([
+      'argocd/applications.k8s.yaml',
+      'dev/Kustomization', 'dev/alloy/config.alloy', 'dev/alloy/pipeline.md', 'dev/observability.k8s.yaml',
+      'prod/Kustomization', 'prod/alloy/config.alloy', 'prod/alloy/pipeline.md', 'prod/observability.k8s.yaml',
+    ]);
+  });
+
+  test('every Kubernetes object passes the strict 1.28 schema, every Application its CRD', () => {
+    const all = distManifests();
+    expect(all.length).toBeGreaterThan(60);
+    for (const { file, manifest: m } of all) {
+      const errors = m.kind === 'Application' ? applicationErrors(m) : schemaErrors(m);
+      expect({ object: `${file}: ${m.kind}/${m.metadata.name}`, errors }).toEqual({ object: `${file}: ${m.kind}/${m.metadata.name}`, errors: [] });
     }
   });
 
-  test('the config.alloy in dist is the golden default config', () => {
-    const config = find(distManifests(), 'ConfigMap', 'alloy-config').data['config.alloy'];
-    expect(config).toBe(fs.readFileSync(path.join(__dirname, 'stack', 'golden', 'default-config.alloy'), 'utf-8'));
+  test.each(['dev', 'prod'])('%s: config.alloy beside the manifests is the one in the ConfigMap', (env) => {
+    const cm = distManifests(path.join(DIST, env)).map((x) => x.manifest).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'alloy-config');
+    expect(fs.readFileSync(path.join(DIST, env, 'alloy', 'config.alloy'), 'utf-8')).toBe(cm.data['config.alloy']);
   });
 });

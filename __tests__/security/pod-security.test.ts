@@ -1,28 +1,26 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { loadAll } from 'js-yaml';
+import { distManifests } from '../support/dist';
 import { restrictedViolations } from '../support/pod-security';
 
-const dist = path.join(__dirname, '..', '..', 'dist');
-const manifests = fs.readdirSync(dist).filter((f) => f.endsWith('.yaml'))
-  .flatMap((f) => loadAll(fs.readFileSync(path.join(dist, f), 'utf-8')) as any[]);
+const manifests = distManifests().map((x) => ({ ...x.manifest, file: x.file }));
 
 describe('Pod Security Standards "restricted" in dist/', () => {
   const workloads = manifests.filter((m) => m?.spec?.template?.spec);
 
   test('there are pods to check', () => {
-    expect(workloads.map((w) => `${w.kind}/${w.metadata.name}`).sort()).toEqual([
-      'Deployment/alertmanager', 'Deployment/grafana', 'Deployment/loki', 'Deployment/prometheus', 'Deployment/tempo', 'StatefulSet/alloy',
-    ]);
+    const names = ['Deployment/alertmanager', 'Deployment/grafana', 'Deployment/loki', 'Deployment/prometheus', 'Deployment/tempo', 'StatefulSet/alloy'];
+    expect(workloads.map((w) => `${w.file}: ${w.kind}/${w.metadata.name}`).sort()).toEqual(
+      ['dev', 'prod'].flatMap((env) => names.map((n) => `${env}/observability.k8s.yaml: ${n}`)),
+    );
   });
 
-  test.each(workloads.map((w) => [`${w.kind}/${w.metadata.name}`, w]))('%s meets the profile, with a read-only root filesystem', (_, w) => {
+  test.each(workloads.map((w) => [`${w.file}: ${w.kind}/${w.metadata.name}`, w]))('%s meets the profile, with a read-only root filesystem', (_, w) => {
     expect(restrictedViolations(w.spec.template.spec)).toEqual([]);
   });
 
-  test('the namespace enforces the profile', () => {
-    const ns = manifests.find((m) => m.kind === 'Namespace');
-    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  test('each namespace enforces the profile', () => {
+    const namespaces = manifests.filter((m) => m.kind === 'Namespace');
+    expect(namespaces.map((n) => n.metadata.name).sort()).toEqual(['observability', 'observability-dev']);
+    for (const ns of namespaces) expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
   test('the checker catches each rule', () => {

@@ -6,6 +6,7 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeNamespace } from '../../imports/k8s';
 import { KubeletVolumeStats, OtlpGateway } from '../pipelines';
+import { SyncWaves } from './sync-waves';
 import { assertDnsLabel } from '../validation';
 import { Alertmanager, AlertmanagerProps } from '../workloads/alertmanager';
 import { StackNetworkPolicies, StackNetworkPoliciesProps } from '../workloads/network-policies';
@@ -121,5 +122,8 @@ export class ObservabilityStack extends Chart {
         alertmanager: this.alertmanager,
       });
     }
+
+    // last, so it sees every object (those made at synth included)
+    new SyncWaves(this, 'sync-waves');
   }
 }

@@ -28,7 +28,10 @@ if (!formatter) {
 
 describe('printer against a real alloy fmt', () => {
   withFormatter('every golden file is already in alloy fmt form', () => {
-    const dirs = ['alloy/syntax/golden', 'alloy/golden', 'stack/golden', 'pipelines/golden'].map((d) => path.join(__dirname, '..', '..', d));
+    const dirs = [
+      ...['alloy/syntax/golden', 'alloy/golden', 'stack/golden', 'pipelines/golden'].map((d) => path.join(__dirname, '..', '..', d)),
+      ...['dev', 'prod'].map((env) => path.join(__dirname, '..', '..', '..', 'dist', env, 'alloy')),
+    ];
     for (const dir of dirs.filter((d) => fs.existsSync(d))) {
       for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.alloy'))) {
         const text = fs.readFileSync(path.join(dir, file), 'utf-8');

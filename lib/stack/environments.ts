@@ -1,0 +1,113 @@
+/**
+ * Named environments, each synthesized to its own folder under the output directory:
+ * `dist/<name>/` holds the manifests (Namespace first), a `Kustomization` listing them, and
+ * next to the Alloy config its text and a Mermaid diagram of its pipeline.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import { mermaidDiagram } from '../alloy';
+import { assertDnsLabel } from '../validation';
+import { ArgoCdApplication } from './argocd-application';
+import { ObservabilityStack, ObservabilityStackProps } from './observability-stack';
+
+/** One environment: a name (its folder) and the stack's props there. */
+export interface Environment {
+  /** A DNS label, such as "dev". */
+  readonly name: string;
+  readonly props: ObservabilityStackProps;
+}
+
+/** dev is small and short-lived; prod keeps more, longer, on more replicas. */
+export const ENVIRONMENTS: readonly Environment[] = [
+  {
+    name: 'dev',
+    props: {
+      namespace: 'observability-dev',
+      alloy: {
+        replicas: 1,
+        storageSize: '5Gi',
+        durability: { tracesQueueSize: '2Gi', logsQueueSize: '1Gi', metricsWalKeepalive: '2h' },
+        resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+      },
+      tempo: { retention: '48h', storageSize: '5Gi' },
+      prometheus: { retention: '3d', retentionSize: '4GB', storageSize: '5Gi' },
+      loki: { retention: '48h', storageSize: '5Gi' },
+    },
+  },
+  {
+    name: 'prod',
+    props: {
+      namespace: 'observability',
+      alloy: {
+        replicas: 3,
+        storageSize: '50Gi',
+        durability: { tracesQueueSize: '20Gi', logsQueueSize: '15Gi', metricsWalKeepalive: '3h' },
+        resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+      },
+      tempo: { retention: '336h', storageSize: '100Gi', resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } } },
+      prometheus: { retention: '30d', retentionSize: '160GB', storageSize: '200Gi', resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2', memory: '8Gi' } } },
+      loki: { retention: '720h', storageSize: '100Gi', resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } } },
+    },
+  },
+];
+
+/** Where Argo CD finds the rendered manifests. */
+export interface GitOpsSource {
+  /** The Git repository that holds dist/. */
+  readonly repoURL: string;
+  /** @default "main" */
+  readonly targetRevision?: string;
+  /** The output folder's path in the repository. @default "dist" */
+  readonly path?: string;
+}
+
+/**
+ * Synthesizes each environment into `<outdir>/<name>/` and returns the stacks. Files are
+ * written in a fixed order with fixed names, so the output is the same bytes every time.
+ */
+export function synthEnvironments(outdir: string, environments: readonly Environment[] = ENVIRONMENTS, gitops?: GitOpsSource): ObservabilityStack[] {
+  const names = environments.map((e) => e.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) {
+    throw new Error(`environments: two environments named "${twice}"; give each its own name (its folder under ${outdir})`);
+  }
+  if (gitops !== undefined) {
+    // one Application per environment, in a folder of its own: applied to Argo CD's namespace,
+    // not with the environments' manifests
+    const app = new App({ outdir: path.join(outdir, 'argocd') });
+    const chart = new Chart(app, 'applications');
+    for (const env of environments) {
+      new ArgoCdApplication(chart, env.name, {
+        name: `observability-${env.name}`,
+        repoURL: gitops.repoURL,
+        targetRevision: gitops.targetRevision,
+        path: `${gitops.path ?? 'dist'}/${env.name}`,
+        namespace: env.props.namespace ?? 'observability',
+      });
+    }
+    app.synth();
+  }
+  return environments.map((env) => {
+    assertDnsLabel('environments', 'environment name', env.name);
+    const dir = path.join(outdir, env.name);
+    const app = new App({ outdir: dir });
+    const stack = new ObservabilityStack(app, 'observability', env.props);
+    app.synth();
+    const manifests = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+    // named Kustomization (kustomize reads this name too) so that `kubectl apply -f <dir>/`,
+    // which takes every .yaml file, does not try to apply it as an object
+    fs.writeFileSync(path.join(dir, 'Kustomization'), [
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      'resources:',
+      ...manifests.map((f) => `  - ${f}`),
+      '',
+    ].join('\n'));
+    const alloyDir = path.join(dir, 'alloy');
+    fs.mkdirSync(alloyDir, { recursive: true });
+    fs.writeFileSync(path.join(alloyDir, 'config.alloy'), stack.alloy.config.renderOnce());
+    fs.writeFileSync(path.join(alloyDir, 'pipeline.md'), mermaidDiagram(stack.alloy.config, `Alloy pipeline (${env.name})`));
+    return stack;
+  });
+}
