@@ -1,0 +1,34 @@
+/**
+ * Example 3: a custom Alloy pipeline on the stack's collector: scrape the pods that ask for
+ * it (annotation prometheus.io/scrape=true) and send their metrics to the stack's
+ * Prometheus. The collector's RBAC (pods get/list/watch) follows from discovery.kubernetes.
+ *
+ *   npx tsx examples/custom-pipeline.ts <outdir>
+ */
+import { App } from 'cdk8s';
+import { DiscoveryKubernetes, DiscoveryRelabel, ObservabilityStack, PrometheusScrape } from '../lib';
+
+export function build(outdir: string): App {
+  const app = new App({ outdir });
+  const stack = new ObservabilityStack(app, 'observability');
+  const cfg = stack.alloy.config;
+  const pods = new DiscoveryKubernetes(cfg, 'pods', { role: 'pod' });
+  const annotated = new DiscoveryRelabel(cfg, 'annotated_pods', {
+    targets: pods.targets,
+    rule: [
+      { sourceLabels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], regex: 'true', action: 'keep' },
+      { sourceLabels: ['__meta_kubernetes_namespace'], targetLabel: 'namespace' },
+      { sourceLabels: ['__meta_kubernetes_pod_name'], targetLabel: 'pod' },
+    ],
+  });
+  new PrometheusScrape(cfg, 'scrape_annotated_pods', {
+    label: 'annotated_pods',
+    targets: annotated.output,
+    forwardTo: [stack.prometheus.metricsReceiver(cfg)],
+    // two collectors share the targets instead of scraping each twice
+    clustering: { enabled: true },
+  });
+  return app;
+}
+
+if (require.main === module) build(process.argv[2] ?? 'dist-example').synth();
