@@ -42,6 +42,19 @@ describe('dist/', () => {
     fs.rmSync(out, { recursive: true, force: true });
   });
 
+  test('npm run synth (the fast path) writes the same dist/, byte for byte', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-alloy-fast-'));
+    fs.writeFileSync(path.join(out, 'stale.yaml'), 'left from before');
+    const run = spawnSync(process.execPath, [path.join(root, 'scripts', 'synth.js'), out], { cwd: root, encoding: 'utf-8' });
+    expect(run.status).toBe(0);
+    // it empties the folder first, as the CLI does
+    expect(listFiles(out)).toEqual(listFiles(DIST));
+    for (const f of listFiles(out)) {
+      expect({ file: f, same: fs.readFileSync(path.join(out, f), 'utf-8') === fs.readFileSync(path.join(DIST, f), 'utf-8') }).toEqual({ file: f, same: true });
+    }
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+
   test('one folder per environment, each with its manifests, a Kustomization and the Alloy config with its diagram; Applications apart', () => {
     expect(listFiles(DIST)).toEqual([
       'argocd/applications.k8s.yaml',

@@ -263,20 +263,46 @@ function flowOrder(
   nodes: readonly AlloyComponent[],
   edges: ReadonlyMap<AlloyComponent, readonly AlloyComponent[]>,
 ): AlloyComponent[] {
-  const incoming = new Map<AlloyComponent, number>(nodes.map((n) => [n, 0]));
-  for (const n of nodes) {
-    for (const m of new Set(edges.get(n))) {
-      incoming.set(m, incoming.get(m)! + 1);
+  const index = new Map(nodes.map((n, i) => [n, i]));
+  const incoming = new Array<number>(nodes.length).fill(0);
+  const targets = nodes.map((n) => [...new Set(edges.get(n))].map((m) => index.get(m)!));
+  targets.forEach((ts) => ts.forEach((t) => incoming[t]++));
+  // a min-heap of ready indexes: the earliest-created ready component goes next
+  const heap: number[] = [];
+  const push = (x: number): void => {
+    heap.push(x);
+    for (let i = heap.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent] <= heap[i]) break;
+      [heap[parent], heap[i]] = [heap[i], heap[parent]];
+      i = parent;
     }
-  }
+  };
+  const pop = (): number => {
+    const top = heap[0];
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && heap[l] < heap[m]) m = l;
+        if (r < heap.length && heap[r] < heap[m]) m = r;
+        if (m === i) break;
+        [heap[m], heap[i]] = [heap[i], heap[m]];
+        i = m;
+      }
+    }
+    return top;
+  };
+  incoming.forEach((count, i) => { if (count === 0) push(i); });
   const order: AlloyComponent[] = [];
-  const placed = new Set<AlloyComponent>();
-  while (order.length < nodes.length) {
-    const next = nodes.find((n) => !placed.has(n) && incoming.get(n) === 0)!;
-    order.push(next);
-    placed.add(next);
-    for (const m of new Set(edges.get(next))) {
-      incoming.set(m, incoming.get(m)! - 1);
+  while (heap.length > 0) {
+    const i = pop();
+    order.push(nodes[i]);
+    for (const t of targets[i]) {
+      if (--incoming[t] === 0) push(t);
     }
   }
   return order;

@@ -1,0 +1,88 @@
+/**
+ * npm run bench: measures, in one run and against a floor measured in the same run, how long
+ * synthesis takes (node on compiled JS, the cdk8s CLI, the fast path), how rendering grows
+ * with the number of components, and how long `npm test` takes. Prints a table with medians,
+ * min/max and peak memory, and writes bench/results/v<version>.json.
+ *
+ *   npm run bench               # everything
+ *   npm run bench -- --no-test  # without the npm test run
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const root = path.join(__dirname, '..');
+const RUNS = 5;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-alloy-bench-'));
+const withTests = !process.argv.includes('--no-test');
+
+interface Row { name: string; seconds: number[]; peakMb: number[] }
+
+/** Runs `cmd` once under GNU time: wall seconds and peak resident memory. */
+function timed(cmd: string[], env: Record<string, string> = {}): { seconds: number; peakMb: number } {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...cmd], { cwd: root, encoding: 'utf-8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', ...env } });
+  if (r.status !== 0) throw new Error(`${cmd.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  const [seconds, kb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { seconds, peakMb: kb / 1024 };
+}
+
+function measure(name: string, cmd: string[], env: Record<string, string> = {}, runs = RUNS): Row {
+  timed(cmd, env); // warm-up: caches, and the fast path's bundle
+  const results = Array.from({ length: runs }, () => timed(cmd, env));
+  return { name, seconds: results.map((r) => r.seconds), peakMb: results.map((r) => r.peakMb) };
+}
+
+const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+
+console.log('compiling the apps (tsc, bench/tsconfig.json) ...');
+const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'bench', 'tsconfig.json')], { encoding: 'utf-8' });
+if (build.status !== 0) throw new Error(build.stdout + build.stderr);
+const compiled = path.join(root, 'bench', '.build');
+
+const rows: Row[] = [];
+rows.push(measure('floor: cdk8s-plus-28 hello app (node, compiled JS)', [process.execPath, path.join(compiled, 'bench', 'floor', 'app.js')], { CDK8S_OUTDIR: path.join(tmp, 'floor') }));
+rows.push(measure('default stack, dev+prod+argocd (node, compiled JS)', [process.execPath, path.join(compiled, 'main.js')], { CDK8S_OUTDIR: path.join(tmp, 'app') }));
+rows.push(measure('npx cdk8s synth', [path.join(root, 'node_modules', '.bin', 'cdk8s'), 'synth', '--output', path.join(tmp, 'cli')]));
+rows.push(measure('npm run synth (fast path)', ['npm', 'run', '--silent', 'synth', '--', path.join(tmp, 'fast')]));
+
+const render: Array<{ components: number; ms: number[] }> = [];
+for (const n of [100, 1000, 10000]) {
+  const r = spawnSync(process.execPath, [path.join(compiled, 'bench', 'render.js'), String(n), String(RUNS)], { encoding: 'utf-8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  render.push({ components: n, ms: JSON.parse(r.stdout) });
+}
+if (withTests) {
+  console.log('running npm test once ...');
+  rows.push(measure('npm test', ['npm', 'test', '--silent'], { CI: 'true' }, 1));
+}
+
+const floor = median(rows[0].seconds);
+const pad = (s: string, n: number) => s.padEnd(n);
+console.log(`\n${pad('measurement', 52)} ${pad('median', 9)} ${pad('min', 8)} ${pad('max', 8)} ${pad('peak MB', 8)} x floor`);
+for (const r of rows) {
+  const m = median(r.seconds);
+  console.log(`${pad(r.name, 52)} ${pad(`${m.toFixed(2)} s`, 9)} ${pad(Math.min(...r.seconds).toFixed(2), 8)} ${pad(Math.max(...r.seconds).toFixed(2), 8)} ${pad(Math.max(...r.peakMb).toFixed(0), 8)} ${(m / floor).toFixed(2)}`);
+}
+console.log(`\n${pad('AlloyConfig.render alone', 52)} median (ms)  x previous size`);
+render.forEach((r, i) => {
+  const m = median(r.ms);
+  const growth = i === 0 ? '' : (m / median(render[i - 1].ms)).toFixed(1);
+  console.log(`${pad(`${r.components} components`, 52)} ${pad(m.toFixed(1), 12)} ${growth}`);
+});
+
+const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8')).version;
+const result = {
+  version,
+  date: new Date().toISOString().slice(0, 10),
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  runs: RUNS,
+  floorSeconds: floor,
+  measurements: rows.map((r) => ({ name: r.name, medianSeconds: median(r.seconds), minSeconds: Math.min(...r.seconds), maxSeconds: Math.max(...r.seconds), peakMb: Math.round(Math.max(...r.peakMb)), ratioToFloor: Number((median(r.seconds) / floor).toFixed(2)) })),
+  render: render.map((r) => ({ components: r.components, medianMs: Number(median(r.ms).toFixed(1)), minMs: Number(Math.min(...r.ms).toFixed(1)), maxMs: Number(Math.max(...r.ms).toFixed(1)) })),
+};
+fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
+const file = path.join(root, 'bench', 'results', `v${version}.json`);
+fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+console.log(`\nwrote ${path.relative(root, file)}`);
+fs.rmSync(tmp, { recursive: true, force: true });
