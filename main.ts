@@ -1,4 +1,4 @@
-import { ENVIRONMENTS, synthEnvironments } from './lib';
+import { ENVIRONMENTS, synthEnvironments } from './lib/stack/environments';
 
 // `cdk8s synth` passes its output directory; each environment goes to a folder of its own,
 // and dist/argocd/ holds one Argo CD Application per environment for this repository

@@ -4,10 +4,15 @@
  * one WAL) per backend.
  */
 import { Construct } from 'constructs';
-import {
-  LokiWrite, OtelcolAuthBasic, OtelcolAuthBearer, OtelcolExporterLoki, OtelcolExporterOtlp, OtelcolExporterOtlphttp,
-  OtelcolReceiverLoki, PrometheusRemoteWrite,
-} from '../../imports/alloy';
+// generated components by file, so that loading the library loads only those it uses
+import { LokiWrite } from '../../imports/alloy/components/loki-write';
+import { OtelcolAuthBasic } from '../../imports/alloy/components/otelcol-auth-basic';
+import { OtelcolAuthBearer } from '../../imports/alloy/components/otelcol-auth-bearer';
+import { OtelcolExporterLoki } from '../../imports/alloy/components/otelcol-exporter-loki';
+import { OtelcolExporterOtlp } from '../../imports/alloy/components/otelcol-exporter-otlp';
+import { OtelcolExporterOtlphttp } from '../../imports/alloy/components/otelcol-exporter-otlphttp';
+import { OtelcolReceiverLoki } from '../../imports/alloy/components/otelcol-receiver-loki';
+import { PrometheusRemoteWrite } from '../../imports/alloy/components/prometheus-remote-write';
 import {
   AlloyConfig, AuthHandler, LogsConsumer, LogsReceiver, MetricsReceiver, SecretKey, TracesConsumer, assertIdentifier,
 } from '../alloy';

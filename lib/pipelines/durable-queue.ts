@@ -5,7 +5,8 @@
  * the remote-write WAL a keepalive as long as the promised outage.
  */
 import { Construct } from 'constructs';
-import { OtelcolStorageFile } from '../../imports/alloy';
+// generated components by file, so that loading the library loads only those it uses
+import { OtelcolStorageFile } from '../../imports/alloy/components/otelcol-storage-file';
 import { AlloyConfig, StorageHandler } from '../alloy';
 import { assertGoDuration, parseSize } from '../validation';
 

@@ -5,7 +5,10 @@
  * filling volume can alert before writes fail.
  */
 import { Construct } from 'constructs';
-import { DiscoveryKubernetes, PrometheusRelabel, PrometheusScrape } from '../../imports/alloy';
+// generated components by file, so that loading the library loads only those it uses
+import { DiscoveryKubernetes } from '../../imports/alloy/components/discovery-kubernetes';
+import { PrometheusRelabel } from '../../imports/alloy/components/prometheus-relabel';
+import { PrometheusScrape } from '../../imports/alloy/components/prometheus-scrape';
 import { AlloyConfig } from '../alloy';
 import { IMetricsDestination } from './destinations';
 

@@ -9,9 +9,10 @@
  * already, and remote write batches from its WAL.
  */
 import { Construct } from 'constructs';
-import {
-  OtelcolExporterPrometheus, OtelcolProcessorMemoryLimiter, OtelcolReceiverOtlp,
-} from '../../imports/alloy';
+// generated components by file, so that loading the library loads only those it uses
+import { OtelcolExporterPrometheus } from '../../imports/alloy/components/otelcol-exporter-prometheus';
+import { OtelcolProcessorMemoryLimiter } from '../../imports/alloy/components/otelcol-processor-memory-limiter';
+import { OtelcolReceiverOtlp } from '../../imports/alloy/components/otelcol-receiver-otlp';
 import { AlloyComponent, AlloyConfig, LogsConsumer, MetricsConsumer, TracesConsumer, assertIdentifier } from '../alloy';
 import { assertPort } from '../validation';
 import { ILogsDestination, IMetricsDestination, ITracesDestination } from './destinations';

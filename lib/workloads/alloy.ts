@@ -10,7 +10,8 @@
 import { posix } from 'path';
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { LoggingBlock, LoggingBlockProps } from '../../imports/alloy';
+// generated components by file, so that loading the library loads only those it uses
+import { LoggingBlock, LoggingBlockProps } from '../../imports/alloy/components/logging-block';
 import { IntOrString, KubeClusterRole, KubeClusterRoleBinding, KubeRole, KubeRoleBinding, KubeService, KubeServiceAccount } from '../../imports/k8s';
 import { accessOf, mergeRules } from './alloy-access';
 import { AlloyConfig, Block, StabilityLevel, Statement, permits } from '../alloy';
