@@ -1,13 +1,11 @@
 #!/usr/bin/env node
 // The fast path to dist/: `npm run synth` writes exactly what `npx cdk8s synth` writes, without
 // the CLI and without type checking (the tests type-check): main.ts is bundled by esbuild and
-// run by node; the bundle is rebuilt only when one of its inputs changed. Like the CLI, it
-// empties dist/ first.
+// run in this same node process (no second process start); the bundle is rebuilt only when one
+// of its inputs changed, and esbuild is loaded only then. Like the CLI, it empties dist/ first.
 'use strict';
-const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const esbuild = require('esbuild');
 
 const root = path.join(__dirname, '..');
 const outdir = path.resolve(root, process.argv[2] || 'dist');
@@ -28,7 +26,7 @@ function fresh() {
 
 fs.rmSync(outdir, { recursive: true, force: true });
 if (!fresh()) {
-  const result = esbuild.buildSync({
+  const result = require('esbuild').buildSync({
     entryPoints: [path.join(root, 'main.ts')],
     absWorkingDir: root,
     bundle: true,
@@ -40,9 +38,7 @@ if (!fresh()) {
   });
   fs.writeFileSync(metaFile, JSON.stringify(Object.keys(result.metafile.inputs)));
 }
-const run = spawnSync(process.execPath, [bundle], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, CDK8S_OUTDIR: outdir },
-});
-process.exit(run.status === null ? 1 : run.status);
+// main.ts resolves its output folder from CDK8S_OUTDIR and the working directory, as under the CLI.
+process.env.CDK8S_OUTDIR = outdir;
+process.chdir(root);
+require(bundle);
