@@ -55,6 +55,20 @@ describe('dist/', () => {
     fs.rmSync(out, { recursive: true, force: true });
   });
 
+  test('the app unbundled (npx tsx main.ts) writes the same dist/, so bundling changes nothing', () => {
+    // cdk8s.yaml runs the bundle (scripts/synth.js); this is the plain TypeScript app beside it
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-alloy-tsx-'));
+    const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+    const run = spawnSync(tsx, ['main.ts'], { cwd: root, encoding: 'utf-8', env: { ...process.env, CDK8S_OUTDIR: out } });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(listFiles(out)).toEqual(listFiles(DIST));
+    for (const f of listFiles(out)) {
+      expect({ file: f, same: fs.readFileSync(path.join(out, f), 'utf-8') === fs.readFileSync(path.join(DIST, f), 'utf-8') }).toEqual({ file: f, same: true });
+    }
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+
   test('one folder per environment, each with its manifests, a Kustomization and the Alloy config with its diagram; Applications apart', () => {
     expect(listFiles(DIST)).toEqual([
       'argocd/applications.k8s.yaml',

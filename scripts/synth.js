@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// The fast path to dist/: `npm run synth` writes exactly what `npx cdk8s synth` writes, without
-// the CLI and without type checking (the tests type-check): main.ts is bundled by esbuild and
-// run in this same node process (no second process start); the bundle is rebuilt only when one
-// of its inputs changed, and esbuild is loaded only then. Like the CLI, it empties dist/ first.
+// The way to dist/: `npm run synth` runs it directly (no CLI), and `npx cdk8s synth` runs it as
+// the app of cdk8s.yaml (output folder in CDK8S_OUTDIR). No type checking (the tests do that):
+// main.ts is bundled by esbuild and run in this same node process (no second process start);
+// the bundle is rebuilt only when one of its inputs changed, and esbuild is loaded only then.
+// Like the CLI, it empties the output folder first. A test checks that `npx tsx main.ts`, the
+// app unbundled, writes the same bytes.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
-const outdir = path.resolve(root, process.argv[2] || 'dist');
+const outdir = path.resolve(root, process.argv[2] || process.env.CDK8S_OUTDIR || 'dist');
 const bundle = path.join(root, '.tmp', 'synth', 'main.js');
 
 const metaFile = `${bundle}.inputs.json`;
@@ -33,10 +35,19 @@ if (!fresh()) {
     platform: 'node',
     target: 'node20',
     outfile: bundle,
+    write: false,
     logLevel: 'warning',
     metafile: true,
   });
-  fs.writeFileSync(metaFile, JSON.stringify(Object.keys(result.metafile.inputs)));
+  // written aside and renamed, so that two synths at once never read a half-written bundle
+  const put = (file, text) => {
+    const aside = `${file}.${process.pid}`;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(aside, text);
+    fs.renameSync(aside, file);
+  };
+  put(metaFile, JSON.stringify(Object.keys(result.metafile.inputs)));
+  put(bundle, result.outputFiles[0].contents);
 }
 // main.ts resolves its output folder from CDK8S_OUTDIR and the working directory, as under the CLI.
 process.env.CDK8S_OUTDIR = outdir;
