@@ -71,6 +71,23 @@ render.forEach((r, i) => {
   console.log(`${pad(`${r.components} components`, 52)} ${pad(m.toFixed(1), 12)} ${growth}`);
 });
 
+// the roadmap's targets (issue 8), each checked against this run
+const row = (prefix: string) => rows.find((r) => r.name.startsWith(prefix));
+const renderMs = (n: number) => median(render.find((r) => r.components === n)!.ms);
+const targets: Array<{ target: string; measured: string; holds: boolean }> = [];
+const check = (target: string, measured: number, limit: number, unit: string) =>
+  targets.push({ target, measured: `${measured.toFixed(2)}${unit}`, holds: measured <= limit });
+check('default stack, app alone: at most 1.3x the floor', median(row('default stack')!.seconds) / floor, 1.3, 'x');
+check('npm run synth: at most 1.0 s', median(row('npm run synth')!.seconds), 1.0, ' s');
+check('npx cdk8s synth: at most 2.5 s', median(row('npx cdk8s synth')!.seconds), 2.5, ' s');
+check('10,000 components render in at most 1 s', renderMs(10000) / 1000, 1.0, ' s');
+check('10x the components (100 -> 1,000) costs at most 12x', renderMs(1000) / renderMs(100), 12, 'x');
+check('10x the components (1,000 -> 10,000) costs at most 12x', renderMs(10000) / renderMs(1000), 12, 'x');
+const tests = row('npm test');
+if (tests) check('npm test: at most 90 s', median(tests.seconds), 90, ' s');
+console.log(`\n${pad('target', 58)} ${pad('measured', 10)} holds`);
+for (const t of targets) console.log(`${pad(t.target, 58)} ${pad(t.measured, 10)} ${t.holds ? 'yes' : 'NO'}`);
+
 const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8')).version;
 const result = {
   version,
@@ -80,6 +97,7 @@ const result = {
   floorSeconds: floor,
   measurements: rows.map((r) => ({ name: r.name, medianSeconds: median(r.seconds), minSeconds: Math.min(...r.seconds), maxSeconds: Math.max(...r.seconds), peakMb: Math.round(Math.max(...r.peakMb)), ratioToFloor: Number((median(r.seconds) / floor).toFixed(2)) })),
   render: render.map((r) => ({ components: r.components, medianMs: Number(median(r.ms).toFixed(1)), minMs: Number(Math.min(...r.ms).toFixed(1)), maxMs: Number(Math.max(...r.ms).toFixed(1)) })),
+  targets,
 };
 fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
 const file = path.join(root, 'bench', 'results', `v${version}.json`);
