@@ -91,3 +91,13 @@ export function parseSize(subject: string, what: string, value: string, style: '
   }
   return Number(m[1]) * unit;
 }
+
+/** The first value that appears twice, or undefined: for "give each its own name" checks. */
+export function firstDuplicate<T>(values: readonly T[]): T | undefined {
+  const seen = new Set<T>();
+  for (const value of values) {
+    if (seen.has(value)) return value;
+    seen.add(value);
+  }
+  return undefined;
+}

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { mermaidDiagram } from '../alloy';
-import { assertDnsLabel } from '../validation';
+import { assertDnsLabel, firstDuplicate } from '../validation';
 import { ArgoCdApplication } from './argocd-application';
 import { ObservabilityStack, ObservabilityStackProps } from './observability-stack';
 
@@ -68,7 +68,7 @@ export interface GitOpsSource {
  */
 export function synthEnvironments(outdir: string, environments: readonly Environment[] = ENVIRONMENTS, gitops?: GitOpsSource): ObservabilityStack[] {
   const names = environments.map((e) => e.name);
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  const twice = firstDuplicate(names);
   if (twice !== undefined) {
     throw new Error(`environments: two environments named "${twice}"; give each its own name (its folder under ${outdir})`);
   }

@@ -8,8 +8,8 @@ import { dump } from 'js-yaml';
 import { Volume, VolumeMount } from '../../imports/k8s';
 import { SecretKey } from '../alloy';
 import { assertNoCredentialsInUrl } from '../pipelines';
-import { assertDnsSubdomain, parsePromDuration } from '../validation';
-import { WorkloadProps } from './common-props';
+import { assertDnsSubdomain, firstDuplicate, parsePromDuration } from '../validation';
+import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { IAlertReceiver } from './prometheus';
 import { ServerWorkload } from './server-workload';
 import { IMAGES } from './versions';
@@ -94,7 +94,7 @@ export class Alertmanager extends Construct implements IAlertReceiver {
     // one named "watchdog"), never to people
     const receivers = given.some((r) => r.name === 'watchdog') ? given : [...given, { name: 'watchdog' }];
     const names = given.map((r) => r.name);
-    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    const twice = firstDuplicate(names);
     if (twice !== undefined) {
       throw new Error(`${subject}: two receivers named "${twice}"; give each receiver its own name`);
     }
@@ -178,7 +178,7 @@ export class Alertmanager extends Construct implements IAlertReceiver {
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
       name: 'alertmanager',
-      instance: props.instance ?? 'observability',
+      instance: props.instance ?? DEFAULT_INSTANCE,
       component: 'alerting',
       image: props.image ?? IMAGES.alertmanager,
       args: [

@@ -16,8 +16,8 @@ import { IntOrString, KubeClusterRole, KubeClusterRoleBinding, KubeRole, KubeRol
 import { accessOf, mergeRules } from './alloy-access';
 import { AlloyConfig, Block, StabilityLevel, Statement, permits } from '../alloy';
 import { AccessRule, DurableQueue, DurableQueueProps, ILogsDestination } from '../pipelines';
-import { assertPort, assertWholeNumber, parseSize } from '../validation';
-import { WorkloadProps } from './common-props';
+import { assertPort, assertWholeNumber, firstDuplicate, parseSize } from '../validation';
+import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { ServerPort, ServerWorkload, workloadLabels } from './server-workload';
 import { IMAGES } from './versions';
 
@@ -123,7 +123,7 @@ export class Alloy extends Construct {
       ...(props.extraPorts ?? []),
     ];
     const numbers = this.ports.map((p) => p.port);
-    const twice = numbers.find((n, i) => numbers.indexOf(n) !== i);
+    const twice = firstDuplicate(numbers);
     if (twice !== undefined) {
       throw new Error(`${subject}: two ports are the same (got ${twice} twice among ${numbers.join(', ')}); give each its own port`);
     }
@@ -135,7 +135,7 @@ export class Alloy extends Construct {
     this.clusteringProp = props.clustering;
 
     const name = 'alloy';
-    const instance = props.instance ?? 'observability';
+    const instance = props.instance ?? DEFAULT_INSTANCE;
     const image = props.image ?? IMAGES.alloy;
     const resources = props.resources ?? { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } };
     this.memoryLimitBytes = parseSize(subject, 'memory limit', resources.limits.memory, 'kubernetes');

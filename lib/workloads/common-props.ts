@@ -1,6 +1,9 @@
 import { Resources } from './resources';
 
 /** Props every workload of the stack takes. */
+/** `app.kubernetes.io/instance` when none is given. */
+export const DEFAULT_INSTANCE = 'observability';
+
 export interface WorkloadProps {
   /** Namespace of every object. */
   readonly namespace: string;

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { KubeConfigMap } from '../../imports/k8s';
 import { assertDnsSubdomain } from '../validation';
-import { WorkloadProps } from './common-props';
+import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { DashboardFile, alloyDashboard, backendsDashboard } from './dashboards';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload, workloadLabels } from './server-workload';
@@ -59,7 +59,7 @@ export class Grafana extends Construct {
     this.namespace = props.namespace;
     const adminSecretName = props.adminSecretName ?? 'grafana-admin';
     assertDnsSubdomain(this.node.path, 'adminSecretName', adminSecretName);
-    const instance = props.instance ?? 'observability';
+    const instance = props.instance ?? DEFAULT_INSTANCE;
     const image = props.image ?? IMAGES.grafana;
     const env = (name: string, value: string) => ({ name, value });
     const extraVolumes = [];

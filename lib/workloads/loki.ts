@@ -7,7 +7,7 @@ import { dump } from 'js-yaml';
 import { AlloyConfig, LogsConsumer, LogsReceiver } from '../alloy';
 import { Destination, ILogsDestination } from '../pipelines';
 import { parsePromDuration, parseSize } from '../validation';
-import { WorkloadProps } from './common-props';
+import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload } from './server-workload';
 import { IMAGES } from './versions';
@@ -119,7 +119,7 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
       name: 'loki',
-      instance: props.instance ?? 'observability',
+      instance: props.instance ?? DEFAULT_INSTANCE,
       component: 'logs-backend',
       image: props.image ?? IMAGES.loki,
       args: ['-config.file=/etc/loki/loki.yaml'],

@@ -13,6 +13,7 @@ import {
 import { Block, Statement } from '../alloy';
 import { Alertmanager } from './alertmanager';
 import { Alloy } from './alloy';
+import { DEFAULT_INSTANCE } from './common-props';
 import { Grafana } from './grafana';
 import { Loki } from './loki';
 import { Prometheus } from './prometheus';
@@ -85,7 +86,7 @@ export class StackNetworkPolicies extends Construct {
         metadata: {
           name,
           namespace: props.namespace,
-          labels: { 'app.kubernetes.io/instance': props.instance ?? 'observability', 'app.kubernetes.io/part-of': 'cdk8s-alloy', 'app.kubernetes.io/managed-by': 'cdk8s' },
+          labels: { 'app.kubernetes.io/instance': props.instance ?? DEFAULT_INSTANCE, 'app.kubernetes.io/part-of': 'cdk8s-alloy', 'app.kubernetes.io/managed-by': 'cdk8s' },
         },
         spec: { podSelector: podSelector === undefined ? {} : { matchLabels: podSelector }, policyTypes: types, ingress, egress: egress as NetworkPolicyEgressRule[] },
       }));

@@ -8,8 +8,8 @@ import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { AlloyConfig, MetricsReceiver } from '../alloy';
 import { Destination, IMetricsDestination } from '../pipelines';
-import { assertDnsLabel, parsePromDuration, parseSize } from '../validation';
-import { WorkloadProps } from './common-props';
+import { assertDnsLabel, firstDuplicate, parsePromDuration, parseSize } from '../validation';
+import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload } from './server-workload';
 import { AlertRule, ruleFile, telemetryAlerts } from './telemetry-alerts';
@@ -103,7 +103,7 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
     }
     this.alerts = [...telemetryAlerts(props.namespace), ...(props.extraAlerts ?? [])];
     const names = this.alerts.map((a) => a.alert);
-    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    const twice = firstDuplicate(names);
     if (twice !== undefined) {
       throw new Error(`${this.node.path}: two alerts named "${twice}"; give each alert its own name`);
     }
@@ -111,7 +111,7 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
       name: 'prometheus',
-      instance: props.instance ?? 'observability',
+      instance: props.instance ?? DEFAULT_INSTANCE,
       component: 'metrics-backend',
       image: props.image ?? IMAGES.prometheus,
       args: [

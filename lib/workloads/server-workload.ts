@@ -10,7 +10,7 @@ import {
 } from '../../imports/k8s';
 import { RunAs, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 import { Resources, toResourceRequirements } from './resources';
-import { assertDnsLabel, assertPort, assertQuantity, assertWholeNumber } from '../validation';
+import { assertDnsLabel, assertPort, assertQuantity, assertWholeNumber, firstDuplicate } from '../validation';
 
 /** A port the container listens on, also exposed by the Service. */
 export interface ServerPort {
@@ -184,7 +184,7 @@ export class ServerWorkload extends Construct {
       volumeMounts.push(extra.mount);
     }
     const names = volumes.map((v) => v.name);
-    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    const twice = firstDuplicate(names);
     if (twice !== undefined) {
       throw new Error(`${subject}: two volumes named "${twice}"; give each volume its own name`);
     }

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { AlloyConfig, TracesConsumer } from '../alloy';
 import { Destination, ITracesDestination } from '../pipelines';
-import { WorkloadProps } from './common-props';
+import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { assertGoDuration } from '../validation';
 import { ServerWorkload } from './server-workload';
@@ -85,7 +85,7 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
       name: 'tempo',
-      instance: props.instance ?? 'observability',
+      instance: props.instance ?? DEFAULT_INSTANCE,
       component: 'traces-backend',
       image: props.image ?? IMAGES.tempo,
       args: ['-config.file=/etc/tempo/tempo.yaml'],
