@@ -22,6 +22,15 @@ function applicationErrors(manifest: object): string[] {
   return validate(manifest) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
 
+/** `out` holds the same files as dist/, each the same to the byte. */
+function expectSameAsDist(out: string): void {
+  expect(listFiles(out)).toEqual(listFiles(DIST));
+  for (const f of listFiles(out)) {
+    const same = fs.readFileSync(path.join(out, f), 'utf-8') === fs.readFileSync(path.join(DIST, f), 'utf-8');
+    expect({ file: f, same }).toEqual({ file: f, same: true });
+  }
+}
+
 describe('dist/', () => {
   test('equals what npx cdk8s synth writes now, byte for byte', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-alloy-synth-'));
@@ -33,12 +42,7 @@ describe('dist/', () => {
       env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
     });
     expect(run.status).toBe(0);
-    const fresh = listFiles(out);
-    expect(listFiles(DIST)).toEqual(fresh);
-    for (const f of fresh) {
-      const stale = fs.readFileSync(path.join(DIST, f), 'utf-8') !== fs.readFileSync(path.join(out, f), 'utf-8');
-      expect({ file: f, stale }).toEqual({ file: f, stale: false });
-    }
+    expectSameAsDist(out);
     fs.rmSync(out, { recursive: true, force: true });
   });
 
@@ -47,11 +51,8 @@ describe('dist/', () => {
     fs.writeFileSync(path.join(out, 'stale.yaml'), 'left from before');
     const run = spawnSync(process.execPath, [path.join(root, 'scripts', 'synth.js'), out], { cwd: root, encoding: 'utf-8' });
     expect(run.status).toBe(0);
-    // it empties the folder first, as the CLI does
-    expect(listFiles(out)).toEqual(listFiles(DIST));
-    for (const f of listFiles(out)) {
-      expect({ file: f, same: fs.readFileSync(path.join(out, f), 'utf-8') === fs.readFileSync(path.join(DIST, f), 'utf-8') }).toEqual({ file: f, same: true });
-    }
+    // it empties the folder first, as the CLI does (stale.yaml is gone)
+    expectSameAsDist(out);
     fs.rmSync(out, { recursive: true, force: true });
   });
 
@@ -62,10 +63,7 @@ describe('dist/', () => {
     const run = spawnSync(tsx, ['main.ts'], { cwd: root, encoding: 'utf-8', env: { ...process.env, CDK8S_OUTDIR: out } });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(listFiles(out)).toEqual(listFiles(DIST));
-    for (const f of listFiles(out)) {
-      expect({ file: f, same: fs.readFileSync(path.join(out, f), 'utf-8') === fs.readFileSync(path.join(DIST, f), 'utf-8') }).toEqual({ file: f, same: true });
-    }
+    expectSameAsDist(out);
     fs.rmSync(out, { recursive: true, force: true });
   });
 
