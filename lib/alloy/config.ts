@@ -36,6 +36,7 @@ export class AlloyConfig extends Construct {
 
   private rendered?: string;
   private readonly secrets = new Map<string, SecretKey>();
+  private readonly hostPaths = new Map<string, string>();
 
   public constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -64,6 +65,23 @@ export class AlloyConfig extends Construct {
     }
     this.secrets.set(variable, secret);
     return Expr.env(variable);
+  }
+
+  /**
+   * Declares that a component of this config reads `path` from the node (such as
+   * `/var/log` for file tailing). The collector must run one pod per node with that path
+   * mounted read-only; it checks this at synth.
+   */
+  public requireHostPath(path: string, by: string): void {
+    if (!/^\/[A-Za-z0-9._/-]*$/.test(path) || path.split('/').includes('..')) {
+      throw new Error(`${by}: host path must be absolute, without "..", letters, digits and ._-/ only (got ${JSON.stringify(path)})`);
+    }
+    if (!this.hostPaths.has(path)) this.hostPaths.set(path, by);
+  }
+
+  /** The node paths components need (see `requireHostPath`), each with the construct path that asked. */
+  public get requiredHostPaths(): ReadonlyMap<string, string> {
+    return this.hostPaths;
   }
 
   /** The environment variables the secrets read by reference need, by name. */

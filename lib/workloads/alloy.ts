@@ -12,16 +12,52 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 // generated components by file, so that loading the library loads only those it uses
 import { LoggingBlock, LoggingBlockProps } from '../../imports/alloy/components/logging-block';
-import { IntOrString, KubeClusterRole, KubeClusterRoleBinding, KubeRole, KubeRoleBinding, KubeService, KubeServiceAccount } from '../../imports/k8s';
+import { IntOrString, Quantity, KubeClusterRole, KubeClusterRoleBinding, KubeRole, KubeRoleBinding, KubeService, KubeServiceAccount } from '../../imports/k8s';
 import { accessOf, mergeRules } from './alloy-access';
 import { AlloyConfig, Block, StabilityLevel, Statement, permits } from '../alloy';
 import { AccessRule, DurableQueue, DurableQueueProps, ILogsDestination } from '../pipelines';
-import { assertPort, assertWholeNumber, firstDuplicate, parseSize } from '../validation';
+import { assertDnsLabel, assertPort, assertWholeNumber, firstDuplicate, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { ServerPort, ServerWorkload, workloadLabels } from './server-workload';
 import { IMAGES } from './versions';
 
+/** How the collector's pods are run. */
+export type AlloyController = 'StatefulSet' | 'DaemonSet';
+
 export interface AlloyProps extends WorkloadProps {
+  /**
+   * The collector's name: of its StatefulSet or DaemonSet, Service, ServiceAccount and
+   * ConfigMap (`<name>-config`), its clustering Service (`<name>-cluster`) and RBAC. Several
+   * collectors in one namespace need names of their own.
+   *
+   * @default "alloy"
+   */
+  readonly name?: string;
+  /**
+   * `StatefulSet`: replicas with a PersistentVolumeClaim each (queues and WAL survive
+   * restarts), clustering possible. `DaemonSet`: one pod per node for node-local data (log
+   * files), its state on an emptyDir of `storageSize`, no clustering.
+   *
+   * @default "StatefulSet"
+   */
+  readonly controller?: AlloyController;
+  /**
+   * Expose the OTLP ports (container and Service). Collectors that only scrape or tail
+   * do not listen for OTLP.
+   *
+   * @default true
+   */
+  readonly otlp?: boolean;
+  /**
+   * Directories of the node mounted read-only at the same path (hostPath), for components
+   * that read node files (`NodeLogs` needs `/var/log`). Only with `controller: "DaemonSet"`.
+   * This is an exception to the restricted Pod Security profile: hostPath volumes, and the
+   * container runs as root (with every capability dropped) because the kubelet writes pod
+   * logs readable by root only. Its namespace must allow the privileged level.
+   *
+   * @default - none
+   */
+  readonly hostPaths?: readonly string[];
   /**
    * Alloy's own logs (the `logging` block). Written out in full even where it matches
    * Alloy's defaults, so the level and format the product promises (info, logfmt) do not
@@ -50,7 +86,7 @@ export interface AlloyProps extends WorkloadProps {
   readonly otlpHttpPort?: number;
   /** More ports for receivers you add (container and Service). @default - none */
   readonly extraPorts?: readonly ServerPort[];
-  /** Replicas behind the OTLP Service. @default 2 */
+  /** Replicas behind the OTLP Service (StatefulSet only). @default 2 */
   readonly replicas?: number;
   /** Size of each replica's volume at `--storage.path`. @default "10Gi" */
   readonly storageSize?: string;
@@ -78,8 +114,9 @@ export interface AlloyProps extends WorkloadProps {
 export const ALLOY_HTTP_PORT = 12345;
 const CONFIG_DIR = '/etc/alloy';
 const STORAGE = '/var/lib/alloy/data';
-const CLUSTER_SERVICE = 'alloy-cluster';
 const MIB = 2 ** 20;
+/** Sources that read the whole cluster: each must run once (clustered, or one replica). */
+const CLUSTER_WIDE_SOURCES: ReadonlySet<string> = new Set(['loki.source.kubernetes', 'loki.source.kubernetes_events']);
 
 export class Alloy extends Construct {
   /** The config.alloy of this collector: create components with it as their scope. */
@@ -94,6 +131,11 @@ export class Alloy extends Construct {
   public readonly clusterService?: KubeService;
   public readonly otlpGrpcPort: number;
   public readonly otlpHttpPort: number;
+  /** Whether the collector exposes the OTLP ports. */
+  public readonly receivesOtlp: boolean;
+  /** The collector's name (see `name`). */
+  public readonly name: string;
+  public readonly controller: AlloyController;
   /** `alloy:12345`, where Alloy serves its own metrics. */
   public readonly metricsAddress: string;
   /** The container's memory limit, in bytes. */
@@ -108,6 +150,8 @@ export class Alloy extends Construct {
   private readonly ports: ServerPort[];
   private readonly clusteringProp?: boolean;
   private readonly replicas: number;
+  private readonly clusterServiceName: string;
+  private readonly hostPaths: readonly string[];
 
   public constructor(scope: Construct, id: string, props: AlloyProps) {
     super(scope, id);
@@ -116,9 +160,33 @@ export class Alloy extends Construct {
     this.otlpHttpPort = props.otlpHttpPort ?? 4318;
     assertPort(subject, 'otlpGrpcPort', this.otlpGrpcPort);
     assertPort(subject, 'otlpHttpPort', this.otlpHttpPort);
+    this.receivesOtlp = props.otlp ?? true;
+    this.controller = props.controller ?? 'StatefulSet';
+    if (this.controller !== 'StatefulSet' && this.controller !== 'DaemonSet') {
+      throw new Error(`${subject}: controller must be "StatefulSet" or "DaemonSet" (got ${JSON.stringify(this.controller)})`);
+    }
+    const daemonSet = this.controller === 'DaemonSet';
+    if (daemonSet && (props.replicas !== undefined || props.clustering === true || props.storageClassName !== undefined)) {
+      throw new Error(
+        `${subject}: a DaemonSet collector runs one pod per node, without clustering or a claim (got ` +
+        `${[props.replicas !== undefined && `replicas ${props.replicas}`, props.clustering === true && 'clustering: true', props.storageClassName !== undefined && 'storageClassName'].filter(Boolean).join(', ')}); ` +
+        'drop those props, or use controller: "StatefulSet"',
+      );
+    }
+    this.hostPaths = [...(props.hostPaths ?? [])];
+    for (const hp of this.hostPaths) {
+      if (!/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/.test(hp) || hp.split('/').includes('..')) {
+        throw new Error(`${subject}: hostPaths must be absolute directories without ".." (got ${JSON.stringify(hp)}); such as "/var/log"`);
+      }
+    }
+    if (this.hostPaths.length > 0 && !daemonSet) {
+      throw new Error(`${subject}: hostPaths (got ${this.hostPaths.join(', ')}) read one node's files, so they need controller: "DaemonSet"`);
+    }
     this.ports = [
-      { name: 'otlp-grpc', port: this.otlpGrpcPort, appProtocol: 'grpc' },
-      { name: 'otlp-http', port: this.otlpHttpPort, appProtocol: 'http' },
+      ...(this.receivesOtlp ? [
+        { name: 'otlp-grpc', port: this.otlpGrpcPort, appProtocol: 'grpc' },
+        { name: 'otlp-http', port: this.otlpHttpPort, appProtocol: 'http' },
+      ] : []),
       { name: 'http-metrics', port: ALLOY_HTTP_PORT, appProtocol: 'http' },
       ...(props.extraPorts ?? []),
     ];
@@ -127,14 +195,17 @@ export class Alloy extends Construct {
     if (twice !== undefined) {
       throw new Error(`${subject}: two ports are the same (got ${twice} twice among ${numbers.join(', ')}); give each its own port`);
     }
-    const replicas = props.replicas ?? 2;
+    const replicas = daemonSet ? 1 : props.replicas ?? 2;
     assertWholeNumber(subject, 'replicas', replicas, 1);
     this.replicas = replicas;
     const grace = props.terminationGracePeriodSeconds ?? 60;
     assertWholeNumber(subject, 'terminationGracePeriodSeconds', grace, 1);
     this.clusteringProp = props.clustering;
 
-    const name = 'alloy';
+    const name = props.name ?? 'alloy';
+    assertDnsLabel(subject, 'name', name);
+    this.name = name;
+    this.clusterServiceName = `${name}-cluster`;
     const instance = props.instance ?? DEFAULT_INSTANCE;
     const image = props.image ?? IMAGES.alloy;
     const resources = props.resources ?? { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } };
@@ -178,6 +249,8 @@ export class Alloy extends Construct {
       args: Lazy.any({ produce: () => this.args(pinned) }),
       env: Lazy.any({
         produce: () => [
+          // a node-local collector picks its own node's pods
+          ...(daemonSet ? [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }] : []),
           // the Go runtime collects harder near 90 % of the limit; the memory limiter refuses data before that
           { name: 'GOMEMLIMIT', value: `${Math.floor((this.memoryLimitBytes * 0.9) / MIB)}MiB` },
           // secrets read by reference: from their Secret into the environment, read with sys.env
@@ -196,26 +269,45 @@ export class Alloy extends Construct {
         mountPath: CONFIG_DIR,
         data: { 'config.alloy': Lazy.any({ produce: () => this.config.renderOnce() }) },
       },
-      storage: { mountPath: STORAGE, size: storageSize, storageClassName: props.storageClassName },
-      statefulSet: { serviceName: CLUSTER_SERVICE },
-      replicas,
-      highAvailability: replicas > 1,
+      ...(daemonSet ? {
+        daemonSet: true,
+        extraVolumes: [
+          { volume: { name: 'data', emptyDir: { sizeLimit: Quantity.fromString(storageSize) } }, mount: { name: 'data', mountPath: STORAGE } },
+          ...this.hostPaths.map((hp, i) => ({
+            volume: { name: `host-${i}`, hostPath: { path: hp, type: 'Directory' } },
+            mount: { name: `host-${i}`, mountPath: hp, readOnly: true },
+          })),
+        ],
+        ...(this.hostPaths.length > 0 ? {
+          securityException: {
+            reason: `hostPath ${this.hostPaths.join(', ')} (read-only), as root with every capability dropped: the node's log files are readable by root only`,
+            addCapabilities: [],
+          },
+        } : {}),
+      } : {
+        storage: { mountPath: STORAGE, size: storageSize, storageClassName: props.storageClassName },
+        statefulSet: { serviceName: this.clusterServiceName },
+        replicas,
+        highAvailability: replicas > 1,
+      }),
       terminationGracePeriodSeconds: grace,
-      serviceAccountName: name,
+      serviceAccountName: this.serviceAccount.name,
       // the token is mounted only when a component needs the Kubernetes API
       automountServiceAccountToken: Lazy.any({ produce: () => this.accessRules().cluster.length + this.accessRules().byNamespace.size > 0 }) as unknown as boolean,
       podAnnotations: { 'checksum/config': Lazy.any({ produce: () => this.config.checksum() }) },
     });
     // the StatefulSet's governing Service; it also lets replicas find each other for clustering
-    this.clusterService = new KubeService(this, 'cluster-service', {
-      metadata: { name: CLUSTER_SERVICE, namespace: props.namespace, labels: this.labels },
-      spec: {
-        clusterIp: 'None',
-        publishNotReadyAddresses: true,
-        selector: this.workload.selector,
-        ports: [{ name: 'http', port: ALLOY_HTTP_PORT, targetPort: IntOrString.fromString('http-metrics'), protocol: 'TCP', appProtocol: 'http' }],
-      },
-    });
+    if (!daemonSet) {
+      this.clusterService = new KubeService(this, 'cluster-service', {
+        metadata: { name: this.clusterServiceName, namespace: props.namespace, labels: this.labels },
+        spec: {
+          clusterIp: 'None',
+          publishNotReadyAddresses: true,
+          selector: this.workload.selector,
+          ports: [{ name: 'http', port: ALLOY_HTTP_PORT, targetPort: IntOrString.fromString('http-metrics'), protocol: 'TCP', appProtocol: 'http' }],
+        },
+      });
+    }
     this.metricsAddress = `${this.workload.host}:${ALLOY_HTTP_PORT}`;
   }
 
@@ -227,6 +319,7 @@ export class Alloy extends Construct {
 
   /** Whether clustering is on: as set, or because a component of the config asks for it. */
   public get clustering(): boolean {
+    if (this.controller === 'DaemonSet') return false;
     return this.clusteringProp ?? this.config.components.some((c) => hasClustering(c.toStatement()));
   }
 
@@ -273,7 +366,7 @@ export class Alloy extends Construct {
     }));
     const subjects = [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }];
     if (access.cluster.length > 0 && this.node.tryFindChild('cluster-role') === undefined) {
-      const clusterName = `${this.namespace}-alloy`;
+      const clusterName = `${this.namespace}-${this.name}`;
       new KubeClusterRole(this, 'cluster-role', {
         metadata: { name: clusterName, labels: this.labels },
         rules: Lazy.any({ produce: () => toK8s(this.accessRules().cluster) }),
@@ -286,7 +379,7 @@ export class Alloy extends Construct {
     }
     for (const namespace of access.byNamespace.keys()) {
       if (this.node.tryFindChild(`role-${namespace}`) !== undefined) continue;
-      const name = namespace === this.namespace ? 'alloy' : `${this.namespace}-alloy`;
+      const name = namespace === this.namespace ? this.name : `${this.namespace}-${this.name}`;
       new KubeRole(this, `role-${namespace}`, {
         metadata: { name, namespace, labels: this.labels },
         rules: Lazy.any({ produce: () => toK8s(this.accessRules().byNamespace.get(namespace) ?? []) }),
@@ -359,6 +452,33 @@ export class Alloy extends Construct {
           'add clustering: { enabled: true } so they share them, or run one replica',
         );
       }
+      if (CLUSTER_WIDE_SOURCES.has(c.componentName)) {
+        if (this.controller === 'DaemonSet') {
+          problems.push(
+            `${c.node.path} (${c.componentId}): reads the whole cluster, so a DaemonSet would read it once per node; ` +
+            'put it in a StatefulSet collector',
+          );
+        } else if (this.replicas > 1 && !hasClustering(stmt)) {
+          problems.push(
+            `${c.node.path} (${c.componentId}): ${this.replicas} replicas would each read the same ${c.componentName === 'loki.source.kubernetes_events' ? 'events' : 'pods'} and send them twice; ` +
+            'add clustering: { enabled: true } so they share them, or run one replica',
+          );
+        }
+      }
+    }
+    for (const [hostPath, by] of this.config.requiredHostPaths) {
+      if (!this.hostPaths.some((hp) => hostPath === hp || hostPath.startsWith(`${hp}/`))) {
+        problems.push(
+          `${by}: reads ${hostPath} on the node, but the collector ${path} ${this.controller === 'DaemonSet' ? `mounts ${this.hostPaths.length === 0 ? 'no host path' : this.hostPaths.join(', ')}` : 'is a StatefulSet'}; ` +
+          `create it with controller: "DaemonSet" and hostPaths: ["${hostPath}"]`,
+        );
+      }
+    }
+    if (this.controller === 'DaemonSet' && this.config.components.some((c) => hasClustering(c.toStatement()))) {
+      problems.push(
+        `${path}: a component enables clustering (${this.config.components.filter((c) => hasClustering(c.toStatement())).map((c) => c.componentId).join(', ')}), ` +
+        'but a DaemonSet collector reads its own node and does not cluster; move it to a StatefulSet collector, or remove its clustering block',
+      );
     }
     if (this.clusteringProp === false && this.config.components.some((c) => hasClustering(c.toStatement()))) {
       problems.push(
@@ -377,7 +497,7 @@ export class Alloy extends Construct {
       `--server.http.listen-addr=0.0.0.0:${ALLOY_HTTP_PORT}`,
       `--stability.level=${pinned ?? this.config.stabilityLevel}`,
       '--disable-reporting',
-      ...(this.clustering ? ['--cluster.enabled=true', `--cluster.join-addresses=${CLUSTER_SERVICE}`] : []),
+      ...(this.clustering ? ['--cluster.enabled=true', `--cluster.join-addresses=${this.clusterServiceName}`] : []),
       ...(this.config.usesCommunityComponents ? ['--feature.community-components.enabled=true'] : []),
     ];
   }

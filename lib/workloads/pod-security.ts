@@ -33,3 +33,25 @@ export function restrictedContainerSecurityContext(runAs: RunAs): SecurityContex
     seccompProfile: { type: 'RuntimeDefault' },
   };
 }
+
+/**
+ * Pod level of a stated exception (see ServerWorkload's `securityException`): root, so that
+ * files only root may read (the node's /var/log/pods) can be read; seccomp RuntimeDefault.
+ */
+export function exceptionPodSecurityContext(): PodSecurityContext {
+  return { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } };
+}
+
+/** Container level of a stated exception: root with only `add` as capabilities, nothing else loosened. */
+export function exceptionContainerSecurityContext(add: readonly string[]): SecurityContext {
+  return {
+    runAsNonRoot: false,
+    runAsUser: 0,
+    runAsGroup: 0,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ['ALL'], add: [...add] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}

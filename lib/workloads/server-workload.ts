@@ -5,10 +5,10 @@
  */
 import { Construct } from 'constructs';
 import {
-  Container, EnvVar, IntOrString, KubeConfigMap, KubeDeployment, KubePersistentVolumeClaim, KubePodDisruptionBudget, KubeService,
+  Container, EnvVar, IntOrString, KubeConfigMap, KubeDaemonSet, KubeDeployment, KubePersistentVolumeClaim, KubePodDisruptionBudget, KubeService,
   KubeStatefulSet, Probe, Quantity, Volume, VolumeMount,
 } from '../../imports/k8s';
-import { RunAs, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
+import { RunAs, exceptionContainerSecurityContext, exceptionPodSecurityContext, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 import { Resources, toResourceRequirements } from './resources';
 import { assertDnsLabel, assertPort, assertQuantity, assertWholeNumber, firstDuplicate } from '../validation';
 
@@ -95,6 +95,22 @@ export interface ServerWorkloadProps {
   readonly automountServiceAccountToken?: boolean;
   /** @default - none */
   readonly podAnnotations?: Record<string, string>;
+  /**
+   * Run one pod on every node (a DaemonSet) instead of a Deployment or StatefulSet. Takes
+   * no `replicas` and no `storage` (a node-local pod keeps its state in an emptyDir).
+   *
+   * @default false
+   */
+  readonly daemonSet?: boolean;
+  /**
+   * A stated exception to the restricted Pod Security profile: the container runs as root
+   * with only the listed capabilities added (ALL others dropped, no privilege escalation,
+   * read-only root filesystem, seccomp RuntimeDefault kept). Give the reason; it is written
+   * to the pod's annotation `cdk8s-alloy/pod-security-exception`.
+   *
+   * @default - the restricted profile
+   */
+  readonly securityException?: { readonly reason: string; readonly addCapabilities: readonly string[] };
 }
 
 /** The standard labels of one workload. */
@@ -114,8 +130,8 @@ export class ServerWorkload extends Construct {
   public readonly configMap: KubeConfigMap;
   /** The claim of `storage`, if any. */
   public readonly persistentVolumeClaim?: KubePersistentVolumeClaim;
-  /** The Deployment or StatefulSet. */
-  public readonly workload: KubeDeployment | KubeStatefulSet;
+  /** The Deployment, StatefulSet or DaemonSet. */
+  public readonly workload: KubeDeployment | KubeStatefulSet | KubeDaemonSet;
   /** The PodDisruptionBudget, with highAvailability. */
   public readonly disruptionBudget?: KubePodDisruptionBudget;
   public readonly service: KubeService;
@@ -159,6 +175,12 @@ export class ServerWorkload extends Construct {
     ];
     const replicas = props.replicas ?? 1;
     assertWholeNumber(subject, 'replicas', replicas, 1);
+    if (props.daemonSet && (props.storage !== undefined || props.statefulSet !== undefined || props.replicas !== undefined)) {
+      throw new Error(
+        `${subject}: a DaemonSet runs one pod per node and keeps no claim (got ${[props.storage && 'storage', props.statefulSet && 'statefulSet', props.replicas !== undefined && `replicas ${props.replicas}`].filter(Boolean).join(', ')}); ` +
+        'drop those props, or run a Deployment or StatefulSet',
+      );
+    }
     let claimTemplates: Array<{ metadata: { name: string; labels: Record<string, string> }; spec: object }> | undefined;
     if (props.storage !== undefined) {
       assertQuantity(subject, 'storage size', props.storage.size);
@@ -202,7 +224,9 @@ export class ServerWorkload extends Construct {
       readinessProbe: httpProbe(props.readiness, { initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 }),
       livenessProbe: props.liveness && httpProbe(props.liveness, { initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 5 }),
       resources: toResourceRequirements(subject, props.resources),
-      securityContext: restrictedContainerSecurityContext(props.runAs),
+      securityContext: props.securityException === undefined
+        ? restrictedContainerSecurityContext(props.runAs)
+        : exceptionContainerSecurityContext(props.securityException.addCapabilities),
       volumeMounts,
     };
 
@@ -211,7 +235,7 @@ export class ServerWorkload extends Construct {
       automountServiceAccountToken: props.automountServiceAccountToken ?? false,
       enableServiceLinks: false,
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
-      securityContext: restrictedPodSecurityContext(props.runAs),
+      securityContext: props.securityException === undefined ? restrictedPodSecurityContext(props.runAs) : exceptionPodSecurityContext(),
       // spread replicas over nodes where the cluster can; never block scheduling on it
       topologySpreadConstraints: props.highAvailability ? [{
         maxSkew: 1,
@@ -222,8 +246,22 @@ export class ServerWorkload extends Construct {
       containers: [container],
       volumes,
     };
-    const template = { metadata: { labels, annotations: props.podAnnotations }, spec: podSpec };
-    if (props.statefulSet) {
+    const annotations = props.securityException === undefined
+      ? props.podAnnotations
+      : { ...props.podAnnotations, 'cdk8s-alloy/pod-security-exception': props.securityException.reason };
+    const template = { metadata: { labels, annotations }, spec: podSpec };
+    if (props.daemonSet) {
+      this.workload = new KubeDaemonSet(this, 'daemonset', {
+        metadata: metadata(props.name),
+        spec: {
+          revisionHistoryLimit: 3,
+          selector: { matchLabels: this.selector },
+          // one node at a time, so a bad rollout stops at the first node
+          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: IntOrString.fromNumber(1) } },
+          template,
+        },
+      });
+    } else if (props.statefulSet) {
       this.workload = new KubeStatefulSet(this, 'statefulset', {
         metadata: metadata(props.name),
         spec: {
@@ -251,7 +289,7 @@ export class ServerWorkload extends Construct {
         },
       });
     }
-    if (props.highAvailability) {
+    if (props.highAvailability && !props.daemonSet) {
       this.disruptionBudget = new KubePodDisruptionBudget(this, 'disruption-budget', {
         metadata: metadata(props.name),
         spec: { maxUnavailable: IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },
