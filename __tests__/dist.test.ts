@@ -67,12 +67,16 @@ describe('dist/', () => {
     fs.rmSync(out, { recursive: true, force: true });
   });
 
-  test('one folder per environment, each with its manifests, a Kustomization and the Alloy config with its diagram; Applications apart', () => {
-    expect(listFiles(DIST)).toEqual([
-      'argocd/applications.k8s.yaml',
-      'dev/Kustomization', 'dev/alloy/config.alloy', 'dev/alloy/pipeline.md', 'dev/observability.k8s.yaml',
-      'prod/Kustomization', 'prod/alloy/config.alloy', 'prod/alloy/pipeline.md', 'prod/observability.k8s.yaml',
-    ]);
+  test('one folder per environment, each with its manifests, a Kustomization, each collector\'s config with its diagram and the smoke test; Applications apart', () => {
+    const env = (e: string) => [
+      `${e}/Kustomization`,
+      `${e}/alloy-logs/config.alloy`, `${e}/alloy-logs/pipeline.md`,
+      `${e}/alloy-metrics/config.alloy`, `${e}/alloy-metrics/pipeline.md`,
+      `${e}/alloy/config.alloy`, `${e}/alloy/pipeline.md`,
+      `${e}/observability.k8s.yaml`,
+      `${e}/smoke-test/smoke-test.k8s.yaml`,
+    ];
+    expect(listFiles(DIST)).toEqual(['argocd/applications.k8s.yaml', ...env('dev'), ...env('prod')]);
   });
 
   test('every Kubernetes object passes the strict 1.28 schema, every Application its CRD', () => {

@@ -4,3 +4,4 @@ export * from './pipelines';
 export * from './stack';
 export * from './validation';
 export * from './workloads';
+export * from './smoke';

@@ -21,8 +21,11 @@ describe('Mermaid diagram of a config', () => {
     const d = () => mermaidDiagram(new ObservabilityStack(testApp(), 'observability').alloy.config, 'Alloy');
     const text = d();
     expect(text).toBe(d());
-    for (const edge of ['-->|traces|', '-->|metrics|', '-->|logs|', '-.->|storage|', '-.->|targets|', 'logging([logging]) -->|logs|']) {
+    for (const edge of ['-->|traces|', '-->|metrics|', '-->|logs|', '-.->|storage|', 'logging([logging]) -->|logs|']) {
       expect(text).toContain(edge);
     }
+    // discovery feeds scraping in alloy-metrics
+    const metrics = mermaidDiagram(new ObservabilityStack(testApp(), 'observability').metricsCollector.config, 'Alloy');
+    expect(metrics).toContain('-.->|targets|');
   });
 });

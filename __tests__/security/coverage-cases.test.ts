@@ -36,15 +36,14 @@ describe('RBAC derivation by component', () => {
       new PrometheusOperatorServicemonitors(a.config, 'sm', { forwardTo: [], dropOutput: true });
       new LokiRulesKubernetes(a.config, 'rules', { address: 'http://loki:3100' });
     });
+    // rules of one API group and the same verbs merge into one
     expect(r.byNamespace.get('apps')).toEqual([
-      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: [''], resources: ['events'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['pods', 'events'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['settings'] },
     ]);
     expect(r.cluster.map((x) => `${x.apiGroups[0]}/${x.resources.join(',')}`)).toEqual([
-      '/nodes', 'monitoring.grafana.com/podlogs', '/pods,pods/log,namespaces', '/pods,namespaces,nodes', 'apps/replicasets',
-      'monitoring.coreos.com/servicemonitors', '/pods,services,endpoints,namespaces', 'discovery.k8s.io/endpointslices',
-      'monitoring.coreos.com/prometheusrules', '/namespaces',
+      '/nodes,pods,pods/log,namespaces,services,endpoints', 'monitoring.grafana.com/podlogs', 'apps/replicasets',
+      'monitoring.coreos.com/servicemonitors,prometheusrules', 'discovery.k8s.io/endpointslices',
     ]);
   });
 

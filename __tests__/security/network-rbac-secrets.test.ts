@@ -32,11 +32,24 @@ describe('NetworkPolicies', () => {
     const egress = policy('alloy').egress;
     const byApp = (rule: any) => rule.to[0].podSelector?.matchLabels['app.kubernetes.io/name'] ?? rule.to[0].ipBlock.cidr;
     expect(egress.map((r: any) => [byApp(r), r.ports.map((p: any) => p.port)])).toEqual([
-      ['loki', [3100]], ['prometheus', [9090]], ['tempo', [4317]], ['alloy', [12345]], ['0.0.0.0/0', [443, 6443]], ['0.0.0.0/0', [10250]],
+      ['loki', [3100]], ['prometheus', [9090]], ['tempo', [4317]], ['alloy', [12345]], ['0.0.0.0/0', [443, 6443]],
     ]);
+    // alloy-metrics: remote write and its own logs, any pod of any namespace (annotated targets), the API, the kubelets
+    const metrics = policy('alloy-metrics').egress;
+    expect(metrics.map((r: any) => [r.to[0].podSelector?.matchLabels['app.kubernetes.io/name'] ?? r.to[0].ipBlock?.cidr ?? 'any pod', r.ports?.map((p: any) => p.port) ?? 'any port'])).toEqual([
+      ['loki', [3100]], ['prometheus', [9090]], ['any pod', 'any port'], ['alloy-metrics', [12345]], ['0.0.0.0/0', [443, 6443]], ['0.0.0.0/0', [10250]],
+    ]);
+    expect(metrics[2]).toEqual({ to: [{ namespaceSelector: {} }] });
+    // alloy-logs: Loki and the API only
+    expect(policy('alloy-logs').egress.map(byApp)).toEqual(['loki', 'alloy-logs', '0.0.0.0/0']);
+    // a backend takes data from the collectors that send to it, and no other
+    const from = (name: string) => policy(name).ingress[0].from.map((p: any) => p.podSelector.matchLabels['app.kubernetes.io/name']);
+    expect(from('loki')).toEqual(['alloy', 'alloy-metrics', 'alloy-logs', 'grafana', 'prometheus']);
+    expect(from('prometheus')).toEqual(['alloy', 'alloy-metrics', 'tempo', 'grafana']);
+    expect(from('tempo')).toEqual(['alloy']);
     expect(policy('tempo').egress).toEqual([{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ protocol: 'TCP', port: 9090 }] }]);
     expect(policy('grafana').egress.map((r: any) => r.ports[0].port)).toEqual([9090, 3200, 3100]);
-    expect(policy('prometheus').egress.map((r: any) => r.ports[0].port)).toEqual([12345, 9093, 3200, 3100, 3000]);
+    expect(policy('prometheus').egress.map((r: any) => r.ports[0].port)).toEqual([12345, 12345, 12345, 9093, 3200, 3100, 3000]);
     // Grafana takes users from the allowed namespaces, and Prometheus's scrapes
     expect(policy('grafana').ingress.map((r: any) => r.from)).toEqual([
       [{ namespaceSelector: {} }],
@@ -50,7 +63,7 @@ describe('NetworkPolicies', () => {
     const m = manifestsOf(stack);
     const prom = find(m, 'NetworkPolicy', 'prometheus').spec.egress;
     expect(prom[prom.length - 1]).toEqual({ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 8080 }] });
-    const alloy = find(m, 'NetworkPolicy', 'alloy').spec.egress;
+    const alloy = find(m, 'NetworkPolicy', 'alloy-metrics').spec.egress;
     expect(alloy.filter((r: any) => r.to[0].ipBlock).map((r: any) => [r.to[0].ipBlock.cidr, r.ports.map((p: any) => p.port)])).toEqual([['10.0.0.0/8', [443, 6443]], ['10.0.0.0/8', [10250]]]);
   });
 
@@ -123,7 +136,7 @@ describe('RBAC by need', () => {
 
   test('loki.source.kubernetes reads pods/log; remote.kubernetes.secret gets that one Secret', () => {
     const ms = collector((a) => {
-      new LokiSourceKubernetes(a.config, 'pods', { targets: [], forwardTo: [], dropOutput: true });
+      new LokiSourceKubernetes(a.config, 'pods', { targets: [], forwardTo: [], dropOutput: true, clustering: { enabled: true } });
       new RemoteKubernetesSecret(a.config, 'creds', { namespace: 'obs', name: 'otlp-credentials' });
     });
     expect(find(ms, 'ClusterRole', 'obs-alloy').rules).toEqual([{ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list', 'watch'] }]);

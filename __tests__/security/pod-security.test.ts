@@ -7,9 +7,12 @@ describe('Pod Security Standards "restricted" in dist/', () => {
   const workloads = manifests.filter((m) => m?.spec?.template?.spec);
 
   test('there are pods to check', () => {
-    const names = ['Deployment/alertmanager', 'Deployment/grafana', 'Deployment/loki', 'Deployment/prometheus', 'Deployment/tempo', 'StatefulSet/alloy'];
+    const names = [
+      'Deployment/alertmanager', 'Deployment/grafana', 'Deployment/loki', 'Deployment/prometheus', 'Deployment/tempo',
+      'StatefulSet/alloy', 'StatefulSet/alloy-logs', 'StatefulSet/alloy-metrics',
+    ];
     expect(workloads.map((w) => `${w.file}: ${w.kind}/${w.metadata.name}`).sort()).toEqual(
-      ['dev', 'prod'].flatMap((env) => names.map((n) => `${env}/observability.k8s.yaml: ${n}`)),
+      ['dev', 'prod'].flatMap((env) => [...names.map((n) => `${env}/observability.k8s.yaml: ${n}`), `${env}/smoke-test/smoke-test.k8s.yaml: Job/smoke-test`]),
     );
   });
 

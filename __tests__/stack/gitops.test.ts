@@ -29,7 +29,9 @@ describe('environments', () => {
   test('kubectl apply -f <env>/ works in one pass: the Namespace is the first object, the Kustomization is not a .yaml file', () => {
     for (const env of ['dev', 'prod']) {
       expect(objects(env)[0].kind).toBe('Namespace');
-      expect(listFiles(path.join(out, env)).filter((f) => f.endsWith('.yaml'))).toEqual(['observability.k8s.yaml']);
+      expect(listFiles(path.join(out, env)).filter((f) => f.endsWith('.yaml'))).toEqual(['observability.k8s.yaml', 'smoke-test/smoke-test.k8s.yaml']);
+      // kubectl apply -f <env>/ is not recursive: the smoke test stays out until asked for
+      expect(fs.readdirSync(path.join(out, env)).filter((f) => f.endsWith('.yaml'))).toEqual(['observability.k8s.yaml']);
       expect(fs.readFileSync(path.join(out, env, 'Kustomization'), 'utf-8')).toBe(
         'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - observability.k8s.yaml\n',
       );

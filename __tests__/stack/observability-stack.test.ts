@@ -34,9 +34,15 @@ describe('ObservabilityStack (default)', () => {
     const names = manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort();
     expect(names).toEqual([
       'ClusterRole/observability-alloy',
+      'ClusterRole/observability-alloy-logs',
+      'ClusterRole/observability-alloy-metrics',
       'ClusterRoleBinding/observability-alloy',
+      'ClusterRoleBinding/observability-alloy-logs',
+      'ClusterRoleBinding/observability-alloy-metrics',
       'ConfigMap/alertmanager-config',
       'ConfigMap/alloy-config',
+      'ConfigMap/alloy-logs-config',
+      'ConfigMap/alloy-metrics-config',
       'ConfigMap/grafana-config',
       'ConfigMap/grafana-dashboards',
       'ConfigMap/loki-config',
@@ -51,6 +57,8 @@ describe('ObservabilityStack (default)', () => {
       'NetworkPolicy/alertmanager',
       'NetworkPolicy/allow-dns',
       'NetworkPolicy/alloy',
+      'NetworkPolicy/alloy-logs',
+      'NetworkPolicy/alloy-metrics',
       'NetworkPolicy/default-deny',
       'NetworkPolicy/grafana',
       'NetworkPolicy/loki',
@@ -60,15 +68,25 @@ describe('ObservabilityStack (default)', () => {
       'PersistentVolumeClaim/prometheus-data',
       'PersistentVolumeClaim/tempo-data',
       'PodDisruptionBudget/alloy',
+      'PodDisruptionBudget/alloy-logs',
+      'PodDisruptionBudget/alloy-metrics',
       'Service/alertmanager',
       'Service/alloy',
       'Service/alloy-cluster',
+      'Service/alloy-logs',
+      'Service/alloy-logs-cluster',
+      'Service/alloy-metrics',
+      'Service/alloy-metrics-cluster',
       'Service/grafana',
       'Service/loki',
       'Service/prometheus',
       'Service/tempo',
       'ServiceAccount/alloy',
+      'ServiceAccount/alloy-logs',
+      'ServiceAccount/alloy-metrics',
       'StatefulSet/alloy',
+      'StatefulSet/alloy-logs',
+      'StatefulSet/alloy-metrics',
     ]);
     for (const m of manifests.filter((x) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(x.kind))) {
       expect(`${m.kind}/${m.metadata.name}: ${m.metadata.namespace}`).toBe(`${m.kind}/${m.metadata.name}: observability`);
@@ -83,7 +101,7 @@ describe('ObservabilityStack (default)', () => {
 
   test('names are stable: no hash suffixes', () => {
     for (const m of manifests) {
-      expect(m.metadata.name).toMatch(/^(observability|alloy|tempo|prometheus|loki|grafana|alertmanager|default-deny|allow-dns)(-config|-data|-dashboards|-alloy|-cluster)?$/);
+      expect(m.metadata.name).toMatch(/^(observability|alloy|alloy-metrics|alloy-logs|tempo|prometheus|loki|grafana|alertmanager|default-deny|allow-dns)(-config|-data|-dashboards|-alloy|-alloy-metrics|-alloy-logs|-cluster)?$/);
     }
   });
 
@@ -101,7 +119,7 @@ describe('ObservabilityStack (default)', () => {
     expect(c.image).toBe('grafana/alloy:v1.18.1');
     expect(c.args).toEqual([
       'run', '/etc/alloy/config.alloy', '--storage.path=/var/lib/alloy/data', '--server.http.listen-addr=0.0.0.0:12345',
-      '--stability.level=public-preview', '--disable-reporting', '--cluster.enabled=true', '--cluster.join-addresses=alloy-cluster',
+      '--stability.level=public-preview', '--disable-reporting',
     ]);
     expect(c.ports.map((p: { name: string; containerPort: number }) => `${p.name}:${p.containerPort}`)).toEqual([
       'otlp-grpc:4317', 'otlp-http:4318', 'http-metrics:12345',
@@ -110,18 +128,18 @@ describe('ObservabilityStack (default)', () => {
     expect(c.volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/alloy', readOnly: true });
     expect(pod.volumes).toContainEqual({ name: 'config', configMap: { name: 'alloy-config' } });
     expect(pod.serviceAccountName).toBe('alloy');
-    // the kubelet pipeline reads nodes: the token is mounted and the ClusterRole allows just that
+    // the enrichment reads pods, namespaces, nodes and replicasets: the token is mounted and the ClusterRole allows just that
     expect(pod.automountServiceAccountToken).toBe(true);
     expect(find(manifests, 'ClusterRole', 'observability-alloy').rules).toEqual([
-      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['pods', 'namespaces', 'nodes'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get', 'list', 'watch'] },
     ]);
     expect(find(manifests, 'ClusterRoleBinding', 'observability-alloy').subjects).toEqual([{ kind: 'ServiceAccount', name: 'alloy', namespace: 'observability' }]);
   });
 
   test('config.alloy uses only component, argument and block names Alloy v1.18.1 accepts', () => {
     const cfg = stack.alloy.config;
-    expect(cfg.components.length).toBe(12);
+    expect(cfg.components.length).toBe(11);
     for (const c of cfg.components) {
       expect({ c: c.componentId, unknown: unknownNames(c.toStatement().body, facts.components[c.componentName]) }).toEqual({ c: c.componentId, unknown: [] });
     }
@@ -179,7 +197,7 @@ describe('ObservabilityStack (default)', () => {
     const config = find(manifests, 'ConfigMap', 'prometheus-config').data['prometheus.yml'];
     const yaml = require('js-yaml');
     const jobs = yaml.load(config).scrape_configs as Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
-    expect(jobs.map((j) => j.job_name)).toEqual(['prometheus', 'alloy', 'alertmanager', 'tempo', 'loki', 'grafana']);
+    expect(jobs.map((j) => j.job_name)).toEqual(['prometheus', 'alloy', 'alloy-metrics', 'alloy-logs', 'alertmanager', 'tempo', 'loki', 'grafana']);
     for (const job of jobs.slice(1)) {
       const [host, port] = job.static_configs[0].targets[0].split(':');
       expect(serviceHasPort(host, Number(port))).toBe(true);

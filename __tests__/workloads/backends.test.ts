@@ -1,11 +1,15 @@
 import { Testing } from 'cdk8s';
 import { load } from 'js-yaml';
-import { Grafana, IMAGES, ObservabilityStack, Prometheus, Tempo } from '../../lib';
+import { Grafana, IMAGES, ObservabilityStack, Prometheus, SmokeTest, Tempo } from '../../lib';
 import { find, manifestsOf, testApp } from '../support/manifests';
 
 const stack = new ObservabilityStack(testApp(), 'observability');
 const ms = manifestsOf(stack);
 const yamlOf = (cm: string, key: string): any => load(find(ms, 'ConfigMap', cm).data[key]);
+
+function pick(s: ObservabilityStack) {
+  return { alloy: s.alloy, tempo: s.tempo, prometheus: s.prometheus, loki: s.loki };
+}
 
 describe('backends: persistence and retention', () => {
   test.each([['tempo', '/var/tempo'], ['prometheus', '/prometheus'], ['loki', '/loki']])('%s keeps its data on a PVC and is recreated, not rolled', (name, mountPath) => {
@@ -18,9 +22,16 @@ describe('backends: persistence and retention', () => {
   });
 
   test('images are pinned by exact tag in one place', () => {
+    const opt = manifestsOf(new ObservabilityStack(testApp(), 'observability', { kubeStateMetrics: true }));
+    const smoke = new SmokeTest(Testing.chart(), 'smoke', { namespace: 'o', ...pick(new ObservabilityStack(testApp(), 'observability')) });
+    const objectOf: Record<string, any> = {
+      kubeStateMetrics: find(opt, 'Deployment', 'kube-state-metrics'),
+      smokeTest: smoke.job.toJson(),
+    };
     for (const [name, image] of Object.entries(IMAGES)) {
-      expect(image).toMatch(/^[a-z/]+:v?\d+\.\d+\.\d+$/);
-      const w = ms.find((m) => (m.kind === 'Deployment' || m.kind === 'StatefulSet') && m.metadata.name === name)!;
+      // an exact version: no "latest", no floating major or minor tag
+      expect(image).toMatch(/^[a-z0-9./-]+:v?\d+\.\d+\.\d+(-[a-z]+\d+(\.\d+)*)?$/);
+      const w = objectOf[name] ?? ms.find((m) => (m.kind === 'Deployment' || m.kind === 'StatefulSet') && m.metadata.name === name)!;
       expect(w.spec.template.spec.containers[0].image).toBe(image);
     }
   });
@@ -152,15 +163,16 @@ describe('Alertmanager and Alloy watching themselves', () => {
     expect(yamlOf('prometheus-config', 'telemetry-alerts.yml').groups[0].rules.map((r: any) => r.alert)).toContain('TelemetryComponentDown');
   });
 
-  test('Alloy\'s own logs go to Loki and its metrics are scraped; kubelet volume stats come through Alloy', () => {
+  test('Alloy\'s own logs go to Loki and its metrics are scraped; kubelet volume stats come through alloy-metrics', () => {
     const config = find(ms, 'ConfigMap', 'alloy-config').data['config.alloy'] as string;
     expect(config).toContain('write_to = [otelcol.receiver.loki.loki.receiver]');
     expect(config).toContain('otelcol.receiver.loki "loki" {\n\toutput {\n\t\tlogs = [otelcol.exporter.otlphttp.loki_own_logs.input]\n\t}\n}');
     // Alloy's own logs bypass the disk queue, so a full queue's errors cannot feed it
     expect(config).toContain('otelcol.exporter.otlphttp "loki_own_logs" {\n\tclient {\n\t\tendpoint = "http://loki:3100/otlp"\n\t}\n}');
-    expect(config).toContain('prometheus.scrape "kubelet" {');
-    expect(config).toContain('regex         = "kubelet_volume_stats_.+"');
-    expect(yamlOf('prometheus-config', 'prometheus.yml').scrape_configs.map((j: any) => j.job_name)).toContain('alloy');
+    const metrics = find(ms, 'ConfigMap', 'alloy-metrics-config').data['config.alloy'] as string;
+    expect(metrics).toContain('prometheus.scrape "kubelet" {');
+    expect(metrics).toMatch(/regex {9}= "kubelet_volume_stats_\.\+\|/);
+    expect(yamlOf('prometheus-config', 'prometheus.yml').scrape_configs.map((j: any) => j.job_name)).toEqual(expect.arrayContaining(['alloy', 'alloy-metrics', 'alloy-logs']));
   });
 
   test('no credential is written into dist: Secrets are referenced, never inlined', () => {

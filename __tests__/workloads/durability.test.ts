@@ -36,15 +36,21 @@ describe('Alloy keeps its state on disk, highly available', () => {
     expect(pod.terminationGracePeriodSeconds).toBe(60);
   });
 
-  test('clustering: the scrape runs once across replicas, through the headless Service', () => {
-    expect(config).toContain('prometheus.scrape "kubelet" {');
-    expect(config).toContain('\tclustering {\n\t\tenabled = true\n\t}');
-    expect(sts.spec.template.spec.containers[0].args).toEqual(expect.arrayContaining(['--cluster.enabled=true', '--cluster.join-addresses=alloy-cluster']));
-    expect(find(ms, 'Service', 'alloy-cluster').spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true, ports: [{ name: 'http', port: 12345 }] });
+  test('clustering: the scrape runs once across replicas of alloy-metrics, through its headless Service', () => {
+    const metrics = find(ms, 'ConfigMap', 'alloy-metrics-config').data['config.alloy'] as string;
+    expect(metrics).toContain('prometheus.scrape "kubelet" {');
+    expect(metrics).toContain('\tclustering {\n\t\tenabled = true\n\t}');
+    expect(find(ms, 'StatefulSet', 'alloy-metrics').spec.template.spec.containers[0].args)
+      .toEqual(expect.arrayContaining(['--cluster.enabled=true', '--cluster.join-addresses=alloy-metrics-cluster']));
+    expect(find(ms, 'Service', 'alloy-metrics-cluster').spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true, ports: [{ name: 'http', port: 12345 }] });
+    // the gateway has nothing to share: no clustering flags, but still its governing Service
+    expect(config).not.toContain('clustering');
+    expect(sts.spec.template.spec.containers[0].args).not.toContain('--cluster.enabled=true');
+    expect(find(ms, 'Service', 'alloy-cluster').spec.clusterIP).toBe('None');
   });
 
   test('one replica: no PDB, no spread', () => {
-    const s = new ObservabilityStack(testApp(), 'observability', { alloy: { replicas: 1 } });
+    const s = new ObservabilityStack(testApp(), 'observability', { alloy: { replicas: 1 }, metricsCollector: { replicas: 1 }, logsCollector: { replicas: 1 } });
     const m = manifestsOf(s);
     expect(m.filter((x) => x.kind === 'PodDisruptionBudget')).toEqual([]);
     expect(find(m, 'StatefulSet', 'alloy').spec.template.spec.topologySpreadConstraints).toBeUndefined();

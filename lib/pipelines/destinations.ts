@@ -34,8 +34,15 @@ export interface IMetricsDestination {
 export interface ILogsDestination {
   /** The OpenTelemetry input, in `config`, that sends logs here. */
   logsInput(config: AlloyConfig): LogsConsumer;
-  /** A Loki-format receiver, in `config`, that sends logs here (for `loki.*` components and Alloy's own logs). */
+  /** A Loki-format receiver, in `config`, that sends logs here (for `loki.*` components). */
   logsReceiver(config: AlloyConfig): LogsReceiver;
+  /**
+   * Where Alloy's own logs go, when that path must differ from `logsReceiver` (an in-memory
+   * queue, so a full disk queue's errors do not feed the full queue).
+   *
+   * @default - logsReceiver
+   */
+  selfLogsReceiver?(config: AlloyConfig): LogsReceiver;
 }
 
 /** Credentials of a destination, always from a Kubernetes Secret (never a literal). */
@@ -161,7 +168,12 @@ export class Destination {
     })).input;
     return {
       logsInput,
-      logsReceiver: (config) => once(config, `loki_to_otlp_${props.name}`, props, OtelcolReceiverLoki, (scope, id) => new OtelcolReceiverLoki(scope, id, {
+      // loki.* sources (pod logs, events): converted, then through the disk queue
+      logsReceiver: (config) => once(config, `loki_to_otlp_${props.name}_data`, props, OtelcolReceiverLoki, (scope, id) => new OtelcolReceiverLoki(scope, id, {
+        label: `${props.name}_data`,
+        output: { logs: [logsInput(config)] },
+      })).receiver,
+      selfLogsReceiver: (config) => once(config, `loki_to_otlp_${props.name}`, props, OtelcolReceiverLoki, (scope, id) => new OtelcolReceiverLoki(scope, id, {
         label: props.name,
         output: { logs: [selfInput(config)] },
       })).receiver,

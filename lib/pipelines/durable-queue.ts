@@ -42,7 +42,6 @@ export class DurableQueue extends Construct {
     return config.node.children.find((c): c is DurableQueue => c instanceof DurableQueue);
   }
 
-  public readonly storage: OtelcolStorageFile;
   public readonly directory: string;
   /** Bytes per queued signal. */
   public readonly queueBytes: Readonly<Record<QueuedSignal, number>>;
@@ -63,7 +62,16 @@ export class DurableQueue extends Construct {
     assertGoDuration(this.node.path, 'metricsWalKeepalive', this.metricsWalKeepalive);
     this.metricsWalTruncateFrequency = props.metricsWalTruncateFrequency ?? '2h';
     assertGoDuration(this.node.path, 'metricsWalTruncateFrequency', this.metricsWalTruncateFrequency);
-    this.storage = new OtelcolStorageFile(this, 'storage', { label: 'queue', directory: props.directory });
+  }
+
+  /**
+   * The `otelcol.storage.file` of the queue, created when an exporter first uses it: a
+   * config whose destinations queue nothing on disk (a collector that only scrapes into
+   * remote write, which has its own WAL) has none.
+   */
+  public get storage(): OtelcolStorageFile {
+    const existing = this.node.tryFindChild('storage');
+    return existing instanceof OtelcolStorageFile ? existing : new OtelcolStorageFile(this, 'storage', { label: 'queue', directory: this.directory });
   }
 
   /** The storage handler of the queue. */

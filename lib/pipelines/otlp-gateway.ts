@@ -1,6 +1,8 @@
 /**
  * The OTLP gateway: the one entry point of the stack. OTLP over gRPC and HTTP, then the
- * memory limiter, then each signal to its destination.
+ * memory limiter, then (optionally) Kubernetes metadata, then each signal to its destination.
+ *
+ * RBAC: none, or what the enrichment needs. Pod Security: restricted.
  *
  * There is deliberately no `otelcol.processor.batch`: it hands data on asynchronously, so when
  * an exporter's disk queue is full it would drop the batch and log it. Without it the full
@@ -16,6 +18,7 @@ import { OtelcolReceiverOtlp } from '../../imports/alloy/components/otelcol-rece
 import { AlloyComponent, AlloyConfig, LogsConsumer, MetricsConsumer, TracesConsumer, assertIdentifier } from '../alloy';
 import { assertPort } from '../validation';
 import { ILogsDestination, IMetricsDestination, ITracesDestination } from './destinations';
+import { OtlpEnrichment, OtlpEnrichmentOptions } from './otlp-enrichment';
 
 export interface OtlpGatewayProps {
   /** Label of the gateway's components in config.alloy. @default "default" */
@@ -46,12 +49,21 @@ export interface OtlpGatewayProps {
    * @default - the percentages
    */
   readonly memoryLimitMib?: { readonly limit: number; readonly spike: number };
+  /**
+   * Kubernetes metadata on everything the gateway receives (see OtlpEnrichment), between
+   * the memory limiter and the exporters. `true` for the defaults.
+   *
+   * @default - no enrichment
+   */
+  readonly enrichment?: boolean | OtlpEnrichmentOptions;
 }
 
 /** OTLP receiver -> memory limiter -> destinations. */
 export class OtlpGateway extends Construct {
   public readonly receiver: OtelcolReceiverOtlp;
   public readonly memoryLimiter: OtelcolProcessorMemoryLimiter;
+  /** The enrichment processors, when on. */
+  public readonly enrichment?: OtlpEnrichment;
   public readonly grpcPort: number;
   public readonly httpPort: number;
 
@@ -85,14 +97,25 @@ export class OtlpGateway extends Construct {
     if (props.metrics) {
       metrics = [new OtelcolExporterPrometheus(this, 'to_prometheus', { label, forwardTo: [props.metrics.metricsReceiver(config)] }).input];
     }
-    const logs: LogsConsumer[] | undefined = props.logs ? [props.logs.logsInput(config)] : undefined;
-    const traces: TracesConsumer[] | undefined = props.traces ? [props.traces.tracesInput(config)] : undefined;
+    let logs: LogsConsumer[] | undefined = props.logs ? [props.logs.logsInput(config)] : undefined;
+    let traces: TracesConsumer[] | undefined = props.traces ? [props.traces.tracesInput(config)] : undefined;
 
     const mib = props.memoryLimitMib;
     if (mib !== undefined && !(Number.isInteger(mib.limit) && Number.isInteger(mib.spike) && mib.spike > 0 && mib.spike < mib.limit)) {
       throw new Error(
         `${this.node.path}: memoryLimitMib must be whole MiB with 0 < spike < limit (got limit ${mib.limit}, spike ${mib.spike})`,
       );
+    }
+    if (props.enrichment !== undefined && props.enrichment !== false) {
+      this.enrichment = new OtlpEnrichment(this, 'enrichment', {
+        ...(props.enrichment === true ? {} : props.enrichment),
+        label,
+        output: { traces, metrics, logs },
+      });
+      const enriched = [this.enrichment.input];
+      metrics = metrics && enriched;
+      logs = logs && enriched;
+      traces = traces && enriched;
     }
     this.memoryLimiter = new OtelcolProcessorMemoryLimiter(this, 'memory_limiter', {
       label,

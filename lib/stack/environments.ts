@@ -1,13 +1,15 @@
 /**
  * Named environments, each synthesized to its own folder under the output directory:
  * `dist/<name>/` holds the manifests (Namespace first), a `Kustomization` listing them, and
- * next to the Alloy config its text and a Mermaid diagram of its pipeline.
+ * for each collector (`alloy/`, `alloy-metrics/`, `alloy-logs/`) its config.alloy and a
+ * Mermaid diagram of its pipeline.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { mermaidDiagram } from '../alloy';
 import { assertDnsLabel, firstDuplicate } from '../validation';
+import { SmokeTest } from '../smoke/smoke-test';
 import { ArgoCdApplication } from './argocd-application';
 import { ObservabilityStack, ObservabilityStackProps } from './observability-stack';
 
@@ -104,10 +106,27 @@ export function synthEnvironments(outdir: string, environments: readonly Environ
       ...manifests.map((f) => `  - ${f}`),
       '',
     ].join('\n'));
-    const alloyDir = path.join(dir, 'alloy');
-    fs.mkdirSync(alloyDir, { recursive: true });
-    fs.writeFileSync(path.join(alloyDir, 'config.alloy'), stack.alloy.config.renderOnce());
-    fs.writeFileSync(path.join(alloyDir, 'pipeline.md'), mermaidDiagram(stack.alloy.config, `Alloy pipeline (${env.name})`));
+    // the smoke test, applied on demand: in a folder of its own, so neither the Kustomization
+    // nor `kubectl apply -f dist/<env>/` picks it up
+    const smokeApp = new App({ outdir: path.join(dir, 'smoke-test') });
+    const smokeChart = new Chart(smokeApp, 'smoke-test');
+    new SmokeTest(smokeChart, 'smoke-test', {
+      namespace: stack.namespaceName,
+      instance: 'observability',
+      alloy: stack.alloy,
+      tempo: stack.tempo,
+      prometheus: stack.prometheus,
+      loki: stack.loki,
+      networkPolicies: env.props.networkPolicies !== false,
+    });
+    smokeApp.synth();
+    // each collector's config and diagram, in a folder named after it (the gateway: alloy/)
+    for (const collector of stack.collectors) {
+      const collectorDir = path.join(dir, collector.name);
+      fs.mkdirSync(collectorDir, { recursive: true });
+      fs.writeFileSync(path.join(collectorDir, 'config.alloy'), collector.config.renderOnce());
+      fs.writeFileSync(path.join(collectorDir, 'pipeline.md'), mermaidDiagram(collector.config, `Alloy pipeline: ${collector.name} (${env.name})`));
+    }
     return stack;
   });
 }

@@ -5,13 +5,16 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeNamespace } from '../../imports/k8s';
-import { KubeletVolumeStats, OtlpGateway } from '../pipelines';
+import {
+  AnnotationAutodiscovery, ClusterEvents, KubeletMetrics, NodeLogs, OtlpEnrichmentOptions, OtlpGateway, PodLogs, StaticScrape,
+} from '../pipelines';
 import { SyncWaves } from './sync-waves';
 import { assertDnsLabel } from '../validation';
 import { Alertmanager, AlertmanagerProps } from '../workloads/alertmanager';
 import { StackNetworkPolicies, StackNetworkPoliciesProps } from '../workloads/network-policies';
 import { Alloy, AlloyProps } from '../workloads/alloy';
 import { Grafana, GrafanaProps } from '../workloads/grafana';
+import { KubeStateMetrics, KubeStateMetricsProps } from '../workloads/kube-state-metrics';
 import { Loki, LokiProps } from '../workloads/loki';
 import { Prometheus, PrometheusProps } from '../workloads/prometheus';
 import { Tempo, TempoProps } from '../workloads/tempo';
@@ -40,7 +43,47 @@ export interface ObservabilityStackProps extends ChartProps {
    * @default - on; OTLP and Grafana reachable from every namespace
    */
   readonly networkPolicies?: false | Pick<StackNetworkPoliciesProps, 'otlpFromNamespaces' | 'grafanaFromNamespaces' | 'dnsNamespace' | 'dnsPodLabels' | 'clusterCidrs'>;
+  /**
+   * Kubernetes metadata on OTLP data (k8sattributes, resourcedetection). `false` turns it off.
+   *
+   * @default - on, with no pod labels or annotations copied
+   */
+  readonly enrichment?: boolean | OtlpEnrichmentOptions;
+  /**
+   * The collector `alloy-metrics`: a clustered StatefulSet that scrapes annotated pods and
+   * Services, the kubelets and cAdvisor (and kube-state-metrics when on). `false` puts that
+   * work in the OTLP gateway `alloy` instead.
+   *
+   * @default - on: 2 replicas, 512Mi, a 5Gi volume for the remote-write WAL
+   */
+  readonly metricsCollector?: false | Tuning<Omit<AlloyProps, 'name' | 'controller' | 'otlp' | 'hostPaths'>>;
+  /**
+   * The collector `alloy-logs`: a clustered StatefulSet that reads pod logs through the
+   * Kubernetes API (unless nodeLogs is on) and the cluster's events. `false` puts that work
+   * in the OTLP gateway `alloy` instead.
+   *
+   * @default - on: 2 replicas, 512Mi, a 5Gi volume
+   */
+  readonly logsCollector?: false | Tuning<Omit<AlloyProps, 'name' | 'controller' | 'otlp' | 'hostPaths'>>;
+  /** Run kube-state-metrics and scrape it. @default false */
+  readonly kubeStateMetrics?: boolean | Tuning<KubeStateMetricsProps>;
+  /**
+   * Tail pod logs from the nodes' files (a DaemonSet `alloy-node-logs` mounting /var/log
+   * read-only) instead of reading them through the API. It needs the privileged Pod Security
+   * level, so it runs in a namespace of its own (`<namespace>-node-logs`, enforcing
+   * privileged, warning and auditing at restricted).
+   *
+   * @default - off: pod logs through the Kubernetes API
+   */
+  readonly nodeLogs?: boolean | { readonly namespace?: string; readonly collector?: Tuning<Omit<AlloyProps, 'name' | 'controller' | 'otlp' | 'hostPaths' | 'replicas'>> };
 }
+
+const SMALL_COLLECTOR = {
+  replicas: 2,
+  storageSize: '5Gi',
+  durability: { tracesQueueSize: '1Gi', logsQueueSize: '2Gi', metricsWalKeepalive: '2h' },
+  resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+};
 
 export class ObservabilityStack extends Chart {
   /** The namespace every object of the stack is in. */
@@ -54,8 +97,24 @@ export class ObservabilityStack extends Chart {
   public readonly alertmanager: Alertmanager;
   /** The OTLP pipeline in Alloy's config. */
   public readonly gateway: OtlpGateway;
-  /** The pipeline that brings the kubelets' volume usage to Prometheus. */
-  public readonly kubeletVolumeStats: KubeletVolumeStats;
+  /** The collector of the scraping pipelines: `alloy-metrics`, or the gateway. */
+  public readonly metricsCollector: Alloy;
+  /** The collector of pod logs and events: `alloy-logs`, or the gateway. */
+  public readonly logsCollector: Alloy;
+  /** The DaemonSet that tails node files, when nodeLogs is on. */
+  public readonly nodeLogsCollector?: Alloy;
+  /** Every collector of the stack, the gateway first. */
+  public readonly collectors: readonly Alloy[];
+  public readonly annotationAutodiscovery: AnnotationAutodiscovery;
+  /** Kubelet and cAdvisor metrics (the kubelets' volume usage among them). */
+  public readonly kubeletMetrics: KubeletMetrics;
+  /** When kubeStateMetrics is on. */
+  public readonly kubeStateMetrics?: KubeStateMetrics;
+  /** Pod logs through the API, unless nodeLogs is on. */
+  public readonly podLogs?: PodLogs;
+  /** Pod logs from the nodes' files, when nodeLogs is on. */
+  public readonly nodeLogs?: NodeLogs;
+  public readonly clusterEvents: ClusterEvents;
   /** The NetworkPolicies, unless turned off. */
   public readonly networkPolicies?: StackNetworkPolicies;
 
@@ -98,12 +157,78 @@ export class ObservabilityStack extends Chart {
       grpcPort: this.alloy.otlpGrpcPort,
       httpPort: this.alloy.otlpHttpPort,
       memoryLimitMib: this.alloy.memoryLimiterMib,
+      enrichment: props.enrichment ?? true,
     });
 
-    // volume usage of the stack's claims, for the volume-nearly-full alert
-    this.kubeletVolumeStats = new KubeletVolumeStats(this.alloy.config, 'kubelet_volumes', { metrics: this.prometheus });
+    // the collectors, as k8s-monitoring splits them: each with its own config, RBAC and
+    // scaling; see the README's "Collector topology"
+    this.metricsCollector = props.metricsCollector === false
+      ? this.alloy
+      : new Alloy(this, 'alloy-metrics', { selfLogs: this.loki, ...SMALL_COLLECTOR, ...props.metricsCollector, ...common, name: 'alloy-metrics', otlp: false });
+    this.logsCollector = props.logsCollector === false
+      ? this.alloy
+      : new Alloy(this, 'alloy-logs', { selfLogs: this.loki, ...SMALL_COLLECTOR, ...props.logsCollector, ...common, name: 'alloy-logs', otlp: false });
 
-    this.prometheus.addScrapeTarget({ job: 'alloy', address: this.alloy.metricsAddress });
+    // metrics: annotated pods and Services, kubelets (their volume usage feeds the
+    // volume-nearly-full alert) and cAdvisor, kube-state-metrics when on
+    this.annotationAutodiscovery = new AnnotationAutodiscovery(this.metricsCollector.config, 'annotation_autodiscovery', { metrics: this.prometheus });
+    this.kubeletMetrics = new KubeletMetrics(this.metricsCollector.config, 'kubelet_metrics', { metrics: this.prometheus });
+    if (props.kubeStateMetrics !== undefined && props.kubeStateMetrics !== false) {
+      this.kubeStateMetrics = new KubeStateMetrics(this, 'kube-state-metrics', { ...(props.kubeStateMetrics === true ? {} : props.kubeStateMetrics), ...common });
+      new StaticScrape(this.metricsCollector.config, 'kube_state_metrics', { target: this.kubeStateMetrics, metrics: this.prometheus });
+    }
+
+    // logs: the cluster's events once, and pod logs through the API or from the nodes' files
+    this.clusterEvents = new ClusterEvents(this.logsCollector.config, 'cluster_events', { logs: this.loki });
+    if (props.nodeLogs !== undefined && props.nodeLogs !== false) {
+      const options = props.nodeLogs === true ? {} : props.nodeLogs;
+      const nodeNamespace = options.namespace ?? `${namespace}-node-logs`;
+      assertDnsLabel(this.node.path, 'nodeLogs.namespace', nodeNamespace);
+      if (nodeNamespace === namespace) {
+        throw new Error(
+          `${this.node.path}: nodeLogs.namespace is the stack's own namespace (got "${nodeNamespace}"), which enforces the restricted profile; ` +
+          'the node-logs DaemonSet needs privileged: give it a namespace of its own',
+        );
+      }
+      new KubeNamespace(this, 'node-logs-namespace', {
+        metadata: {
+          name: nodeNamespace,
+          labels: {
+            'app.kubernetes.io/part-of': 'cdk8s-alloy',
+            'app.kubernetes.io/managed-by': 'cdk8s',
+            // hostPath /var/log, read as root: the one stated exception of the stack
+            'pod-security.kubernetes.io/enforce': 'privileged',
+            'pod-security.kubernetes.io/enforce-version': 'v1.28',
+            'pod-security.kubernetes.io/warn': 'restricted',
+            'pod-security.kubernetes.io/warn-version': 'v1.28',
+            'pod-security.kubernetes.io/audit': 'restricted',
+            'pod-security.kubernetes.io/audit-version': 'v1.28',
+          },
+        },
+      });
+      const loki = this.loki.fromOtherNamespace();
+      this.nodeLogsCollector = new Alloy(this, 'alloy-node-logs', {
+        selfLogs: loki,
+        storageSize: '2Gi',
+        durability: { tracesQueueSize: '256Mi', logsQueueSize: '1Gi', metricsWalKeepalive: '2h' },
+        resources: { requests: { cpu: '50m', memory: '256Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+        ...options.collector,
+        namespace: nodeNamespace,
+        instance: id,
+        name: 'alloy-node-logs',
+        controller: 'DaemonSet',
+        otlp: false,
+        hostPaths: ['/var/log'],
+      });
+      this.nodeLogs = new NodeLogs(this.nodeLogsCollector.config, 'node_logs', { logs: loki });
+    } else {
+      this.podLogs = new PodLogs(this.logsCollector.config, 'pod_logs', { logs: this.loki });
+    }
+    this.collectors = [...new Set([this.alloy, this.metricsCollector, this.logsCollector, ...(this.nodeLogsCollector ? [this.nodeLogsCollector] : [])])];
+
+    for (const c of this.collectors) {
+      this.prometheus.addScrapeTarget({ job: c.name, address: c.namespaceName === namespace ? c.metricsAddress : `${c.metricsAddress.replace(/:/, `.${c.namespaceName}:`)}` });
+    }
     this.prometheus.addScrapeTarget({ job: 'alertmanager', address: this.alertmanager.alertmanagerAddress });
     this.prometheus.addScrapeTarget({ job: 'tempo', address: this.tempo.metricsAddress });
     this.prometheus.addScrapeTarget({ job: 'loki', address: this.loki.metricsAddress });
@@ -115,6 +240,8 @@ export class ObservabilityStack extends Chart {
         namespace,
         instance: id,
         alloy: this.alloy,
+        collectors: this.collectors.filter((c) => c !== this.alloy),
+        kubeStateMetrics: this.kubeStateMetrics,
         tempo: this.tempo,
         prometheus: this.prometheus,
         loki: this.loki,

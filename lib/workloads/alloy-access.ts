@@ -132,12 +132,18 @@ export function accessOf(block: Block, ownNamespace: string, subject = block.nam
   }
 }
 
-/** Rules merged: one per (group, resources, verbs, names), in first-seen order. */
+/**
+ * Rules merged: rules with the same API groups, verbs and names become one, holding the
+ * union of their resources, in first-seen order.
+ */
 export function mergeRules(rules: readonly AccessRule[]): AccessRule[] {
-  const seen = new Map<string, AccessRule>();
+  const merged = new Map<string, AccessRule>();
   for (const r of rules) {
-    const key = JSON.stringify([r.apiGroups, r.resources, r.verbs, r.resourceNames ?? []]);
-    if (!seen.has(key)) seen.set(key, r);
+    const key = JSON.stringify([r.apiGroups, r.verbs, r.resourceNames ?? []]);
+    const seen = merged.get(key);
+    merged.set(key, seen === undefined
+      ? r
+      : { ...seen, resources: [...seen.resources, ...r.resources.filter((x) => !seen.resources.includes(x))] });
   }
-  return [...seen.values()];
+  return [...merged.values()];
 }

@@ -136,6 +136,8 @@ export class Alloy extends Construct {
   /** The collector's name (see `name`). */
   public readonly name: string;
   public readonly controller: AlloyController;
+  /** The namespace the collector runs in. */
+  public readonly namespaceName: string;
   /** `alloy:12345`, where Alloy serves its own metrics. */
   public readonly metricsAddress: string;
   /** The container's memory limit, in bytes. */
@@ -226,13 +228,14 @@ export class Alloy extends Construct {
     this.logging = new LoggingBlock(this.config, 'logging', {
       level: 'info',
       format: 'logfmt',
-      ...(props.selfLogs ? { writeTo: [props.selfLogs.logsReceiver(this.config)] } : {}),
+      ...(props.selfLogs ? { writeTo: [props.selfLogs.selfLogsReceiver?.(this.config) ?? props.selfLogs.logsReceiver(this.config)] } : {}),
       ...props.logging,
     });
     const pinned = props.stabilityLevel;
     this.node.addValidation({ validate: () => [...this.crossChecks(pinned), ...this.materializeAccess()] });
 
     this.namespace = props.namespace;
+    this.namespaceName = props.namespace;
     this.labels = workloadLabels({ name, instance, component: 'collector', image });
     this.serviceAccount = new KubeServiceAccount(this, 'service-account', {
       metadata: { name, namespace: props.namespace, labels: this.labels },

@@ -14,3 +14,4 @@ export * from './tempo';
 export * from './versions';
 export * from './alloy-access';
 export * from './network-policies';
+export * from './kube-state-metrics';

@@ -50,6 +50,8 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
   /** `http://loki:3100`. */
   public readonly queryUrl: string;
   public readonly datasource: GrafanaDatasource;
+  /** The namespace Loki runs in. */
+  public readonly namespaceName: string;
   /** The tenant, when multi-tenancy is on. */
   public readonly tenant?: string;
   private readonly destination: ILogsDestination;
@@ -138,6 +140,7 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
     this.otlpUrl = `${this.queryUrl}/otlp`;
     this.metricsAddress = `${this.workload.host}:${HTTP_PORT}`;
     this.tenant = tenant;
+    this.namespaceName = props.namespace;
     // OTLP, not the push API: logs then take the same disk-backed, never-giving-up queue as
     // traces (loki.write's WAL is experimental), and resource attributes arrive as structured metadata
     this.destination = Destination.lokiOtlp({ name: 'loki', url: this.otlpUrl, tenantId: tenant });
@@ -151,11 +154,24 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
     };
   }
 
+  /**
+   * This Loki as a destination for collectors in another namespace: the same endpoints, by
+   * the Service's namespaced name.
+   */
+  public fromOtherNamespace(): ILogsDestination {
+    const host = `${this.workload.host}.${this.namespaceName}.svc`;
+    return Destination.lokiOtlp({ name: 'loki', url: this.otlpUrl.replace(`//${this.workload.host}:`, `//${host}:`), tenantId: this.tenant });
+  }
+
   public logsInput(config: AlloyConfig): LogsConsumer {
     return this.destination.logsInput(config);
   }
 
   public logsReceiver(config: AlloyConfig): LogsReceiver {
     return this.destination.logsReceiver(config);
+  }
+
+  public selfLogsReceiver(config: AlloyConfig): LogsReceiver {
+    return this.destination.selfLogsReceiver!(config);
   }
 }

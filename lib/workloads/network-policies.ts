@@ -10,9 +10,10 @@ import { Construct } from 'constructs';
 import {
   IntOrString, KubeNetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
 } from '../../imports/k8s';
-import { Block, Statement } from '../alloy';
+import { AlloyValue, Block, Statement, isAlloyObject } from '../alloy';
 import { Alertmanager } from './alertmanager';
 import { Alloy } from './alloy';
+import { KubeStateMetrics } from './kube-state-metrics';
 import { DEFAULT_INSTANCE } from './common-props';
 import { Grafana } from './grafana';
 import { Loki } from './loki';
@@ -24,7 +25,17 @@ export interface StackNetworkPoliciesProps {
   readonly namespace: string;
   /** `app.kubernetes.io/instance` of the policies. @default "observability" */
   readonly instance?: string;
+  /** The OTLP gateway. */
   readonly alloy: Alloy;
+  /**
+   * More collectors (scraping, logs). Those in this namespace get a policy each; those in
+   * other namespaces (the node-logs DaemonSet) may reach the backends they send to.
+   *
+   * @default - none
+   */
+  readonly collectors?: readonly Alloy[];
+  /** kube-state-metrics, when the stack runs it. @default - none */
+  readonly kubeStateMetrics?: KubeStateMetrics;
   readonly tempo: Tempo;
   readonly prometheus: Prometheus;
   readonly loki: Loki;
@@ -101,22 +112,45 @@ export class StackNetworkPolicies extends Construct {
       }],
       ports: [{ protocol: 'UDP', port: IntOrString.fromNumber(53) }, { protocol: 'TCP', port: IntOrString.fromNumber(53) }],
     }]);
-    policy('alloy', a.selector, ['Ingress', 'Egress'], [
-      // OTLP and any receiver port the user added, from the allowed namespaces
-      { from: [namespaces(props.otlpFromNamespaces)], ports: tcp(...a.ports.filter((x) => x.name !== 'http-metrics').map((x) => x.port)) },
-      // scraping by Prometheus, and the other replicas (clustering)
-      { from: [pods(p), pods(a)], ports: tcp(a.port('http-metrics')) },
-    ], Lazy.any({ produce: () => this.alloyEgress() }));
+    for (const c of this.localCollectors) {
+      const w = c.workload;
+      const receivers = w.ports.filter((x) => x.name !== 'http-metrics').map((x) => x.port);
+      policy(c.name, w.selector, ['Ingress', 'Egress'], [
+        // OTLP and any receiver port the user added, from the allowed namespaces
+        ...(receivers.length > 0 ? [{ from: [namespaces(props.otlpFromNamespaces)], ports: tcp(...receivers) }] : []),
+        // scraping by Prometheus, and the other replicas (clustering)
+        { from: [pods(p), pods(w)], ports: tcp(w.port('http-metrics')) },
+      ], Lazy.any({ produce: () => this.alloyEgress(c) }));
+    }
+    const ksm = props.kubeStateMetrics;
+    if (ksm !== undefined) {
+      const k = ksm.workload;
+      policy('kube-state-metrics', k.selector, ['Ingress', 'Egress'], Lazy.any({
+        produce: () => {
+          const scrapers = this.localCollectors.filter((c) => this.egressTargets(c).internal.has(k));
+          return [
+            ...(scrapers.length > 0 ? [{ from: scrapers.map((c) => pods(c.workload)), ports: tcp(k.port('http-metrics')) }] : []),
+            { from: [pods(p)], ports: tcp(k.port('telemetry')) },
+          ];
+        },
+      }) as never, [{ to: this.anywhere, ports: tcp(443, 6443) }]);
+    }
+    // a backend's ingress: from the collectors that send to it
+    const senders = (w: ServerWorkload): NetworkPolicyPeer[] => this.allCollectors
+      .filter((c) => this.egressTargets(c).internal.has(w))
+      .map((c) => c.namespaceName === props.namespace
+        ? pods(c.workload)
+        : { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.namespaceName } }, podSelector: { matchLabels: c.workload.selector } });
     policy('tempo', t.selector, ['Ingress', 'Egress'], [
       { from: [pods(a)], ports: tcp(t.port('otlp-grpc'), t.port('otlp-http')) },
       { from: [pods(g), pods(p)], ports: tcp(t.port('http')) },
     ], [{ to: [pods(p)], ports: tcp(p.port('http')) }]);
-    policy('loki', l.selector, ['Ingress'], [
-      { from: [pods(a), pods(g), pods(p)], ports: tcp(l.port('http')) },
-    ]);
-    policy('prometheus', p.selector, ['Ingress', 'Egress'], [
-      { from: [pods(a), pods(t), pods(g)], ports: tcp(p.port('http')) },
-    ], Lazy.any({ produce: () => this.prometheusEgress() }));
+    policy('loki', l.selector, ['Ingress'], Lazy.any({
+      produce: () => [{ from: [...uniquePeers([pods(a), ...senders(l)]), pods(g), pods(p)], ports: tcp(l.port('http')) }],
+    }) as never);
+    policy('prometheus', p.selector, ['Ingress', 'Egress'], Lazy.any({
+      produce: () => [{ from: [...uniquePeers([pods(a), ...senders(p)]), pods(t), pods(g)], ports: tcp(p.port('http')) }],
+    }) as never, Lazy.any({ produce: () => this.prometheusEgress() }));
     policy('grafana', g.selector, ['Ingress', 'Egress'], [
       { from: [namespaces(props.grafanaFromNamespaces)], ports: tcp(g.port('http')) },
       { from: [pods(p)], ports: tcp(g.port('http')) },
@@ -135,14 +169,24 @@ export class StackNetworkPolicies extends Construct {
     }));
   }
 
+  /** The collectors in this namespace, the gateway first. */
+  private get localCollectors(): Alloy[] {
+    return this.allCollectors.filter((c) => c.namespaceName === this.props.namespace);
+  }
+
+  private get allCollectors(): Alloy[] {
+    return [...new Set([this.props.alloy, ...(this.props.collectors ?? [])])];
+  }
+
   private get anywhere(): NetworkPolicyPeer[] {
     return (this.props.clusterCidrs ?? ['0.0.0.0/0']).map((cidr) => ({ ipBlock: { cidr } }));
   }
 
   /** The workload of the stack a host name points at: the Service name, or its namespaced or full name. */
   private stackWorkload(host: string): ServerWorkload | undefined {
-    const { alloy, tempo, prometheus, loki, grafana, alertmanager, namespace } = this.props;
-    return [alloy, tempo, prometheus, loki, grafana, alertmanager].map((x) => x.workload).find((w) =>
+    const { tempo, prometheus, loki, grafana, alertmanager, namespace } = this.props;
+    return [...this.localCollectors, tempo, prometheus, loki, grafana, alertmanager, ...(this.props.kubeStateMetrics ? [this.props.kubeStateMetrics] : [])]
+      .map((x) => x.workload).find((w) =>
       [w.host, `${w.host}.${namespace}`, `${w.host}.${namespace}.svc`, `${w.host}.${namespace}.svc.cluster.local`].includes(host));
   }
 
@@ -167,22 +211,48 @@ export class StackNetworkPolicies extends Construct {
    * Alloy's egress: the stack's backends by pod, every other destination of its config by
    * port, the Kubernetes API and the kubelets when its components use them.
    */
-  private alloyEgress(): NetworkPolicyEgressRule[] {
-    const { alloy } = this.props;
-    const a = alloy.workload;
+  /**
+   * Where a collector's config sends and scrapes: the stack's workloads by port, other
+   * hosts by port, and whether it scrapes discovered pods (any pod, any port).
+   */
+  private egressTargets(alloy: Alloy): { internal: Map<ServerWorkload, Set<number>>; external: Set<number>; discovered: boolean } {
     const internal = new Map<ServerWorkload, Set<number>>();
     const external = new Set<number>();
+    let discovered = false;
+    const local = alloy.namespaceName === this.props.namespace;
     for (const c of alloy.config.components) {
-      if (!/^(otelcol\.exporter\.|prometheus\.remote_write$|loki\.write$)/.test(c.componentName)) continue;
-      for (const address of addresses(c.toStatement())) {
-        const target = parseAddress(address);
-        if (target === undefined) continue;
-        const w = this.stackWorkload(target.host);
-        if (w !== undefined) internal.set(w, new Set([...(internal.get(w) ?? []), target.port]));
-        else external.add(target.port);
+      const stmt = c.toStatement();
+      if (c.componentName === 'prometheus.scrape' && !stmt.body.some((x) => x.kind === 'attribute' && x.name === 'bearer_token_file')) {
+        // static targets are addresses; discovered ones (a reference) can be any pod
+        const targets = stmt.body.find((x) => x.kind === 'attribute' && x.name === 'targets');
+        const literal = targets?.kind === 'attribute' && Array.isArray(targets.value) ? targetAddresses(targets.value) : undefined;
+        if (literal === undefined) discovered = true;
+        for (const address of literal ?? []) this.addTarget(address, local, internal, external);
+        continue;
       }
+      if (!/^(otelcol\.exporter\.|prometheus\.remote_write$|loki\.write$)/.test(c.componentName)) continue;
+      for (const address of addresses(stmt)) this.addTarget(address, local, internal, external);
     }
+    return { internal, external, discovered };
+  }
+
+  private addTarget(address: string, local: boolean, internal: Map<ServerWorkload, Set<number>>, external: Set<number>): void {
+    const target = parseAddress(address);
+    if (target === undefined) return;
+    const host = local ? target.host : target.host.replace(new RegExp(`\\.${this.props.namespace}(\\.svc(\\.cluster\\.local)?)?$`), '');
+    const w = local || host !== target.host ? this.stackWorkload(host) : undefined;
+    if (w !== undefined) internal.set(w, new Set([...(internal.get(w) ?? []), target.port]));
+    else external.add(target.port);
+  }
+
+  private alloyEgress(alloy: Alloy): NetworkPolicyEgressRule[] {
+    const a = alloy.workload;
+    const { internal, external, discovered } = this.egressTargets(alloy);
     const rules: NetworkPolicyEgressRule[] = [...internal].map(([w, ports]) => ({ to: [pods(w)], ports: tcp(...ports) }));
+    if (discovered) {
+      // pods found by discovery, in any namespace, on the port their annotations name
+      rules.push({ to: [{ namespaceSelector: {} }] });
+    }
     rules.push({ to: [pods(a)], ports: tcp(a.port('http-metrics')) });
     const access = alloy.accessRules();
     if (access.cluster.length > 0 || access.byNamespace.size > 0) {
@@ -198,6 +268,27 @@ export class StackNetworkPolicies extends Construct {
     }
     return rules;
   }
+}
+
+/** The `__address__` of each target of a literal target list, or undefined when one is not a literal. */
+function targetAddresses(list: readonly AlloyValue[]): string[] | undefined {
+  const out: string[] = [];
+  for (const t of list) {
+    if (!isAlloyObject(t) || typeof t.__address__ !== 'string') return undefined;
+    out.push(t.__address__);
+  }
+  return out;
+}
+
+/** Remove peers that are the same selector twice (the gateway listed again as a sender). */
+function uniquePeers(peers: NetworkPolicyPeer[]): NetworkPolicyPeer[] {
+  const seen = new Set<string>();
+  return peers.filter((p) => {
+    const key = JSON.stringify(p);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Every `endpoint` and `url` string of a component's block. */

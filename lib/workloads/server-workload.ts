@@ -63,8 +63,8 @@ export interface ServerWorkloadProps {
   readonly liveness?: HttpProbe;
   readonly runAs: RunAs;
   readonly resources: Resources;
-  /** Config files: a ConfigMap `<name>-config` mounted read-only at `mountPath`. */
-  readonly configFiles: { readonly mountPath: string; readonly data: Record<string, string> };
+  /** Config files: a ConfigMap `<name>-config` mounted read-only at `mountPath`. @default - no config files */
+  readonly configFiles?: { readonly mountPath: string; readonly data: Record<string, string> };
   /** Writable directories; `/tmp` is always added. @default - only /tmp */
   readonly writablePaths?: readonly WritablePath[];
   /**
@@ -127,7 +127,8 @@ export function workloadLabels(props: Pick<ServerWorkloadProps, 'name' | 'instan
 }
 
 export class ServerWorkload extends Construct {
-  public readonly configMap: KubeConfigMap;
+  /** The ConfigMap of `configFiles`, if any. */
+  public readonly configMap?: KubeConfigMap;
   /** The claim of `storage`, if any. */
   public readonly persistentVolumeClaim?: KubePersistentVolumeClaim;
   /** The Deployment, StatefulSet or DaemonSet. */
@@ -162,15 +163,17 @@ export class ServerWorkload extends Construct {
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels });
 
     const configName = `${props.name}-config`;
-    this.configMap = new KubeConfigMap(this, 'config', { metadata: metadata(configName), data: props.configFiles.data });
+    if (props.configFiles !== undefined) {
+      this.configMap = new KubeConfigMap(this, 'config', { metadata: metadata(configName), data: props.configFiles.data });
+    }
 
     const writable = [{ name: 'tmp', mountPath: '/tmp' }, ...(props.writablePaths ?? [])];
     const volumes: Volume[] = [
-      { name: 'config', configMap: { name: configName } },
+      ...(props.configFiles !== undefined ? [{ name: 'config', configMap: { name: configName } }] : []),
       ...writable.map((w) => ({ name: w.name, emptyDir: {} })),
     ];
     const volumeMounts: VolumeMount[] = [
-      { name: 'config', mountPath: props.configFiles.mountPath, readOnly: true },
+      ...(props.configFiles !== undefined ? [{ name: 'config', mountPath: props.configFiles.mountPath, readOnly: true }] : []),
       ...writable.map((w) => ({ name: w.name, mountPath: w.mountPath })),
     ];
     const replicas = props.replicas ?? 1;

@@ -1,0 +1,41 @@
+/**
+ * Kubernetes events to Loki: `loki.source.kubernetes_events` watches the API server's
+ * events and writes each as a logfmt line, with the labels namespace and job
+ * (`integrations/kubernetes/eventhandler`, as Grafana's Kubernetes app expects). Clustered,
+ * so among several replicas one reads the events: each event is sent once. (Run it in a
+ * StatefulSet collector; the collector refuses it in a DaemonSet, or unclustered with more
+ * than one replica.)
+ *
+ * No host access: Pod Security restricted. RBAC (derived): get/list/watch on events,
+ * cluster-wide or in the listed namespaces.
+ */
+import { Construct } from 'constructs';
+// generated components by file, so that loading the library loads only those it uses
+import { LokiSourceKubernetesEvents } from '../../imports/alloy/components/loki-source-kubernetes-events';
+import { ILogsDestination } from './destinations';
+import { checkNamespaces, enclosingConfig } from './kubernetes-common';
+
+export interface ClusterEventsProps {
+  /** Where the events go. */
+  readonly logs: ILogsDestination;
+  /** Only events of these namespaces. @default - every namespace */
+  readonly namespaces?: readonly string[];
+}
+
+export class ClusterEvents extends Construct {
+  public readonly source: LokiSourceKubernetesEvents;
+
+  public constructor(scope: Construct, id: string, props: ClusterEventsProps) {
+    super(scope, id);
+    const config = enclosingConfig(this, 'ClusterEvents');
+    const namespaces = checkNamespaces(this, props.namespaces);
+    this.source = new LokiSourceKubernetesEvents(this, 'source', {
+      label: 'cluster_events',
+      jobName: 'integrations/kubernetes/eventhandler',
+      logFormat: 'logfmt',
+      ...(namespaces ? { namespaces } : {}),
+      forwardTo: [props.logs.logsReceiver(config)],
+      clustering: { enabled: true },
+    });
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Pieces the Kubernetes pipelines share: finding the config they belong to, checking the
+ * namespaces they are limited to, and the relabel rules that turn a discovered pod into the
+ * labels every pipeline uses (namespace, pod, container, node, app, job).
+ */
+import { Construct } from 'constructs';
+// generated components by file, so that loading the library loads only those it uses
+import { DiscoveryRelabelRule } from '../../imports/alloy/components/discovery-relabel';
+import { AlloyConfig } from '../alloy';
+import { assertDnsLabel, firstDuplicate } from '../validation';
+
+/** The config a pipeline is created in: its nearest AlloyConfig scope. */
+export function enclosingConfig(scope: Construct, what: string): AlloyConfig {
+  const config = scope.node.scopes.find(AlloyConfig.isAlloyConfig);
+  if (config === undefined) {
+    throw new Error(`${scope.node.path}: ${what} is not inside an AlloyConfig; create it with a collector's config (alloy.config) as its scope`);
+  }
+  return config;
+}
+
+/** A list of namespaces a pipeline is limited to: DNS labels, none twice, not empty. */
+export function checkNamespaces(scope: Construct, namespaces: readonly string[] | undefined): string[] | undefined {
+  if (namespaces === undefined) return undefined;
+  if (namespaces.length === 0) {
+    throw new Error(`${scope.node.path}: namespaces is empty (got []); leave it out for every namespace, or name at least one`);
+  }
+  namespaces.forEach((n) => assertDnsLabel(scope.node.path, 'namespaces', n));
+  const twice = firstDuplicate(namespaces);
+  if (twice !== undefined) {
+    throw new Error(`${scope.node.path}: namespace "${twice}" is listed twice in namespaces; list each once`);
+  }
+  return [...namespaces];
+}
+
+/** Drops pods that run no containers (not yet scheduled, or finished). */
+export const RUNNING_PODS_ONLY: DiscoveryRelabelRule = {
+  sourceLabels: ['__meta_kubernetes_pod_phase'],
+  regex: 'Pending|Succeeded|Failed|Completed',
+  action: 'drop',
+};
+
+/** namespace, pod, container, node and app (from `app.kubernetes.io/name`, else `app`) labels of a discovered pod container. */
+export const POD_LABEL_RULES: readonly DiscoveryRelabelRule[] = [
+  { sourceLabels: ['__meta_kubernetes_namespace'], targetLabel: 'namespace' },
+  { sourceLabels: ['__meta_kubernetes_pod_name'], targetLabel: 'pod' },
+  { sourceLabels: ['__meta_kubernetes_pod_container_name'], targetLabel: 'container' },
+  { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' },
+  {
+    sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name', '__meta_kubernetes_pod_label_app'],
+    separator: ';',
+    regex: '^(?:;*)?([^;]+).*$',
+    targetLabel: 'app',
+  },
+];
+
+/** `job` = `<namespace>/<container>`, as Grafana's Kubernetes dashboards expect for logs. */
+export const LOG_JOB_RULE: DiscoveryRelabelRule = {
+  sourceLabels: ['__meta_kubernetes_namespace', '__meta_kubernetes_pod_container_name'],
+  separator: '/',
+  targetLabel: 'job',
+};
