@@ -36,6 +36,7 @@ test('examples/external-destinations.ts sends with credentials from Secrets, nev
 test('examples/custom-pipeline.ts scrapes annotated pods, with the RBAC it needs', () => {
   const ms = synth(customPipeline);
   expect(config(ms)).toContain('prometheus.scrape "annotated_pods" {');
-  const role = ms.find((m) => m.kind === 'ClusterRole');
-  expect(role.rules).toContainEqual({ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] });
+  // the gateway's ClusterRole: its own pod discovery merged with what the enrichment reads
+  const role = ms.find((m) => m.kind === 'ClusterRole' && m.metadata.name === 'observability-alloy');
+  expect(role.rules).toContainEqual({ apiGroups: [''], resources: ['pods', 'namespaces', 'nodes'], verbs: ['get', 'list', 'watch'] });
 });

@@ -64,7 +64,7 @@ describe('collector topology', () => {
     const ms: Manifest[] = manifestsOf(s);
     const ns = find(ms, 'Namespace', 'observability-node-logs');
     expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted' });
-    expect(find(ms, 'Namespace', 'observability').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(find(ms, 'Namespace', 'observability').metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
     const ds = find(ms, 'DaemonSet', 'alloy-node-logs');
     expect(ds.metadata.namespace).toBe('observability-node-logs');
     expect(ids(s, 'alloy-logs').some((i) => i.startsWith('loki.source.kubernetes.'))).toBe(false);

@@ -12,15 +12,9 @@
 import { Construct } from 'constructs';
 // generated components by file, so that loading the library loads only those it uses
 import { LokiSourceKubernetesEvents } from '../../imports/alloy/components/loki-source-kubernetes-events';
-import { ILogsDestination } from './destinations';
-import { checkNamespaces, enclosingConfig } from './kubernetes-common';
+import { KubernetesLogsProps, checkNamespaces, enclosingConfig } from './kubernetes-common';
 
-export interface ClusterEventsProps {
-  /** Where the events go. */
-  readonly logs: ILogsDestination;
-  /** Only events of these namespaces. @default - every namespace */
-  readonly namespaces?: readonly string[];
-}
+export type ClusterEventsProps = KubernetesLogsProps;
 
 export class ClusterEvents extends Construct {
   public readonly source: LokiSourceKubernetesEvents;

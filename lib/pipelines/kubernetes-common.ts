@@ -8,6 +8,15 @@ import { Construct } from 'constructs';
 import { DiscoveryRelabelRule } from '../../imports/alloy/components/discovery-relabel';
 import { AlloyConfig } from '../alloy';
 import { assertDnsLabel, firstDuplicate } from '../validation';
+import { ILogsDestination } from './destinations';
+
+/** What every Kubernetes logs pipeline takes. */
+export interface KubernetesLogsProps {
+  /** Where the logs go. */
+  readonly logs: ILogsDestination;
+  /** Only these namespaces. @default - every namespace */
+  readonly namespaces?: readonly string[];
+}
 
 /** The config a pipeline is created in: its nearest AlloyConfig scope. */
 export function enclosingConfig(scope: Construct, what: string): AlloyConfig {

@@ -23,18 +23,12 @@ import { LocalFileMatch } from '../../imports/alloy/components/local-file-match'
 import { LokiProcess } from '../../imports/alloy/components/loki-process';
 import { LokiSourceFile } from '../../imports/alloy/components/loki-source-file';
 import { Expr } from '../alloy';
-import { ILogsDestination } from './destinations';
-import { LOG_JOB_RULE, POD_LABEL_RULES, RUNNING_PODS_ONLY, checkNamespaces, enclosingConfig } from './kubernetes-common';
+import { LOG_JOB_RULE, POD_LABEL_RULES, RUNNING_PODS_ONLY, KubernetesLogsProps, checkNamespaces, enclosingConfig } from './kubernetes-common';
 
 /** Where the kubelet writes pod logs: `<dir>/<namespace>_<pod>_<uid>/<container>/<n>.log`. */
 export const POD_LOG_DIR = '/var/log/pods';
 
-export interface NodeLogsProps {
-  /** Where the logs go. */
-  readonly logs: ILogsDestination;
-  /** Only pods in these namespaces. @default - every namespace */
-  readonly namespaces?: readonly string[];
-}
+export type NodeLogsProps = KubernetesLogsProps;
 
 export class NodeLogs extends Construct {
   public readonly source: LokiSourceFile;

@@ -16,15 +16,9 @@ import { Construct } from 'constructs';
 import { DiscoveryKubernetes } from '../../imports/alloy/components/discovery-kubernetes';
 import { DiscoveryRelabel } from '../../imports/alloy/components/discovery-relabel';
 import { LokiSourceKubernetes } from '../../imports/alloy/components/loki-source-kubernetes';
-import { ILogsDestination } from './destinations';
-import { LOG_JOB_RULE, POD_LABEL_RULES, RUNNING_PODS_ONLY, checkNamespaces, enclosingConfig } from './kubernetes-common';
+import { LOG_JOB_RULE, POD_LABEL_RULES, RUNNING_PODS_ONLY, KubernetesLogsProps, checkNamespaces, enclosingConfig } from './kubernetes-common';
 
-export interface PodLogsProps {
-  /** Where the logs go. */
-  readonly logs: ILogsDestination;
-  /** Only pods in these namespaces. @default - every namespace */
-  readonly namespaces?: readonly string[];
-}
+export type PodLogsProps = KubernetesLogsProps;
 
 export class PodLogs extends Construct {
   public readonly source: LokiSourceKubernetes;
