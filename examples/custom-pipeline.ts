@@ -1,6 +1,7 @@
 /**
- * Example 3: a custom Alloy pipeline on the stack's collector: scrape the pods that ask for
- * it (annotation prometheus.io/scrape=true) and send their metrics to the stack's
+ * Example 3: a custom Alloy pipeline on the stack's gateway collector: scrape the pods that
+ * ask for it with a team's own annotation (shop.example.com/scrape=true; the stack's
+ * alloy-metrics already scrapes prometheus.io/scrape) and send their metrics to the stack's
  * Prometheus. The collector's RBAC (pods get/list/watch) follows from discovery.kubernetes.
  *
  *   npx tsx examples/custom-pipeline.ts <outdir>
@@ -16,7 +17,7 @@ export function build(outdir: string): App {
   const annotated = new DiscoveryRelabel(cfg, 'annotated_pods', {
     targets: pods.targets,
     rule: [
-      { sourceLabels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], regex: 'true', action: 'keep' },
+      { sourceLabels: ['__meta_kubernetes_pod_annotation_shop_example_com_scrape'], regex: 'true', action: 'keep' },
       { sourceLabels: ['__meta_kubernetes_namespace'], targetLabel: 'namespace' },
       { sourceLabels: ['__meta_kubernetes_pod_name'], targetLabel: 'pod' },
     ],
