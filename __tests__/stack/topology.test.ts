@@ -4,6 +4,7 @@
  */
 import { Testing } from 'cdk8s';
 import { ObservabilityStack, SMOKE_CHECKS, SmokeTest } from '../../lib';
+import { facts, unknownNames } from '../support/alloy-facts';
 import { schemaErrors } from '../support/k8s-schema';
 import { Manifest, find, manifestsOf, testApp } from '../support/manifests';
 import { restrictedViolations } from '../support/pod-security';
@@ -37,6 +38,16 @@ describe('collector topology', () => {
       ['observability-alloy-metrics', [{ apiGroups: [''], resources: ['pods', 'services', 'nodes'], verbs: READ }, { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] }]],
       ['observability-alloy-logs', [{ apiGroups: [''], resources: ['events', 'pods', 'pods/log'], verbs: READ }]],
     ]);
+  });
+
+  test('every collector, with every opt-in, uses only names Alloy v1.18.1 accepts', () => {
+    const all = new ObservabilityStack(testApp(), 'observability', { nodeLogs: true, kubeStateMetrics: true, enrichment: { podAnnotations: ['team'] } });
+    expect(all.collectors.map((c) => c.name)).toEqual(['alloy', 'alloy-metrics', 'alloy-logs', 'alloy-node-logs']);
+    for (const collector of all.collectors) {
+      for (const c of collector.config.components) {
+        expect({ c: c.componentId, unknown: unknownNames(c.toStatement().body, facts.components[c.componentName]) }).toEqual({ c: c.componentId, unknown: [] });
+      }
+    }
   });
 
   test('collectors off: their pipelines run in the gateway, which then clusters', () => {

@@ -7,6 +7,8 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { printFile } from '../../../lib/alloy/syntax';
+import { ObservabilityStack } from '../../../lib';
+import { testApp } from '../../support/manifests';
 import { randomStatements } from '../../support/random-alloy';
 
 function findFormatter(): string[] | undefined {
@@ -30,13 +32,26 @@ describe('printer against a real alloy fmt', () => {
   withFormatter('every golden file is already in alloy fmt form', () => {
     const dirs = [
       ...['alloy/syntax/golden', 'alloy/golden', 'stack/golden', 'pipelines/golden'].map((d) => path.join(__dirname, '..', '..', d)),
-      ...['dev', 'prod'].map((env) => path.join(__dirname, '..', '..', '..', 'dist', env, 'alloy')),
+      // every collector's config.alloy in dist/
+      ...['dev', 'prod'].flatMap((env) => {
+        const envDir = path.join(__dirname, '..', '..', '..', 'dist', env);
+        return fs.readdirSync(envDir).map((d) => path.join(envDir, d)).filter((d) => fs.existsSync(path.join(d, 'config.alloy')));
+      }),
     ];
     for (const dir of dirs.filter((d) => fs.existsSync(d))) {
       for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.alloy'))) {
         const text = fs.readFileSync(path.join(dir, file), 'utf-8');
         expect({ file, text: fmt(text) }).toEqual({ file, text });
       }
+    }
+  });
+
+  withFormatter('every collector of the stack, with every opt-in, is in alloy fmt form', () => {
+    const stack = new ObservabilityStack(testApp(), 'observability', { nodeLogs: true, kubeStateMetrics: true, enrichment: { podLabels: ['app.kubernetes.io/version'] } });
+    expect(stack.collectors.map((c) => c.name)).toEqual(['alloy', 'alloy-metrics', 'alloy-logs', 'alloy-node-logs']);
+    for (const c of stack.collectors) {
+      const text = c.config.render();
+      expect({ collector: c.name, text: fmt(text) }).toEqual({ collector: c.name, text });
     }
   });
 
