@@ -5,12 +5,16 @@
  */
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  Alertmanager, Alloy, AlloyConfig, Destination, Expr, Grafana, LokiWrite, ObservabilityStack, OtelcolExporterLoki,
+  Alertmanager, Alloy, AlloyConfig, AnnotationAutodiscovery, ClusterEvents, Destination, Expr, Grafana, KubeStateMetrics, KubeletMetrics,
+  LokiWrite, NodeLogs, ObservabilityStack, OtelcolExporterLoki, PodLogs, SmokeTest,
   OtelcolExporterOtlp, OtelcolProcessorBatch, OtelcolReceiverOtlp, OtelcolStorageFile, OtlpGateway, Prometheus, PrometheusRemoteWrite,
   ServerWorkload, Tempo, quote,
 } from '../../lib';
 
 const ns = { namespace: 'obs' };
+const loki = Destination.lokiPush({ name: 'loki', url: 'http://loki:3100/loki/api/v1/push' });
+const prom = Destination.remoteWrite({ name: 'prometheus', url: 'http://prometheus:9090/api/v1/write' });
+const tempo = Destination.otlpGrpc({ name: 'tempo', endpoint: 'tempo:4317', insecure: true });
 const chart = () => Testing.chart();
 const config = () => new AlloyConfig(Testing.chart(), 'alloy');
 /** Runs `build` in a fresh app and synthesizes it. */
@@ -85,6 +89,21 @@ export const CATALOGUE: Array<[string, string, () => unknown, string]> = [
   ['Strings', 'fails when a string holds a lone surrogate', () => quote('bad \ud800'), 'string literal: lone UTF-16 surrogate U+D800'],
   ['Stability', 'fails when --stability.level is pinned above what the config needs', synth((c) => { const a = new Alloy(c, 'alloy', { ...ns, stabilityLevel: 'generally-available' }); new OtelcolStorageFile(a.config, 'extra_queue'); }), 'stabilityLevel is pinned to "generally-available" but the config uses public-preview components'],
   ['Storage', 'fails when a queue directory is off the volume', synth((c) => { const a = new Alloy(c, 'alloy', ns); new OtelcolStorageFile(a.config, 'q', { directory: '/tmp/q' }); }), 'directory "/tmp/q" is not on the collector\'s volume; put it under /var/lib/alloy/data/'],
+  ['Collectors', 'fails when a DaemonSet collector is given replicas', () => new Alloy(chart(), 'a', { ...ns, controller: 'DaemonSet', replicas: 2 }), 'a DaemonSet collector runs one pod per node, without clustering or a claim (got replicas 2)'],
+  ['Collectors', 'fails when host paths are mounted into a StatefulSet', () => new Alloy(chart(), 'a', { ...ns, hostPaths: ['/var/log'] }), 'hostPaths (got /var/log) read one node\'s files, so they need controller: "DaemonSet"'],
+  ['Collectors', 'fails when a host path is relative', () => new Alloy(chart(), 'a', { ...ns, controller: 'DaemonSet', hostPaths: ['var/log'] }), 'hostPaths must be absolute directories without ".." (got "var/log")'],
+  ['Collectors', 'fails when node logs are tailed by a StatefulSet', synth((c) => { const a = new Alloy(c, 'alloy', ns); new NodeLogs(a.config, 'node_logs', { logs: loki }); }), 'reads /var/log/pods on the node, but the collector c/alloy is a StatefulSet; create it with controller: "DaemonSet" and hostPaths: ["/var/log/pods"]'],
+  ['Collectors', 'fails when cluster events run on a DaemonSet', synth((c) => { const a = new Alloy(c, 'alloy', { ...ns, controller: 'DaemonSet' }); new ClusterEvents(a.config, 'events', { logs: loki }); }), 'reads the whole cluster, so a DaemonSet would read it once per node; put it in a StatefulSet collector'],
+  ['Collectors', 'fails when the node-logs namespace is the restricted one', () => new ObservabilityStack(Testing.app(), 'o', { namespace: 'obs', nodeLogs: { namespace: 'obs' } }), 'nodeLogs.namespace is the stack\'s own namespace (got "obs"), which enforces the restricted profile'],
+  ['Kubernetes pipelines', 'fails when the namespaces list is empty', () => new PodLogs(config(), 'p', { logs: loki, namespaces: [] }), 'namespaces is empty (got []); leave it out for every namespace, or name at least one'],
+  ['Kubernetes pipelines', 'fails when an annotation prefix is not a DNS subdomain', () => new AnnotationAutodiscovery(config(), 'a', { metrics: prom, annotationPrefix: 'Prometheus.IO' }), 'annotationPrefix must be a DNS subdomain (got "Prometheus.IO"); such as "prometheus.io"'],
+  ['Kubernetes pipelines', 'fails when a keep list is not a regular expression', () => new KubeletMetrics(config(), 'k', { metrics: prom, cadvisorKeep: 'container_(' }), 'cadvisorKeep is not a regular expression (got "container_(")'],
+  ['Kubernetes pipelines', 'fails when a pod label to copy is not a Kubernetes key', () => new OtlpGateway(config(), 'g', { traces: tempo, enrichment: { podLabels: ['not a key'] } }), 'podLabels has an invalid Kubernetes key (got "not a key"); use a key like "app.kubernetes.io/version"'],
+  ['Kubernetes pipelines', 'fails when kube-state-metrics is asked for a resource it cannot export', () => new KubeStateMetrics(chart(), 'k', { ...ns, exportResources: ['secrets'] }), 'kube-state-metrics cannot export "secrets"; use some of'],
+  ['Smoke test', 'fails when the smoke test is pointed at a collector without OTLP', () => {
+    const s = new ObservabilityStack(Testing.app(), 'o', ns);
+    return new SmokeTest(chart(), 's', { ...ns, alloy: s.metricsCollector, tempo: s.tempo, prometheus: s.prometheus, loki: s.loki });
+  }, 'alloy is the collector alloy-metrics, which does not receive OTLP; pass the OTLP gateway'],
   ['Alerting', 'fails when no receiver is named default', () => new Alertmanager(chart(), 'am', { ...ns, receivers: [{ name: 'x' }] }), 'no receiver named "default" (got x); add one for alerts that no route matches'],
   ['Alerting', 'fails when a route sends to a missing receiver', () => new Alertmanager(chart(), 'am', { ...ns, routes: [{ matchers: ['a="b"'], receiver: 'nobody' }] }), 'a route sends to receiver "nobody", which does not exist; use one of default'],
 ];
