@@ -6,16 +6,21 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { ObservabilityStack, budgetTable, outageBudget } from '../lib';
+import { ObservabilityStack, budgetTable, collectorBudgetTables, collectorBudgets, outageBudget } from '../lib';
 
 const file = path.join(__dirname, '..', 'docs', 'outage-budget.md');
 const stack = new ObservabilityStack(new App({ outdir: path.join(__dirname, '..', '.tmp') }), 'observability');
 const table = budgetTable(outageBudget(stack.alloy));
-const text = fs.readFileSync(file, 'utf-8');
-const start = '<!-- budget:start -->\n';
-const end = '<!-- budget:end -->';
-const i = text.indexOf(start);
-const j = text.indexOf(end);
-if (i < 0 || j < i) throw new Error(`${file}: markers ${start.trim()} and ${end} not found`);
-fs.writeFileSync(file, text.slice(0, i + start.length) + table + text.slice(j));
+let text = fs.readFileSync(file, 'utf-8');
+const between = (name: string, content: string): void => {
+  const start = `<!-- ${name}:start -->\n`;
+  const end = `<!-- ${name}:end -->`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`${file}: markers ${start.trim()} and ${end} not found`);
+  text = text.slice(0, i + start.length) + content + text.slice(j);
+};
+between('budget', table);
+between('collectors', collectorBudgetTables(collectorBudgets(stack.collectors)));
+fs.writeFileSync(file, text);
 console.log(`wrote the table of ${path.relative(process.cwd(), file)}`);

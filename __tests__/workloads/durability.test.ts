@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { LokiSourceApi, OtelcolProcessorMemoryLimiter, OtelcolReceiverOtlp, OtelcolReceiverZipkin, OtelcolStorageFile, PrometheusScrape } from '../../imports/alloy';
-import { Alloy, DurableQueue, ObservabilityStack, budgetTable, outageBudget } from '../../lib';
+import { Alloy, DurableQueue, ObservabilityStack, budgetTable, collectorBudgetTables, collectorBudgets, outageBudget } from '../../lib';
 import { find, manifestsOf, testApp } from '../support/manifests';
 
 const stack = new ObservabilityStack(testApp(), 'observability');
@@ -202,5 +202,15 @@ describe('outage budget', () => {
   test('docs/outage-budget.md shows the table of the default stack (npm run docs:outage rewrites it)', () => {
     const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'outage-budget.md'), 'utf-8');
     expect(doc).toContain(`<!-- budget:start -->\n${budgetTable(outageBudget(stack.alloy))}<!-- budget:end -->`);
+    expect(doc).toContain(`<!-- collectors:start -->\n${collectorBudgetTables(collectorBudgets(stack.collectors))}<!-- collectors:end -->`);
+  });
+
+  test('the scraping and log-reading collectors: metrics in alloy-metrics\' WAL, logs in alloy-logs\' queue, lost when full', () => {
+    const budgets = collectorBudgets(stack.collectors);
+    expect(budgets.map((b) => [b.collector, b.rows.map((r) => r.signal)])).toEqual([['alloy-metrics', ['metrics']], ['alloy-logs', ['logs']]]);
+    const logs = budgets[1].rows[0];
+    // 2Gi at 500 KiB/s
+    expect([logs.capacityBytes, Math.round(logs.outageSeconds)]).toEqual([2 * 2 ** 30, 4194]);
+    expect(logs.whenFull).toContain('is lost');
   });
 });

@@ -41,6 +41,29 @@ export interface BudgetRow {
   readonly alerts: string;
 }
 
+/**
+ * The budget of the scraping and log-reading collectors: `alloy-metrics` holds metrics in its
+ * WAL, `alloy-logs` holds pod logs and events in its disk queue. Those sources are not OTLP
+ * senders that retry: what they read while the queue is full is lost.
+ */
+export function collectorBudgets(collectors: readonly Alloy[], rates: IngestRates = {}): Array<{ collector: string; rows: BudgetRow[] }> {
+  const out: Array<{ collector: string; rows: BudgetRow[] }> = [];
+  for (const c of collectors.filter((x) => !x.receivesOtlp)) {
+    const names = new Set(c.config.components.map((x) => x.componentName));
+    const signals = new Set<string>([
+      ...(names.has('prometheus.remote_write') ? ['metrics'] : []),
+      ...([...names].some((n) => n.startsWith('loki.source.')) ? ['logs'] : []),
+    ]);
+    const rows = outageBudget(c, rates).filter((r) => signals.has(r.signal)).map((r) => r.signal !== 'logs' ? r : {
+      ...r,
+      mechanism: `loki.source.* through otelcol.receiver.loki, then ${r.mechanism}`,
+      whenFull: 'refuses new entries; the loki.source.* components do not wait for room, so what they read while the queue is full is lost (the log files on the nodes still hold it until rotated)',
+    });
+    if (rows.length > 0) out.push({ collector: c.name, rows });
+  }
+  return out;
+}
+
 /** The budget of one collector (per replica: each replica has its own volume and queues). */
 export function outageBudget(alloy: Alloy, rates: IngestRates = {}): BudgetRow[] {
   const volumeBytes = alloy.storageBytes;
@@ -124,4 +147,9 @@ export function budgetTable(rows: readonly BudgetRow[]): string {
     ...rows.map((r) => `| ${r.signal} | ${r.backend} | ${r.mechanism} | ${formatSize(r.capacityBytes)} | ${formatSize(r.bytesPerSecond)}/s | **${formatDuration(r.outageSeconds)}** | ${r.whenFull} | ${r.alerts} |`),
   ];
   return lines.join('\n') + '\n';
+}
+
+/** The budgets of `collectorBudgets`, each under a heading with its collector's name. */
+export function collectorBudgetTables(budgets: ReturnType<typeof collectorBudgets>): string {
+  return budgets.map((b) => `### ${b.collector}\n\n${budgetTable(b.rows)}`).join('\n');
 }
