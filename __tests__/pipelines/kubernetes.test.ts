@@ -5,9 +5,10 @@
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
-  AccessRule, Alloy, AlloyConfig, AnnotationAutodiscovery, ClusterEvents, Destination, KubeStateMetrics, KubeletMetrics, NodeLogs,
-  OtlpGateway, PodLogs, StaticScrape,
+  AccessRule, Alloy, AlloyConfig, AnnotationAutodiscovery, ClusterEvents, Destination, KubeStateMetrics, KubeletMetrics, KubeletVolumeStats,
+  LOG_JOB_RULE, LOKI_LABELS, Loki, NodeLogs, OtlpGateway, POD_LABEL_RULES, PodLogs, StaticScrape,
 } from '../../lib';
+import { load } from 'js-yaml';
 import { facts, unknownNames } from '../support/alloy-facts';
 import { expectGolden } from '../support/golden';
 import { schemaErrors } from '../support/k8s-schema';
@@ -163,5 +164,45 @@ describe('kube-state-metrics', () => {
     for (const m of ms) expect(schemaErrors(m)).toEqual([]);
     expect(ksm.scrapeAddress).toBe('kube-state-metrics:8080');
     expect(() => new KubeStateMetrics(Testing.chart(), 'k', { namespace: 'o', exportResources: ['secrets'] })).toThrow('test/k: kube-state-metrics cannot export "secrets"; use some of');
+  });
+});
+
+describe('pipelines of one kind side by side, and labels through OTLP to Loki', () => {
+  test('a label of its own lets a second pipeline of a kind into the same config', () => {
+    const c = new AlloyConfig(Testing.chart(), 'c');
+    new AnnotationAutodiscovery(c, 'a', { metrics: prom });
+    new AnnotationAutodiscovery(c, 'b', { metrics: prom, annotationPrefix: 'k8s.grafana.com', label: 'grafana_annotated' });
+    new KubeletMetrics(c, 'k', { metrics: prom });
+    new KubeletVolumeStats(c, 'v', { metrics: prom, label: 'volumes' });
+    new PodLogs(c, 'p', { logs: loki });
+    new PodLogs(c, 'q', { logs: loki, namespaces: ['shop'], label: 'shop_logs' });
+    expect(() => c.render()).not.toThrow();
+    expect(c.components.map((x) => x.componentId)).toEqual(expect.arrayContaining([
+      'prometheus.scrape.grafana_annotated_pods', 'prometheus.scrape.volumes_scrape', 'loki.source.kubernetes.shop_logs',
+    ]));
+    const d = new AlloyConfig(Testing.chart(), 'd');
+    new PodLogs(d, 'p', { logs: loki });
+    new PodLogs(d, 'q', { logs: loki });
+    expect(() => d.render()).toThrow('duplicate component');
+    expect(() => new PodLogs(new AlloyConfig(Testing.chart(), 'e'), 'p', { logs: loki, label: 'pod-logs' })).toThrow('test/e/p: invalid label');
+  });
+
+  test('the labels of pod logs and events become resource attributes that the stack\'s Loki indexes', () => {
+    // every label the log pipelines set is one Loki indexes
+    const set = [...POD_LABEL_RULES, LOG_JOB_RULE].map((r) => r.targetLabel);
+    expect([...new Set([...set, 'job', 'namespace'])].sort()).toEqual([...LOKI_LABELS].sort());
+    const chart = Testing.chart();
+    const stackLoki = new Loki(chart, 'loki', { namespace: 'obs' });
+    const c = new AlloyConfig(chart, 'c');
+    new PodLogs(c, 'p', { logs: stackLoki });
+    const text = c.render();
+    expect(text).toContain('loki.source.kubernetes "pod_logs" {\n\tforward_to = [otelcol.receiver.loki.loki_data.receiver]');
+    expect(text).toContain('logs = [otelcol.processor.transform.loki_labels.input]');
+    for (const k of LOKI_LABELS) {
+      expect(text).toContain(`"set(resource.attributes[\\"${k}\\"], attributes[\\"${k}\\"]) where attributes[\\"${k}\\"] != nil"`);
+    }
+    expect(text).toContain('"set(resource.attributes[\\"service.name\\"], attributes[\\"app\\"]) where attributes[\\"app\\"] != nil"');
+    const lokiYaml = load(manifestsOf(chart).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'loki-config')!.data['loki.yaml']) as any;
+    expect(lokiYaml.limits_config.otlp_config).toEqual({ resource_attributes: { attributes_config: [{ action: 'index_label', attributes: [...LOKI_LABELS] }] } });
   });
 });

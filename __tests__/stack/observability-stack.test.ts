@@ -196,12 +196,23 @@ describe('ObservabilityStack (default)', () => {
   test('Prometheus scrapes itself and every workload of the stack on a port its Service exposes', () => {
     const config = find(manifests, 'ConfigMap', 'prometheus-config').data['prometheus.yml'];
     const yaml = require('js-yaml');
-    const jobs = yaml.load(config).scrape_configs as Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    const jobs = yaml.load(config).scrape_configs as Array<{
+      job_name: string; static_configs?: Array<{ targets: string[] }>; dns_sd_configs?: Array<{ names: string[]; type: string; port: number }>;
+    }>;
     expect(jobs.map((j) => j.job_name)).toEqual(['prometheus', 'alloy', 'alloy-metrics', 'alloy-logs', 'alertmanager', 'tempo', 'loki', 'grafana']);
     for (const job of jobs.slice(1)) {
-      const [host, port] = job.static_configs[0].targets[0].split(':');
-      expect(serviceHasPort(host, Number(port))).toBe(true);
+      if (job.dns_sd_configs) {
+        // the collectors: every pod, through the A records of a headless Service
+        const [{ names: [host], type, port }] = job.dns_sd_configs;
+        expect(type).toBe('A');
+        expect(find(manifests, 'Service', host).spec.clusterIP).toBe('None');
+        expect(serviceHasPort(host, port)).toBe(true);
+      } else {
+        const [host, port] = job.static_configs![0].targets[0].split(':');
+        expect(serviceHasPort(host, Number(port))).toBe(true);
+      }
     }
+    expect(jobs.filter((j) => j.dns_sd_configs).map((j) => j.job_name)).toEqual(['alloy', 'alloy-metrics', 'alloy-logs']);
   });
 
   test('readiness probes of the backends', () => {

@@ -3,6 +3,7 @@
  * logs), and the smoke-test Job.
  */
 import { Testing } from 'cdk8s';
+import { load } from 'js-yaml';
 import { ObservabilityStack, SMOKE_CHECKS, SmokeTest } from '../../lib';
 import { facts, unknownNames } from '../support/alloy-facts';
 import { schemaErrors } from '../support/k8s-schema';
@@ -87,6 +88,24 @@ describe('collector topology', () => {
       podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'alloy-node-logs' } },
     });
     expect(find(ms, 'ClusterRole', 'observability-node-logs-alloy-node-logs').rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
+    // only the kubelet's pod logs are mounted, read-only
+    expect(ds.spec.template.spec.volumes).toContainEqual({ name: 'host-0', hostPath: { path: '/var/log/pods', type: 'Directory' } });
+    // that namespace is default-deny too: DNS, Loki in the stack's namespace and the API server out; Prometheus in
+    const inNodeNs = ms.filter((m) => m.kind === 'NetworkPolicy' && m.metadata.namespace === 'observability-node-logs');
+    expect(inNodeNs.map((m) => m.metadata.name)).toEqual(['default-deny', 'allow-dns', 'alloy-node-logs']);
+    const own = inNodeNs[2].spec;
+    expect(own.egress).toEqual([
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } }, podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'loki' } } }],
+        ports: [{ protocol: 'TCP', port: 3100 }],
+      },
+      { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'alloy-node-logs' } } }], ports: [{ protocol: 'TCP', port: 12345 }] },
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
+    ]);
+    expect(own.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } }, podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'prometheus' } } }]);
+    // Prometheus scrapes each of its pods, across namespaces
+    const prom = load(find(ms, 'ConfigMap', 'prometheus-config').data['prometheus.yml']) as any;
+    expect(prom.scrape_configs.find((j: any) => j.job_name === 'alloy-node-logs').dns_sd_configs).toEqual([{ names: ['alloy-node-logs-pods.observability-node-logs.svc'], type: 'A', port: 12345 }]);
     for (const m of ms) expect({ o: `${m.kind}/${m.metadata.name}`, e: schemaErrors(m) }).toEqual({ o: `${m.kind}/${m.metadata.name}`, e: [] });
     expect(() => new ObservabilityStack(testApp(), 'observability', { nodeLogs: { namespace: 'observability' } })).toThrow(
       'observability: nodeLogs.namespace is the stack\'s own namespace (got "observability"), which enforces the restricted profile; the node-logs DaemonSet needs privileged: give it a namespace of its own');

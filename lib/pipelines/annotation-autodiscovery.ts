@@ -18,7 +18,7 @@ import { DiscoveryRelabel, DiscoveryRelabelRule } from '../../imports/alloy/comp
 import { PrometheusScrape } from '../../imports/alloy/components/prometheus-scrape';
 import { assertGoDuration } from '../validation';
 import { IMetricsDestination } from './destinations';
-import { RUNNING_PODS_ONLY, checkNamespaces, enclosingConfig } from './kubernetes-common';
+import { RUNNING_PODS_ONLY, checkNamespaces, enclosingConfig, pipelineLabel } from './kubernetes-common';
 
 export interface AnnotationAutodiscoveryProps {
   /** Where the series go. */
@@ -34,6 +34,8 @@ export interface AnnotationAutodiscoveryProps {
    * @default "prometheus.io"
    */
   readonly annotationPrefix?: string;
+  /** Labels of the components: `<label>_pods`, `<label>_services`. @default "annotated" */
+  readonly label?: string;
 }
 
 /** `__meta_kubernetes_<role>_annotation_<name>`, with the name as Prometheus sanitizes it. */
@@ -56,9 +58,10 @@ export class AnnotationAutodiscovery extends Construct {
       throw new Error(`${this.node.path}: annotationPrefix must be a DNS subdomain (got ${JSON.stringify(prefix)}); such as "prometheus.io"`);
     }
     const forwardTo = [props.metrics.metricsReceiver(config)];
+    const base = pipelineLabel(this, props.label, 'annotated');
 
     const scrapeFor = (role: 'pod' | 'service'): PrometheusScrape => {
-      const label = `annotated_${role}s`;
+      const label = `${base}_${role}s`;
       const discovered = new DiscoveryKubernetes(this, `${role}s`, {
         label,
         role,
@@ -70,7 +73,8 @@ export class AnnotationAutodiscovery extends Construct {
         // the annotated port replaces the discovered one
         {
           sourceLabels: ['__address__', meta(role, `${prefix}/port`)],
-          regex: '(.+?)(?::\\d+)?;(\\d+)',
+          // a host, or a bracketed IPv6 address, then the discovered port if any
+          regex: '(\\[.+\\]|[^:;]+)(?::\\d+)?;(\\d+)',
           replacement: '$1:$2',
           targetLabel: '__address__',
         },

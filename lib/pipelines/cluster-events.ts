@@ -12,7 +12,7 @@
 import { Construct } from 'constructs';
 // generated components by file, so that loading the library loads only those it uses
 import { LokiSourceKubernetesEvents } from '../../imports/alloy/components/loki-source-kubernetes-events';
-import { KubernetesLogsProps, checkNamespaces, enclosingConfig } from './kubernetes-common';
+import { KubernetesLogsProps, checkNamespaces, enclosingConfig, pipelineLabel } from './kubernetes-common';
 
 export type ClusterEventsProps = KubernetesLogsProps;
 
@@ -23,8 +23,9 @@ export class ClusterEvents extends Construct {
     super(scope, id);
     const config = enclosingConfig(this, 'ClusterEvents');
     const namespaces = checkNamespaces(this, props.namespaces);
+    const label = pipelineLabel(this, props.label, 'cluster_events');
     this.source = new LokiSourceKubernetesEvents(this, 'source', {
-      label: 'cluster_events',
+      label,
       jobName: 'integrations/kubernetes/eventhandler',
       logFormat: 'logfmt',
       ...(namespaces ? { namespaces } : {}),

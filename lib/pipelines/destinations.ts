@@ -11,12 +11,37 @@ import { OtelcolAuthBearer } from '../../imports/alloy/components/otelcol-auth-b
 import { OtelcolExporterLoki } from '../../imports/alloy/components/otelcol-exporter-loki';
 import { OtelcolExporterOtlp } from '../../imports/alloy/components/otelcol-exporter-otlp';
 import { OtelcolExporterOtlphttp } from '../../imports/alloy/components/otelcol-exporter-otlphttp';
+import { OtelcolProcessorTransform } from '../../imports/alloy/components/otelcol-processor-transform';
 import { OtelcolReceiverLoki } from '../../imports/alloy/components/otelcol-receiver-loki';
 import { PrometheusRemoteWrite } from '../../imports/alloy/components/prometheus-remote-write';
 import {
   AlloyConfig, AuthHandler, LogsConsumer, LogsReceiver, MetricsReceiver, SecretKey, TracesConsumer, assertIdentifier,
 } from '../alloy';
 import { DurableQueue } from './durable-queue';
+
+/**
+ * The labels the Kubernetes log pipelines set (PodLogs, NodeLogs, ClusterEvents). Sent to
+ * Loki over OTLP they become resource attributes of these names, which the Loki construct
+ * indexes as labels; `service.name` is the `app` label, else the `job`.
+ */
+export const LOKI_LABELS: readonly string[] = ['namespace', 'pod', 'container', 'node', 'app', 'job'];
+
+/**
+ * OTTL (log context): `otelcol.receiver.loki` makes each Loki label a log record attribute,
+ * and Loki's OTLP endpoint makes stream labels only of resource attributes. So each of
+ * LOKI_LABELS moves to the resource (every converted entry has a resource of its own), and
+ * `service.name` is set, or Loki would file every line under "unknown_service".
+ */
+function labelsToResource(): string[] {
+  const attr = (k: string) => `attributes[${JSON.stringify(k)}]`;
+  const res = (k: string) => `resource.attributes[${JSON.stringify(k)}]`;
+  return [
+    ...LOKI_LABELS.map((k) => `set(${res(k)}, ${attr(k)}) where ${attr(k)} != nil`),
+    `set(${res('service.name')}, ${attr('app')}) where ${attr('app')} != nil`,
+    `set(${res('service.name')}, ${attr('job')}) where ${res('service.name')} == nil and ${attr('job')} != nil`,
+    `delete_matching_keys(attributes, ${JSON.stringify(`^(${LOKI_LABELS.join('|')}|loki\\.attribute\\.labels)$`)})`,
+  ];
+}
 
 /** Somewhere to send traces. */
 export interface ITracesDestination {
@@ -168,10 +193,18 @@ export class Destination {
     })).input;
     return {
       logsInput,
-      // loki.* sources (pod logs, events): converted, then through the disk queue
+      // loki.* sources (pod logs, events): converted, their labels made resource attributes
+      // (Loki indexes those, see LOKI_LABELS), then through the disk queue
       logsReceiver: (config) => once(config, `loki_to_otlp_${props.name}_data`, props, OtelcolReceiverLoki, (scope, id) => new OtelcolReceiverLoki(scope, id, {
         label: `${props.name}_data`,
-        output: { logs: [logsInput(config)] },
+        output: {
+          logs: [once(config, `loki_labels_${props.name}`, props, OtelcolProcessorTransform, (s, i) => new OtelcolProcessorTransform(s, i, {
+            label: `${props.name}_labels`,
+            errorMode: 'ignore',
+            logStatements: { context: 'log', statements: labelsToResource() },
+            output: { logs: [logsInput(config)] },
+          })).input],
+        },
       })).receiver,
       selfLogsReceiver: (config) => once(config, `loki_to_otlp_${props.name}`, props, OtelcolReceiverLoki, (scope, id) => new OtelcolReceiverLoki(scope, id, {
         label: props.name,

@@ -17,7 +17,7 @@ import { PrometheusRelabel } from '../../imports/alloy/components/prometheus-rel
 import { PrometheusScrape } from '../../imports/alloy/components/prometheus-scrape';
 import { assertGoDuration } from '../validation';
 import { IMetricsDestination } from './destinations';
-import { enclosingConfig } from './kubernetes-common';
+import { enclosingConfig, pipelineLabel } from './kubernetes-common';
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
@@ -50,6 +50,12 @@ export interface KubeletMetricsProps {
   readonly kubeletKeep?: string;
   /** A regular expression of the cAdvisor metric names to keep. @default CADVISOR_KEEP */
   readonly cadvisorKeep?: string;
+  /**
+   * Labels of the components: `<label>_nodes`, `<label>_kubelet`, `<label>_cadvisor`.
+   *
+   * @default - "kubelet_nodes", "kubelet", "cadvisor"
+   */
+  readonly label?: string;
 }
 
 export class KubeletMetrics extends Construct {
@@ -60,9 +66,13 @@ export class KubeletMetrics extends Construct {
     const config = enclosingConfig(this, 'KubeletMetrics');
     const interval = props.scrapeInterval ?? '60s';
     assertGoDuration(this.node.path, 'scrapeInterval', interval);
-    const nodes = new DiscoveryKubernetes(this, 'nodes', { label: 'kubelet_nodes', role: 'node' });
+    const base = props.label === undefined ? undefined : pipelineLabel(this, props.label, '');
+    const labels = base === undefined
+      ? { nodes: 'kubelet_nodes', kubelet: 'kubelet', cadvisor: 'cadvisor' }
+      : { nodes: `${base}_nodes`, kubelet: `${base}_kubelet`, cadvisor: `${base}_cadvisor` };
+    const nodes = new DiscoveryKubernetes(this, 'nodes', { label: labels.nodes, role: 'node' });
     const named = new DiscoveryRelabel(this, 'node-label', {
-      label: 'kubelet_nodes',
+      label: labels.nodes,
       targets: nodes.targets,
       rule: { sourceLabels: ['__meta_kubernetes_node_name'], targetLabel: 'node' },
     });
@@ -73,12 +83,12 @@ export class KubeletMetrics extends Construct {
         throw new Error(`${this.node.path}: ${job}Keep is not a regular expression (got ${JSON.stringify(keep)}); such as "container_.+"`);
       }
       const filter = new PrometheusRelabel(this, `${job}-keep`, {
-        label: job,
+        label: labels[job],
         forwardTo: [props.metrics.metricsReceiver(config)],
         rule: { sourceLabels: ['__name__'], regex: keep, action: 'keep' },
       });
       return new PrometheusScrape(this, job, {
-        label: job,
+        label: labels[job],
         jobName: job,
         targets: named.output,
         scheme: 'https',

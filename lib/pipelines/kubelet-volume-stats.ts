@@ -3,13 +3,17 @@
  * the nodes, scrapes each kubelet's /metrics with its ServiceAccount token, keeps only the
  * `kubelet_volume_stats_*` series and writes them to a metrics destination, so that a
  * filling volume can alert before writes fail.
+ *
+ * The stack now reads these series with KubeletMetrics (in alloy-metrics), which keeps them
+ * among the kubelet's; this construct stays for configs that want the volume series alone.
+ * Both in one config need a `label` here (their default labels are the same).
  */
 import { Construct } from 'constructs';
 // generated components by file, so that loading the library loads only those it uses
 import { DiscoveryKubernetes } from '../../imports/alloy/components/discovery-kubernetes';
 import { PrometheusRelabel } from '../../imports/alloy/components/prometheus-relabel';
 import { PrometheusScrape } from '../../imports/alloy/components/prometheus-scrape';
-import { AlloyConfig } from '../alloy';
+import { AlloyConfig, assertIdentifier } from '../alloy';
 import { IMetricsDestination } from './destinations';
 
 /** A Kubernetes RBAC rule, as a ClusterRole holds it. */
@@ -28,6 +32,12 @@ export interface KubeletVolumeStatsProps {
   readonly metrics: IMetricsDestination;
   /** @default "60s" */
   readonly scrapeInterval?: string;
+  /**
+   * Labels of the components: `<label>_nodes`, `<label>_scrape`, `<label>_keep`.
+   *
+   * @default - "nodes", "kubelet", "kubelet_volume_stats"
+   */
+  readonly label?: string;
 }
 
 export class KubeletVolumeStats extends Construct {
@@ -38,14 +48,16 @@ export class KubeletVolumeStats extends Construct {
     if (config === undefined) {
       throw new Error(`${this.node.path}: KubeletVolumeStats is not inside an AlloyConfig; create it with an AlloyConfig as its scope`);
     }
-    const nodes = new DiscoveryKubernetes(this, 'nodes', { label: 'nodes', role: 'node' });
+    const l = props.label;
+    if (l !== undefined) assertIdentifier(this.node.path, 'label', l);
+    const nodes = new DiscoveryKubernetes(this, 'nodes', { label: l === undefined ? 'nodes' : `${l}_nodes`, role: 'node' });
     const keep = new PrometheusRelabel(this, 'keep', {
-      label: 'kubelet_volume_stats',
+      label: l === undefined ? 'kubelet_volume_stats' : `${l}_keep`,
       forwardTo: [props.metrics.metricsReceiver(config)],
       rule: { sourceLabels: ['__name__'], regex: 'kubelet_volume_stats_.+', action: 'keep' },
     });
     new PrometheusScrape(this, 'scrape', {
-      label: 'kubelet',
+      label: l === undefined ? 'kubelet' : `${l}_scrape`,
       jobName: 'kubelet',
       targets: nodes.targets,
       scheme: 'https',

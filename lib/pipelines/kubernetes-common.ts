@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 // generated components by file, so that loading the library loads only those it uses
 import { DiscoveryRelabelRule } from '../../imports/alloy/components/discovery-relabel';
-import { AlloyConfig } from '../alloy';
+import { AlloyConfig, assertIdentifier } from '../alloy';
 import { assertDnsLabel, firstDuplicate } from '../validation';
 import { ILogsDestination } from './destinations';
 
@@ -16,6 +16,13 @@ export interface KubernetesLogsProps {
   readonly logs: ILogsDestination;
   /** Only these namespaces. @default - every namespace */
   readonly namespaces?: readonly string[];
+  /**
+   * Label of the pipeline's components in config.alloy: give a second pipeline of the same
+   * kind in one config a label of its own.
+   *
+   * @default - the pipeline's name: "pod_logs", "node_logs", "cluster_events"
+   */
+  readonly label?: string;
 }
 
 /** The config a pipeline is created in: its nearest AlloyConfig scope. */
@@ -25,6 +32,13 @@ export function enclosingConfig(scope: Construct, what: string): AlloyConfig {
     throw new Error(`${scope.node.path}: ${what} is not inside an AlloyConfig; create it with a collector's config (alloy.config) as its scope`);
   }
   return config;
+}
+
+/** The label of a pipeline's components: as given (an Alloy identifier), else `fallback`. */
+export function pipelineLabel(scope: Construct, label: string | undefined, fallback: string): string {
+  const l = label ?? fallback;
+  assertIdentifier(scope.node.path, 'label', l);
+  return l;
 }
 
 /** A list of namespaces a pipeline is limited to: DNS labels, none twice, not empty. */

@@ -6,11 +6,11 @@
  * `loki.process` strips the container runtime's CRI prefix before the logs go to a logs
  * destination.
  *
- * Pod Security exception (opt-in): the collector mounts the node's `/var/log` read-only
+ * Pod Security exception (opt-in): the collector mounts the node's `/var/log/pods` read-only
  * (hostPath) and runs as root with every capability dropped, because the kubelet writes
  * pod logs readable by root only. That is the privileged level: run it in a namespace of
  * its own that allows it. The collector checks at synth that it is a DaemonSet mounting
- * `/var/log`. RBAC (derived): get/list/watch on pods.
+ * `/var/log/pods` (or a directory above it). RBAC (derived): get/list/watch on pods.
  *
  * Tailing positions are kept on the collector's emptyDir: a replaced pod reads its node's
  * files again from the start (Loki drops lines it already has with the same timestamp).
@@ -23,7 +23,7 @@ import { LocalFileMatch } from '../../imports/alloy/components/local-file-match'
 import { LokiProcess } from '../../imports/alloy/components/loki-process';
 import { LokiSourceFile } from '../../imports/alloy/components/loki-source-file';
 import { Expr } from '../alloy';
-import { LOG_JOB_RULE, POD_LABEL_RULES, RUNNING_PODS_ONLY, KubernetesLogsProps, checkNamespaces, enclosingConfig } from './kubernetes-common';
+import { LOG_JOB_RULE, POD_LABEL_RULES, KubernetesLogsProps, checkNamespaces, enclosingConfig, pipelineLabel } from './kubernetes-common';
 
 /** Where the kubelet writes pod logs: `<dir>/<namespace>_<pod>_<uid>/<container>/<n>.log`. */
 export const POD_LOG_DIR = '/var/log/pods';
@@ -38,18 +38,19 @@ export class NodeLogs extends Construct {
     const config = enclosingConfig(this, 'NodeLogs');
     config.requireHostPath(POD_LOG_DIR, this.node.path);
     const namespaces = checkNamespaces(this, props.namespaces);
+    const label = pipelineLabel(this, props.label, 'node_logs');
     const pods = new DiscoveryKubernetes(this, 'pods', {
-      label: 'node_logs',
+      label,
       role: 'pod',
       ...(namespaces ? { namespaces: { names: namespaces } } : {}),
       // only this node's pods: their files are the ones mounted here
       selectors: { role: 'pod', field: Expr.op('spec.nodeName=', '+', Expr.env('NODE_NAME')) },
     });
     const relabel = new DiscoveryRelabel(this, 'relabel', {
-      label: 'node_logs',
+      label,
       targets: pods.targets,
+      // every phase: the files of finished pods stay on the node until they are removed
       rule: [
-        RUNNING_PODS_ONLY,
         ...POD_LABEL_RULES,
         LOG_JOB_RULE,
         {
@@ -60,14 +61,14 @@ export class NodeLogs extends Construct {
         },
       ],
     });
-    const files = new LocalFileMatch(this, 'files', { label: 'node_logs', pathTargets: relabel.output });
+    const files = new LocalFileMatch(this, 'files', { label, pathTargets: relabel.output });
     const cri = new LokiProcess(this, 'cri', {
-      label: 'node_logs',
+      label,
       stages: [{ cri: {} }],
       forwardTo: [props.logs.logsReceiver(config)],
     });
     this.source = new LokiSourceFile(this, 'source', {
-      label: 'node_logs',
+      label,
       targets: files.targets,
       forwardTo: [cri.receiver],
     });

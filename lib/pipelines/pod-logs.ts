@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { DiscoveryKubernetes } from '../../imports/alloy/components/discovery-kubernetes';
 import { DiscoveryRelabel } from '../../imports/alloy/components/discovery-relabel';
 import { LokiSourceKubernetes } from '../../imports/alloy/components/loki-source-kubernetes';
-import { LOG_JOB_RULE, POD_LABEL_RULES, RUNNING_PODS_ONLY, KubernetesLogsProps, checkNamespaces, enclosingConfig } from './kubernetes-common';
+import { LOG_JOB_RULE, POD_LABEL_RULES, KubernetesLogsProps, checkNamespaces, enclosingConfig, pipelineLabel } from './kubernetes-common';
 
 export type PodLogsProps = KubernetesLogsProps;
 
@@ -27,18 +27,20 @@ export class PodLogs extends Construct {
     super(scope, id);
     const config = enclosingConfig(this, 'PodLogs');
     const namespaces = checkNamespaces(this, props.namespaces);
+    const label = pipelineLabel(this, props.label, 'pod_logs');
     const pods = new DiscoveryKubernetes(this, 'pods', {
-      label: 'pod_logs',
+      label,
       role: 'pod',
       ...(namespaces ? { namespaces: { names: namespaces } } : {}),
     });
     const relabel = new DiscoveryRelabel(this, 'relabel', {
-      label: 'pod_logs',
+      label,
       targets: pods.targets,
-      rule: [RUNNING_PODS_ONLY, ...POD_LABEL_RULES, LOG_JOB_RULE],
+      // every phase: a finished Job's last lines and init containers' logs are read too
+      rule: [...POD_LABEL_RULES, LOG_JOB_RULE],
     });
     this.source = new LokiSourceKubernetes(this, 'source', {
-      label: 'pod_logs',
+      label,
       targets: relabel.output,
       forwardTo: [props.logs.logsReceiver(config)],
       clustering: { enabled: true },

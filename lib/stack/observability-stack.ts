@@ -68,8 +68,8 @@ export interface ObservabilityStackProps extends ChartProps {
   /** Run kube-state-metrics and scrape it. @default false */
   readonly kubeStateMetrics?: boolean | Tuning<KubeStateMetricsProps>;
   /**
-   * Tail pod logs from the nodes' files (a DaemonSet `alloy-node-logs` mounting /var/log
-   * read-only) instead of reading them through the API. It needs the privileged Pod Security
+   * Tail pod logs from the nodes' files (a DaemonSet `alloy-node-logs` mounting
+   * /var/log/pods read-only) instead of reading them through the API. It needs the privileged Pod Security
    * level, so it runs in a namespace of its own (`<namespace>-node-logs`, enforcing
    * privileged, warning and auditing at restricted).
    *
@@ -218,7 +218,8 @@ export class ObservabilityStack extends Chart {
         name: 'alloy-node-logs',
         controller: 'DaemonSet',
         otlp: false,
-        hostPaths: ['/var/log'],
+        // the kubelet's pod logs only, not the rest of the node's /var/log
+        hostPaths: ['/var/log/pods'],
       });
       this.nodeLogs = new NodeLogs(this.nodeLogsCollector.config, 'node_logs', { logs: loki });
     } else {
@@ -226,8 +227,10 @@ export class ObservabilityStack extends Chart {
     }
     this.collectors = [...new Set([this.alloy, this.metricsCollector, this.logsCollector, ...(this.nodeLogsCollector ? [this.nodeLogsCollector] : [])])];
 
+    // every pod of every collector, through its headless Service
     for (const c of this.collectors) {
-      this.prometheus.addScrapeTarget({ job: c.name, address: c.namespaceName === namespace ? c.metricsAddress : `${c.metricsAddress.replace(/:/, `.${c.namespaceName}:`)}` });
+      const address = c.namespaceName === namespace ? c.podsMetricsAddress : c.podsMetricsAddress.replace(/:/, `.${c.namespaceName}.svc:`);
+      this.prometheus.addScrapeTarget({ job: c.name, address, everyPod: true });
     }
     this.prometheus.addScrapeTarget({ job: 'alertmanager', address: this.alertmanager.alertmanagerAddress });
     this.prometheus.addScrapeTarget({ job: 'tempo', address: this.tempo.metricsAddress });

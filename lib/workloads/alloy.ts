@@ -50,7 +50,7 @@ export interface AlloyProps extends WorkloadProps {
   readonly otlp?: boolean;
   /**
    * Directories of the node mounted read-only at the same path (hostPath), for components
-   * that read node files (`NodeLogs` needs `/var/log`). Only with `controller: "DaemonSet"`.
+   * that read node files (`NodeLogs` needs `/var/log/pods`). Only with `controller: "DaemonSet"`.
    * This is an exception to the restricted Pod Security profile: hostPath volumes, and the
    * container runs as root (with every capability dropped) because the kubelet writes pod
    * logs readable by root only. Its namespace must allow the privileged level.
@@ -138,6 +138,13 @@ export class Alloy extends Construct {
   public readonly controller: AlloyController;
   /** The namespace the collector runs in. */
   public readonly namespaceName: string;
+  /**
+   * `<headless Service>:12345`: every pod of the collector, for a scraper that resolves
+   * the Service's A records (its `-cluster` Service; a DaemonSet's `-pods` Service).
+   */
+  public readonly podsMetricsAddress: string;
+  /** The headless Service in front of every pod: `<name>-cluster`, or `<name>-pods` for a DaemonSet. */
+  public readonly podsService: KubeService;
   /** `alloy:12345`, where Alloy serves its own metrics. */
   public readonly metricsAddress: string;
   /** The container's memory limit, in bytes. */
@@ -299,18 +306,19 @@ export class Alloy extends Construct {
       automountServiceAccountToken: Lazy.any({ produce: () => this.accessRules().cluster.length + this.accessRules().byNamespace.size > 0 }) as unknown as boolean,
       podAnnotations: { 'checksum/config': Lazy.any({ produce: () => this.config.checksum() }) },
     });
-    // the StatefulSet's governing Service; it also lets replicas find each other for clustering
-    if (!daemonSet) {
-      this.clusterService = new KubeService(this, 'cluster-service', {
-        metadata: { name: this.clusterServiceName, namespace: props.namespace, labels: this.labels },
-        spec: {
-          clusterIp: 'None',
-          publishNotReadyAddresses: true,
-          selector: this.workload.selector,
-          ports: [{ name: 'http', port: ALLOY_HTTP_PORT, targetPort: IntOrString.fromString('http-metrics'), protocol: 'TCP', appProtocol: 'http' }],
-        },
-      });
-    }
+    // the StatefulSet's governing Service; it also lets replicas find each other for
+    // clustering, and Prometheus find every pod. A DaemonSet gets one for Prometheus only.
+    this.podsService = new KubeService(this, 'cluster-service', {
+      metadata: { name: daemonSet ? `${name}-pods` : this.clusterServiceName, namespace: props.namespace, labels: this.labels },
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: true,
+        selector: this.workload.selector,
+        ports: [{ name: 'http', port: ALLOY_HTTP_PORT, targetPort: IntOrString.fromString('http-metrics'), protocol: 'TCP', appProtocol: 'http' }],
+      },
+    });
+    if (!daemonSet) this.clusterService = this.podsService;
+    this.podsMetricsAddress = `${this.podsService.name}:${ALLOY_HTTP_PORT}`;
     this.metricsAddress = `${this.workload.host}:${ALLOY_HTTP_PORT}`;
   }
 

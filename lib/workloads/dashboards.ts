@@ -50,34 +50,34 @@ export function alloyDashboard(datasourceUid: string): DashboardFile {
   for (const s of SIGNALS) {
     d.withRow(new RowBuilder(`${s.title}`));
     d.withPanel(panel(datasourceUid, `${s.title}: received`, 'short', [
-      { expr: `sum by (receiver) (rate(otelcol_receiver_accepted_${s.name}_total{job="alloy"}[$__rate_interval]))`, legend: 'accepted {{receiver}}' },
-      { expr: `sum by (receiver) (rate(otelcol_receiver_refused_${s.name}_total{job="alloy"}[$__rate_interval]))`, legend: 'refused {{receiver}}' },
+      { expr: `sum by (receiver) (rate(otelcol_receiver_accepted_${s.name}_total{job=~"alloy|alloy-.+"}[$__rate_interval]))`, legend: 'accepted {{receiver}}' },
+      { expr: `sum by (receiver) (rate(otelcol_receiver_refused_${s.name}_total{job=~"alloy|alloy-.+"}[$__rate_interval]))`, legend: 'refused {{receiver}}' },
     ], `${s.title} accepted and refused by Alloy's receivers, per second. Refused data was pushed back to the sender (memory limit, full queue).`));
     d.withPanel(panel(datasourceUid, `${s.title}: exported`, 'short', [
-      { expr: `sum by (exporter) (rate(otelcol_exporter_sent_${s.name}_total{job="alloy"}[$__rate_interval]))`, legend: 'sent {{exporter}}' },
-      { expr: `sum by (exporter) (rate(otelcol_exporter_send_failed_${s.name}_total{job="alloy"}[$__rate_interval]))`, legend: 'failed {{exporter}}' },
+      { expr: `sum by (exporter) (rate(otelcol_exporter_sent_${s.name}_total{job=~"alloy|alloy-.+"}[$__rate_interval]))`, legend: 'sent {{exporter}}' },
+      { expr: `sum by (exporter) (rate(otelcol_exporter_send_failed_${s.name}_total{job=~"alloy|alloy-.+"}[$__rate_interval]))`, legend: 'failed {{exporter}}' },
     ], `${s.title} sent and failed by Alloy's exporters, per second.`));
   }
   d.withRow(new RowBuilder('Queues and write-ahead log'));
   d.withPanel(panel(datasourceUid, 'Exporter queue: size vs capacity', 'short', [
-    { expr: 'max by (exporter) (otelcol_exporter_queue_size{job="alloy"})', legend: 'size {{exporter}}' },
-    { expr: 'max by (exporter) (otelcol_exporter_queue_capacity{job="alloy"})', legend: 'capacity {{exporter}}' },
+    { expr: 'max by (exporter) (otelcol_exporter_queue_size{job=~"alloy|alloy-.+"})', legend: 'size {{exporter}}' },
+    { expr: 'max by (exporter) (otelcol_exporter_queue_capacity{job=~"alloy|alloy-.+"})', legend: 'capacity {{exporter}}' },
   ], 'Batches waiting in each exporter\'s sending queue, against its capacity. A full queue refuses new data.'));
   d.withPanel(panel(datasourceUid, 'Remote write: samples', 'short', [
-    { expr: 'sum(rate(prometheus_remote_storage_samples_total{job="alloy"}[$__rate_interval]))', legend: 'sent' },
-    { expr: 'sum(rate(prometheus_remote_storage_samples_failed_total{job="alloy"}[$__rate_interval]))', legend: 'failed' },
-    { expr: 'sum(rate(prometheus_remote_storage_samples_retried_total{job="alloy"}[$__rate_interval]))', legend: 'retried' },
+    { expr: 'sum(rate(prometheus_remote_storage_samples_total{job=~"alloy|alloy-.+"}[$__rate_interval]))', legend: 'sent' },
+    { expr: 'sum(rate(prometheus_remote_storage_samples_failed_total{job=~"alloy|alloy-.+"}[$__rate_interval]))', legend: 'failed' },
+    { expr: 'sum(rate(prometheus_remote_storage_samples_retried_total{job=~"alloy|alloy-.+"}[$__rate_interval]))', legend: 'retried' },
   ], 'Samples sent by prometheus.remote_write, per second.'));
   d.withPanel(panel(datasourceUid, 'Remote write: lag', 's', [
-    { expr: 'max(prometheus_remote_storage_highest_timestamp_in_seconds{job="alloy"}) - max(prometheus_remote_storage_queue_highest_sent_timestamp_seconds{job="alloy"})', legend: 'behind' },
+    { expr: 'max(prometheus_remote_storage_highest_timestamp_in_seconds{job=~"alloy|alloy-.+"}) - max(prometheus_remote_storage_queue_highest_sent_timestamp_seconds{job=~"alloy|alloy-.+"})', legend: 'behind' },
   ], 'How far the newest sent sample is behind the newest sample in the WAL.'));
   d.withPanel(panel(datasourceUid, 'WAL', 'short', [
-    { expr: 'sum(prometheus_remote_write_wal_storage_active_series{job="alloy"})', legend: 'active series' },
-    { expr: 'sum(rate(prometheus_remote_write_wal_samples_appended_total{job="alloy"}[$__rate_interval]))', legend: 'samples appended/s' },
+    { expr: 'sum(prometheus_remote_write_wal_storage_active_series{job=~"alloy|alloy-.+"})', legend: 'active series' },
+    { expr: 'sum(rate(prometheus_remote_write_wal_samples_appended_total{job=~"alloy|alloy-.+"}[$__rate_interval]))', legend: 'samples appended/s' },
   ], 'The write-ahead log of prometheus.remote_write.'));
   d.withPanel(panel(datasourceUid, 'Logs written to Loki', 'short', [
-    { expr: 'sum(rate(loki_write_sent_entries_total{job="alloy"}[$__rate_interval]))', legend: 'sent' },
-    { expr: 'sum(rate(loki_write_dropped_entries_total{job="alloy"}[$__rate_interval]))', legend: 'dropped' },
+    { expr: 'sum(rate(loki_write_sent_entries_total{job=~"alloy|alloy-.+"}[$__rate_interval]))', legend: 'sent' },
+    { expr: 'sum(rate(loki_write_dropped_entries_total{job=~"alloy|alloy-.+"}[$__rate_interval]))', legend: 'dropped' },
   ], 'Entries sent and dropped by loki.write, per second.'));
   return toFile('alloy-health.json', d.build());
 }

@@ -5,7 +5,7 @@
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { AlloyConfig, LogsConsumer, LogsReceiver } from '../alloy';
-import { Destination, ILogsDestination } from '../pipelines';
+import { Destination, ILogsDestination, LOKI_LABELS } from '../pipelines';
 import { parsePromDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
@@ -107,6 +107,8 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
         max_line_size: maxLineSize,
         allow_structured_metadata: true,
         volume_enabled: true,
+        // the Kubernetes log pipelines' labels arrive as resource attributes: index them
+        otlp_config: { resource_attributes: { attributes_config: [{ action: 'index_label', attributes: [...LOKI_LABELS] }] } },
       },
       // entries up to max_chunk_age / 2 older than a stream's newest are accepted: 2h covers the
       // collector's log queue draining after an outage

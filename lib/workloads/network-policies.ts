@@ -92,26 +92,37 @@ export class StackNetworkPolicies extends Construct {
     const l = loki.workload;
     const g = grafana.workload;
     const am = alertmanager.workload;
-    const policy = (name: string, podSelector: Record<string, string> | undefined, types: string[], ingress?: NetworkPolicyIngressRule[], egress?: unknown) => {
-      this.policies.push(new KubeNetworkPolicy(this, name, {
+    const policy = (name: string, podSelector: Record<string, string> | undefined, types: string[], ingress?: NetworkPolicyIngressRule[], egress?: unknown, namespace = props.namespace) => {
+      this.policies.push(new KubeNetworkPolicy(this, namespace === props.namespace ? name : `${namespace}-${name}`, {
         metadata: {
           name,
-          namespace: props.namespace,
+          namespace,
           labels: { 'app.kubernetes.io/instance': props.instance ?? DEFAULT_INSTANCE, 'app.kubernetes.io/part-of': 'cdk8s-alloy', 'app.kubernetes.io/managed-by': 'cdk8s' },
         },
         spec: { podSelector: podSelector === undefined ? {} : { matchLabels: podSelector }, policyTypes: types, ingress, egress: egress as NetworkPolicyEgressRule[] },
       }));
     };
 
-    policy('default-deny', undefined, ['Ingress', 'Egress']);
-    // the cluster DNS (kube-dns / CoreDNS, labelled k8s-app=kube-dns in kube-system)
-    policy('allow-dns', undefined, ['Egress'], undefined, [{
-      to: [{
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.dnsNamespace ?? 'kube-system' } },
-        podSelector: { matchLabels: props.dnsPodLabels ?? { 'k8s-app': 'kube-dns' } },
-      }],
-      ports: [{ protocol: 'UDP', port: IntOrString.fromNumber(53) }, { protocol: 'TCP', port: IntOrString.fromNumber(53) }],
-    }]);
+    const baseline = (namespace: string) => {
+      policy('default-deny', undefined, ['Ingress', 'Egress'], undefined, undefined, namespace);
+      // the cluster DNS (kube-dns / CoreDNS, labelled k8s-app=kube-dns in kube-system)
+      policy('allow-dns', undefined, ['Egress'], undefined, [{
+        to: [{
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.dnsNamespace ?? 'kube-system' } },
+          podSelector: { matchLabels: props.dnsPodLabels ?? { 'k8s-app': 'kube-dns' } },
+        }],
+        ports: [{ protocol: 'UDP', port: IntOrString.fromNumber(53) }, { protocol: 'TCP', port: IntOrString.fromNumber(53) }],
+      }], namespace);
+    };
+    baseline(props.namespace);
+    // collectors in namespaces of their own (the node-logs DaemonSet): the same default deny
+    // there, Prometheus's scrape in, and their egress out
+    for (const c of this.allCollectors.filter((x) => x.namespaceName !== props.namespace)) {
+      baseline(c.namespaceName);
+      policy(c.name, c.workload.selector, ['Ingress', 'Egress'], [
+        { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.namespace } }, podSelector: { matchLabels: p.selector } }], ports: tcp(c.workload.port('http-metrics')) },
+      ], Lazy.any({ produce: () => this.alloyEgress(c) }), c.namespaceName);
+    }
     for (const c of this.localCollectors) {
       const w = c.workload;
       const receivers = w.ports.filter((x) => x.name !== 'http-metrics').map((x) => x.port);
@@ -128,10 +139,7 @@ export class StackNetworkPolicies extends Construct {
       policy('kube-state-metrics', k.selector, ['Ingress', 'Egress'], Lazy.any({
         produce: () => {
           const scrapers = this.localCollectors.filter((c) => this.egressTargets(c).internal.has(k));
-          return [
-            ...(scrapers.length > 0 ? [{ from: scrapers.map((c) => pods(c.workload)), ports: tcp(k.port('http-metrics')) }] : []),
-            { from: [pods(p)], ports: tcp(k.port('telemetry')) },
-          ];
+          return scrapers.length > 0 ? [{ from: scrapers.map((c) => pods(c.workload)), ports: tcp(k.port('http-metrics')) }] : [];
         },
       }) as never, [{ to: this.anywhere, ports: tcp(443, 6443) }]);
     }
@@ -185,9 +193,12 @@ export class StackNetworkPolicies extends Construct {
   /** The workload of the stack a host name points at: the Service name, or its namespaced or full name. */
   private stackWorkload(host: string): ServerWorkload | undefined {
     const { tempo, prometheus, loki, grafana, alertmanager, namespace } = this.props;
+    const names = (h: string) => [h, `${h}.${namespace}`, `${h}.${namespace}.svc`, `${h}.${namespace}.svc.cluster.local`];
+    // a collector's headless Service stands for its pods too
+    const headless = this.localCollectors.find((c) => names(c.podsService.name).includes(host));
+    if (headless !== undefined) return headless.workload;
     return [...this.localCollectors, tempo, prometheus, loki, grafana, alertmanager, ...(this.props.kubeStateMetrics ? [this.props.kubeStateMetrics] : [])]
-      .map((x) => x.workload).find((w) =>
-      [w.host, `${w.host}.${namespace}`, `${w.host}.${namespace}.svc`, `${w.host}.${namespace}.svc.cluster.local`].includes(host));
+      .map((x) => x.workload).find((w) => names(w.host).includes(host));
   }
 
   /** Prometheus's egress: every scrape target, by pod when it is part of the stack, by port otherwise. */
@@ -248,7 +259,11 @@ export class StackNetworkPolicies extends Construct {
   private alloyEgress(alloy: Alloy): NetworkPolicyEgressRule[] {
     const a = alloy.workload;
     const { internal, external, discovered } = this.egressTargets(alloy);
-    const rules: NetworkPolicyEgressRule[] = [...internal].map(([w, ports]) => ({ to: [pods(w)], ports: tcp(...ports) }));
+    // the stack's workloads: by pod, and by namespace too from a collector in another one
+    const peer = (w: ServerWorkload): NetworkPolicyPeer => alloy.namespaceName === this.props.namespace
+      ? pods(w)
+      : { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.props.namespace } }, podSelector: { matchLabels: w.selector } };
+    const rules: NetworkPolicyEgressRule[] = [...internal].map(([w, ports]) => ({ to: [peer(w)], ports: tcp(...ports) }));
     if (discovered) {
       // pods found by discovery, in any namespace, on the port their annotations name
       rules.push({ to: [{ namespaceSelector: {} }] });

@@ -50,6 +50,13 @@ export interface ScrapeTarget {
   readonly address: string;
   /** @default "/metrics" */
   readonly metricsPath?: string;
+  /**
+   * The host is a headless Service: scrape every pod behind it (DNS service discovery of
+   * its A records), so each replica is its own target and a pod that is down shows as down.
+   *
+   * @default false - the one address
+   */
+  readonly everyPod?: boolean;
 }
 
 /** Something that receives Prometheus remote write. */
@@ -172,11 +179,16 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
 
   /** prometheus.yml, rendered with every scrape target and Alertmanager added so far. */
   public renderConfig(): string {
-    const jobs = this.targets.map((t) => ({
-      job_name: t.job,
-      metrics_path: t.metricsPath ?? '/metrics',
-      static_configs: [{ targets: [t.address] }],
-    }));
+    const jobs = this.targets.map((t) => {
+      const i = t.address.lastIndexOf(':');
+      return {
+        job_name: t.job,
+        metrics_path: t.metricsPath ?? '/metrics',
+        ...(t.everyPod
+          ? { dns_sd_configs: [{ names: [t.address.slice(0, i)], type: 'A', port: Number(t.address.slice(i + 1)) }] }
+          : { static_configs: [{ targets: [t.address] }] }),
+      };
+    });
     const config: Record<string, unknown> = {
       global: { scrape_interval: this.scrapeInterval, evaluation_interval: this.scrapeInterval },
       // accept a collector's backlog after an outage: samples up to this much older than the newest

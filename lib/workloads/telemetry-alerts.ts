@@ -19,7 +19,7 @@ export interface AlertRule {
 }
 
 /** Jobs of the stack's own workloads, as Prometheus scrapes them. */
-export const STACK_JOBS = ['alloy', 'tempo', 'loki', 'prometheus', 'grafana', 'alertmanager'] as const;
+export const STACK_JOBS = ['alloy', 'alloy-metrics', 'alloy-logs', 'alloy-node-logs', 'tempo', 'loki', 'prometheus', 'grafana', 'alertmanager'] as const;
 
 /** The telemetry-health alerts, for a stack in `namespace`. */
 export function telemetryAlerts(namespace: string): AlertRule[] {
@@ -52,7 +52,7 @@ export function telemetryAlerts(namespace: string): AlertRule[] {
     },
     {
       alert: 'AlloyRemoteWriteFailing',
-      expr: 'sum by (instance) (rate(prometheus_remote_storage_samples_failed_total{job="alloy"}[5m])) > 0 or sum by (instance) (rate(prometheus_remote_storage_samples_retried_total{job="alloy"}[5m])) > 0',
+      expr: 'sum by (instance) (rate(prometheus_remote_storage_samples_failed_total{job=~"alloy|alloy-.+"}[5m])) > 0 or sum by (instance) (rate(prometheus_remote_storage_samples_retried_total{job=~"alloy|alloy-.+"}[5m])) > 0',
       for: '10m',
       severity: 'warning',
       summary: 'Alloy cannot remote-write metrics',
@@ -60,7 +60,7 @@ export function telemetryAlerts(namespace: string): AlertRule[] {
     },
     {
       alert: 'AlloyRemoteWriteBehind',
-      expr: '(max by (instance) (prometheus_remote_storage_highest_timestamp_in_seconds{job="alloy"}) - max by (instance) (prometheus_remote_storage_queue_highest_sent_timestamp_seconds{job="alloy"})) > 300',
+      expr: '(max by (instance) (prometheus_remote_storage_highest_timestamp_in_seconds{job=~"alloy|alloy-.+"}) - max by (instance) (prometheus_remote_storage_queue_highest_sent_timestamp_seconds{job=~"alloy|alloy-.+"})) > 300',
       for: '10m',
       severity: 'warning',
       summary: 'Alloy remote write is more than 5 minutes behind',
@@ -69,7 +69,7 @@ export function telemetryAlerts(namespace: string): AlertRule[] {
     {
       alert: 'AlloyLogsDropped',
       // a single loss is a loss: any increase within 15 minutes fires at once
-      expr: 'sum by (instance) (increase(loki_write_dropped_entries_total{job="alloy"}[15m])) > 0',
+      expr: 'sum by (instance) (increase(loki_write_dropped_entries_total{job=~"alloy|alloy-.+"}[15m])) > 0',
       for: '0m',
       severity: 'critical',
       summary: 'Alloy drops log entries',
