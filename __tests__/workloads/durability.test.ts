@@ -64,7 +64,11 @@ describe('every signal is queued on disk while its backend is down', () => {
       expect(start).toBeGreaterThanOrEqual(0);
       const block = config.slice(start, config.indexOf('\n}\n', start));
       expect(block).toContain('\tretry_on_failure {\n\t\tenabled          = true\n\t\tmax_elapsed_time = "0s"\n\t}');
-      expect(block).toContain(`\tsending_queue {\n\t\tqueue_size = ${bytes}\n\t\tsizer      = "bytes"\n\t\tstorage    = otelcol.storage.file.queue.handler\n\t}`);
+      // batched inside the exporter, after the disk queue
+      expect(block).toContain(
+        `\tsending_queue {\n\t\tqueue_size = ${bytes}\n\t\tsizer      = "bytes"\n\t\tstorage    = otelcol.storage.file.queue.handler\n\n` +
+        '\t\tbatch {\n\t\t\tflush_timeout = "200ms"\n\t\t\tmax_size      = 3000\n\t\t\tmin_size      = 2000\n\t\t\tsizer         = "items"\n\t\t}\n\t}',
+      );
     };
     queue('otelcol.exporter.otlp', 'tempo', 4 * 2 ** 30);
     queue('otelcol.exporter.otlphttp', 'loki', 3 * 2 ** 30);

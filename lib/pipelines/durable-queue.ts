@@ -82,7 +82,15 @@ export class DurableQueue extends Construct {
   /** Exporter settings for `signal`: a persistent queue of its byte budget, and retries that never give up. */
   public exporterSettings(signal: QueuedSignal): { sendingQueue: object; retryOnFailure: object } {
     return {
-      sendingQueue: { storage: this.handler, sizer: 'bytes', queueSize: this.queueBytes[signal] },
+      sendingQueue: {
+        storage: this.handler,
+        sizer: 'bytes',
+        queueSize: this.queueBytes[signal],
+        // batching last, inside the exporter: requests are read from the disk queue and sent in
+        // batches, so a full queue still refuses at the receiver (no batch processor in front)
+        // and the single entries of loki.* sources do not each become a request
+        batch: { sizer: 'items', minSize: 2000, maxSize: 3000, flushTimeout: '200ms' },
+      },
       // retry while the queue has room: when it is full, new data is refused (back-pressure)
       retryOnFailure: { enabled: true, maxElapsedTime: '0s' },
     };

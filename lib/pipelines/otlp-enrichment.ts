@@ -7,10 +7,11 @@
  * what the sender set (`override = false`).
  *
  * Order on the OTLP path, as Grafana recommends: receiver, memory limiter first, then these
- * two, then the exporters. Grafana puts `otelcol.processor.batch` last; this stack has no
- * batch processor on purpose (see OtlpGateway): batching hands data on asynchronously, so
- * a full disk queue would drop the batch instead of refusing the request and making the
- * sender retry.
+ * two, then the exporters. Grafana puts `otelcol.processor.batch` last; this stack batches
+ * later still, inside each exporter after its disk queue (DurableQueue's `sending_queue >
+ * batch`), and has no batch processor on purpose (see OtlpGateway): a batch processor hands
+ * data on asynchronously, so a full disk queue would drop the batch instead of refusing the
+ * request and making the sender retry.
  *
  * The `system` detector runs in the collector, so where a sender sets no `host.name` it
  * names the collector's host; the pod's own node is in `k8s.node.name`.

@@ -7,8 +7,8 @@
  * There is deliberately no `otelcol.processor.batch`: it hands data on asynchronously, so when
  * an exporter's disk queue is full it would drop the batch and log it. Without it the full
  * queue's error reaches the receiver, which refuses the request with a retryable error and
- * the sender backs off (back-pressure). Senders (OpenTelemetry SDKs, collectors) batch
- * already, and remote write batches from its WAL.
+ * the sender backs off (back-pressure). Batching happens inside each exporter, after its
+ * disk queue (DurableQueue's `sending_queue > batch`), and remote write batches from its WAL.
  */
 import { Construct } from 'constructs';
 // generated components by file, so that loading the library loads only those it uses
