@@ -4,7 +4,7 @@
  */
 import { Testing } from 'cdk8s';
 import { load } from 'js-yaml';
-import { ObservabilityStack, SMOKE_CHECKS, SmokeTest } from '../../lib';
+import { Alloy, AnnotationAutodiscovery, ObservabilityStack, SMOKE_CHECKS, SmokeTest, StackNetworkPolicies } from '../../lib';
 import { facts, unknownNames } from '../support/alloy-facts';
 import { schemaErrors } from '../support/k8s-schema';
 import { Manifest, find, manifestsOf, testApp } from '../support/manifests';
@@ -152,5 +152,26 @@ describe('smoke test Job (VAL-SPC-001..003)', () => {
   test('it must be given the OTLP gateway', () => {
     expect(() => new SmokeTest(Testing.chart(), 's', { namespace: 'o', alloy: stack.metricsCollector, tempo: stack.tempo, prometheus: stack.prometheus, loki: stack.loki }))
       .toThrow('test/s: alloy is the collector alloy-metrics, which does not receive OTLP; pass the OTLP gateway');
+  });
+});
+
+describe('NetworkPolicies of a collector of your own', () => {
+  test('scraping discovered pods opens egress to the namespaces the discovery is limited to, else to every namespace', () => {
+    const stack = new ObservabilityStack(testApp(), 'observability', { networkPolicies: false, metricsCollector: false, logsCollector: false });
+    const shop = new Alloy(stack, 'shop', { namespace: 'observability', name: 'alloy-shop', otlp: false, replicas: 1 });
+    new AnnotationAutodiscovery(shop.config, 'a', { metrics: stack.prometheus, namespaces: ['shop', 'payments'] });
+    const wide = new Alloy(stack, 'wide', { namespace: 'observability', name: 'alloy-wide', otlp: false, replicas: 1 });
+    new AnnotationAutodiscovery(wide.config, 'a', { metrics: stack.prometheus });
+    new StackNetworkPolicies(stack, 'np', {
+      namespace: 'observability', alloy: stack.alloy, collectors: [shop, wide],
+      tempo: stack.tempo, prometheus: stack.prometheus, loki: stack.loki, grafana: stack.grafana, alertmanager: stack.alertmanager,
+    });
+    const ms = manifestsOf(stack);
+    const toPods = (name: string) => find(ms, 'NetworkPolicy', name).spec.egress.find((r: any) => r.ports === undefined).to;
+    expect(toPods('alloy-shop')).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'payments' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } },
+    ]);
+    expect(toPods('alloy-wide')).toEqual([{ namespaceSelector: {} }]);
   });
 });

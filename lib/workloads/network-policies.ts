@@ -226,7 +226,7 @@ export class StackNetworkPolicies extends Construct {
    * Where a collector's config sends and scrapes: the stack's workloads by port, other
    * hosts by port, and whether it scrapes discovered pods (any pod, any port).
    */
-  private egressTargets(alloy: Alloy): { internal: Map<ServerWorkload, Set<number>>; external: Set<number>; discovered: boolean } {
+  private egressTargets(alloy: Alloy): { internal: Map<ServerWorkload, Set<number>>; external: Set<number>; discovered: boolean; discoveredIn?: string[] } {
     const internal = new Map<ServerWorkload, Set<number>>();
     const external = new Set<number>();
     let discovered = false;
@@ -244,7 +244,7 @@ export class StackNetworkPolicies extends Construct {
       if (!/^(otelcol\.exporter\.|prometheus\.remote_write$|loki\.write$)/.test(c.componentName)) continue;
       for (const address of addresses(stmt)) this.addTarget(address, local, internal, external);
     }
-    return { internal, external, discovered };
+    return { internal, external, discovered, discoveredIn: discovered ? discoveryNamespaces(alloy) : undefined };
   }
 
   private addTarget(address: string, local: boolean, internal: Map<ServerWorkload, Set<number>>, external: Set<number>): void {
@@ -258,15 +258,20 @@ export class StackNetworkPolicies extends Construct {
 
   private alloyEgress(alloy: Alloy): NetworkPolicyEgressRule[] {
     const a = alloy.workload;
-    const { internal, external, discovered } = this.egressTargets(alloy);
+    const { internal, external, discovered, discoveredIn } = this.egressTargets(alloy);
     // the stack's workloads: by pod, and by namespace too from a collector in another one
     const peer = (w: ServerWorkload): NetworkPolicyPeer => alloy.namespaceName === this.props.namespace
       ? pods(w)
       : { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.props.namespace } }, podSelector: { matchLabels: w.selector } };
     const rules: NetworkPolicyEgressRule[] = [...internal].map(([w, ports]) => ({ to: [peer(w)], ports: tcp(...ports) }));
     if (discovered) {
-      // pods found by discovery, in any namespace, on the port their annotations name
-      rules.push({ to: [{ namespaceSelector: {} }] });
+      // pods found by discovery, on the port their annotations name: in the namespaces the
+      // discovery is limited to, else in any
+      rules.push({
+        to: discoveredIn === undefined
+          ? [{ namespaceSelector: {} }]
+          : discoveredIn.map((n) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n } } })),
+      });
     }
     rules.push({ to: [pods(a)], ports: tcp(a.port('http-metrics')) });
     const access = alloy.accessRules();
@@ -283,6 +288,29 @@ export class StackNetworkPolicies extends Construct {
     }
     return rules;
   }
+}
+
+/**
+ * The namespaces the collector's pod and Service discovery is limited to, or undefined when
+ * one of them reads every namespace (or names them by an expression).
+ */
+function discoveryNamespaces(alloy: Alloy): string[] | undefined {
+  const names = new Set<string>();
+  for (const c of alloy.config.components.filter((x) => x.componentName === 'discovery.kubernetes')) {
+    const body = c.toStatement().body;
+    const role = body.find((x) => x.kind === 'attribute' && x.name === 'role');
+    if (role?.kind === 'attribute' && (role.value === 'node' || role.value === 'ingress')) continue;
+    const ns = body.find((x): x is Block => x.kind === 'block' && x.name === 'namespaces');
+    const list = ns?.body.find((x) => x.kind === 'attribute' && x.name === 'names');
+    const ownNamespace = ns?.body.some((x) => x.kind === 'attribute' && x.name === 'own_namespace' && x.value === true) ?? false;
+    if (list?.kind !== 'attribute' || !Array.isArray(list.value) || !list.value.every((v) => typeof v === 'string')) {
+      if (!ownNamespace) return undefined;
+    } else {
+      for (const n of list.value as string[]) names.add(n);
+    }
+    if (ownNamespace) names.add(alloy.namespaceName);
+  }
+  return names.size === 0 ? undefined : [...names].sort();
 }
 
 /** The `__address__` of each target of a literal target list, or undefined when one is not a literal. */
