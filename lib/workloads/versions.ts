@@ -9,6 +9,6 @@ export const IMAGES = {
   loki: 'grafana/loki:3.7.6',
   grafana: 'grafana/grafana:12.4.3',
   alertmanager: 'prom/alertmanager:v0.29.0',
-  kubeStateMetrics: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0',
-  smokeTest: 'node:20.19.5-alpine3.22',
+  kubeStateMetrics: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0',
+  smokeTest: 'node:20.20.2-alpine3.22',
 } as const;
