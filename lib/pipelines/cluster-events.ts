@@ -1,8 +1,8 @@
 /**
  * Kubernetes events to Loki: `loki.source.kubernetes_events` watches the API server's
  * events and writes each as a logfmt line, with the labels namespace and job
- * (`integrations/kubernetes/eventhandler`, as Grafana's Kubernetes app expects). Clustered,
- * so among several replicas one reads the events: each event is sent once. (Run it in a
+ * (`integrations/kubernetes/eventhandler`, as Grafana's Kubernetes app expects). Clustered:
+ * the replicas share the namespaces, so each event is read and sent once. (Run it in a
  * StatefulSet collector; the collector refuses it in a DaemonSet, or unclustered with more
  * than one replica.)
  *
