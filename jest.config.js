@@ -11,4 +11,7 @@ module.exports = {
   coverageReporters: ['text-summary', 'lcov'],
   coverageThreshold: { global: { lines: 90, branches: 90, functions: 90, statements: 90 } },
   testTimeout: 120000,
+  // one worker per core: jest's default leaves one core idle, and the heaviest tests
+  // (TypeDoc, tsc, npm pack) wait on child processes anyway
+  maxWorkers: '100%',
 };
