@@ -12,7 +12,7 @@
 import { Construct } from 'constructs';
 // generated components by file, so that loading the library loads only those it uses
 import { LokiSourceKubernetesEvents } from '../../imports/alloy/components/loki-source-kubernetes-events';
-import { KubernetesLogsProps, checkNamespaces, enclosingConfig, pipelineLabel } from './kubernetes-common';
+import { KubernetesLogsProps, logsPipeline } from './kubernetes-common';
 
 export type ClusterEventsProps = KubernetesLogsProps;
 
@@ -21,9 +21,7 @@ export class ClusterEvents extends Construct {
 
   public constructor(scope: Construct, id: string, props: ClusterEventsProps) {
     super(scope, id);
-    const config = enclosingConfig(this, 'ClusterEvents');
-    const namespaces = checkNamespaces(this, props.namespaces);
-    const label = pipelineLabel(this, props.label, 'cluster_events');
+    const { config, namespaces, label } = logsPipeline(this, 'ClusterEvents', props, 'cluster_events');
     this.source = new LokiSourceKubernetesEvents(this, 'source', {
       label,
       jobName: 'integrations/kubernetes/eventhandler',

@@ -41,6 +41,17 @@ export function pipelineLabel(scope: Construct, label: string | undefined, fallb
   return l;
 }
 
+/** What a logs pipeline starts from: its config, its namespaces (checked) and its label. */
+export function logsPipeline(scope: Construct, what: string, props: KubernetesLogsProps, defaultLabel: string): {
+  config: AlloyConfig; namespaces?: string[]; label: string;
+} {
+  return {
+    config: enclosingConfig(scope, what),
+    namespaces: checkNamespaces(scope, props.namespaces),
+    label: pipelineLabel(scope, props.label, defaultLabel),
+  };
+}
+
 /** A list of namespaces a pipeline is limited to: DNS labels, none twice, not empty. */
 export function checkNamespaces(scope: Construct, namespaces: readonly string[] | undefined): string[] | undefined {
   if (namespaces === undefined) return undefined;

@@ -23,7 +23,7 @@ import { LocalFileMatch } from '../../imports/alloy/components/local-file-match'
 import { LokiProcess } from '../../imports/alloy/components/loki-process';
 import { LokiSourceFile } from '../../imports/alloy/components/loki-source-file';
 import { Expr } from '../alloy';
-import { LOG_JOB_RULE, POD_LABEL_RULES, KubernetesLogsProps, checkNamespaces, enclosingConfig, pipelineLabel } from './kubernetes-common';
+import { LOG_JOB_RULE, POD_LABEL_RULES, KubernetesLogsProps, logsPipeline } from './kubernetes-common';
 
 /** Where the kubelet writes pod logs: `<dir>/<namespace>_<pod>_<uid>/<container>/<n>.log`. */
 export const POD_LOG_DIR = '/var/log/pods';
@@ -35,10 +35,8 @@ export class NodeLogs extends Construct {
 
   public constructor(scope: Construct, id: string, props: NodeLogsProps) {
     super(scope, id);
-    const config = enclosingConfig(this, 'NodeLogs');
+    const { config, namespaces, label } = logsPipeline(this, 'NodeLogs', props, 'node_logs');
     config.requireHostPath(POD_LOG_DIR, this.node.path);
-    const namespaces = checkNamespaces(this, props.namespaces);
-    const label = pipelineLabel(this, props.label, 'node_logs');
     const pods = new DiscoveryKubernetes(this, 'pods', {
       label,
       role: 'pod',

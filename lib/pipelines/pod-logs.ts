@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { DiscoveryKubernetes } from '../../imports/alloy/components/discovery-kubernetes';
 import { DiscoveryRelabel } from '../../imports/alloy/components/discovery-relabel';
 import { LokiSourceKubernetes } from '../../imports/alloy/components/loki-source-kubernetes';
-import { LOG_JOB_RULE, POD_LABEL_RULES, KubernetesLogsProps, checkNamespaces, enclosingConfig, pipelineLabel } from './kubernetes-common';
+import { LOG_JOB_RULE, POD_LABEL_RULES, KubernetesLogsProps, logsPipeline } from './kubernetes-common';
 
 export type PodLogsProps = KubernetesLogsProps;
 
@@ -25,9 +25,7 @@ export class PodLogs extends Construct {
 
   public constructor(scope: Construct, id: string, props: PodLogsProps) {
     super(scope, id);
-    const config = enclosingConfig(this, 'PodLogs');
-    const namespaces = checkNamespaces(this, props.namespaces);
-    const label = pipelineLabel(this, props.label, 'pod_logs');
+    const { config, namespaces, label } = logsPipeline(this, 'PodLogs', props, 'pod_logs');
     const pods = new DiscoveryKubernetes(this, 'pods', {
       label,
       role: 'pod',
