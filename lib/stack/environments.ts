@@ -32,6 +32,9 @@ export const ENVIRONMENTS: readonly Environment[] = [
         durability: { tracesQueueSize: '2Gi', logsQueueSize: '1Gi', metricsWalKeepalive: '2h' },
         resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
       },
+      // one replica of each other collector: clustering still on, nothing to share
+      metricsCollector: { replicas: 1 },
+      logsCollector: { replicas: 1 },
       tempo: { retention: '48h', storageSize: '5Gi' },
       prometheus: { retention: '3d', retentionSize: '4GB', storageSize: '5Gi' },
       loki: { retention: '48h', storageSize: '5Gi' },
