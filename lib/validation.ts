@@ -101,3 +101,10 @@ export function firstDuplicate<T>(values: readonly T[]): T | undefined {
   }
   return undefined;
 }
+
+/** Node directories a collector mounts or reads: absolute, without "..", a plain path. */
+export function assertHostPath(subject: string, what: string, path: string): void {
+  if (!/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/.test(path) || path.split('/').includes('..')) {
+    throw new Error(`${subject}: ${what} must be absolute directories without ".." (got ${JSON.stringify(path)}); such as "/var/log"`);
+  }
+}

@@ -5,6 +5,7 @@ import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { ALLOY_CONFIG_MARKER, AlloyBlockConstruct, AlloyComponent, AlloyConfigBlock } from './component';
 import { StabilityLevel, leastStable } from './stability';
+import { assertHostPath } from '../validation';
 import { Block, Call, ExportRef, Expr, Reference, comment, forEachExpr, printFile } from './syntax';
 
 /**
@@ -73,9 +74,7 @@ export class AlloyConfig extends Construct {
    * mounted read-only; it checks this at synth.
    */
   public requireHostPath(path: string, by: string): void {
-    if (!/^\/[A-Za-z0-9._/-]*$/.test(path) || path.split('/').includes('..')) {
-      throw new Error(`${by}: host path must be absolute, without "..", letters, digits and ._-/ only (got ${JSON.stringify(path)})`);
-    }
+    assertHostPath(by, 'host paths', path);
     if (!this.hostPaths.has(path)) this.hostPaths.set(path, by);
   }
 
