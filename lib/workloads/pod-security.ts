@@ -39,19 +39,11 @@ export function restrictedContainerSecurityContext(runAs: RunAs): SecurityContex
  * files only root may read (the node's /var/log/pods) can be read; seccomp RuntimeDefault.
  */
 export function exceptionPodSecurityContext(): PodSecurityContext {
-  return { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } };
+  const { fsGroup: _fsGroup, ...root } = restrictedPodSecurityContext({ uid: 0, gid: 0 });
+  return { ...root, runAsNonRoot: false };
 }
 
-/** Container level of a stated exception: root with only `add` as capabilities, nothing else loosened. */
+/** Container level of a stated exception: the restricted context as root, with only `add` as capabilities. */
 export function exceptionContainerSecurityContext(add: readonly string[]): SecurityContext {
-  return {
-    runAsNonRoot: false,
-    runAsUser: 0,
-    runAsGroup: 0,
-    allowPrivilegeEscalation: false,
-    privileged: false,
-    readOnlyRootFilesystem: true,
-    capabilities: { drop: ['ALL'], add: [...add] },
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
+  return { ...restrictedContainerSecurityContext({ uid: 0, gid: 0 }), runAsNonRoot: false, capabilities: { drop: ['ALL'], add: [...add] } };
 }
