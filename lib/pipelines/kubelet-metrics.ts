@@ -17,9 +17,8 @@ import { PrometheusRelabel } from '../../imports/alloy/components/prometheus-rel
 import { PrometheusScrape } from '../../imports/alloy/components/prometheus-scrape';
 import { assertGoDuration } from '../validation';
 import { IMetricsDestination } from './destinations';
-import { enclosingConfig, pipelineLabel } from './kubernetes-common';
+import { KUBELET_SCRAPE, enclosingConfig, pipelineLabel } from './kubernetes-common';
 
-const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** The kubelet series kept by default: volumes (for the volume-full alert), pods and containers running, node name. */
 export const KUBELET_KEEP = 'kubelet_volume_stats_.+|kubelet_running_pods|kubelet_running_containers|kubelet_node_name|kubelet_pod_start_duration_seconds_(count|sum)|up';
@@ -91,13 +90,9 @@ export class KubeletMetrics extends Construct {
         label: labels[job],
         jobName: job,
         targets: named.output,
-        scheme: 'https',
+        ...KUBELET_SCRAPE,
         ...(job === 'cadvisor' ? { metricsPath: '/metrics/cadvisor' } : {}),
         scrapeInterval: interval,
-        bearerTokenFile: `${SA_DIR}/token`,
-        // kubelets serve self-signed certificates on most clusters
-        tlsConfig: { caFile: `${SA_DIR}/ca.crt`, insecureSkipVerify: true },
-        clustering: { enabled: true },
         forwardTo: [filter.receiver],
       });
     };

@@ -15,6 +15,7 @@ import { PrometheusRelabel } from '../../imports/alloy/components/prometheus-rel
 import { PrometheusScrape } from '../../imports/alloy/components/prometheus-scrape';
 import { AlloyConfig, assertIdentifier } from '../alloy';
 import { IMetricsDestination } from './destinations';
+import { KUBELET_SCRAPE } from './kubernetes-common';
 
 /** A Kubernetes RBAC rule, as a ClusterRole holds it. */
 export interface AccessRule {
@@ -25,7 +26,6 @@ export interface AccessRule {
   readonly resourceNames?: readonly string[];
 }
 
-const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 export interface KubeletVolumeStatsProps {
   /** Where the series go. */
@@ -60,13 +60,8 @@ export class KubeletVolumeStats extends Construct {
       label: l === undefined ? 'kubelet' : `${l}_scrape`,
       jobName: 'kubelet',
       targets: nodes.targets,
-      scheme: 'https',
+      ...KUBELET_SCRAPE,
       scrapeInterval: props.scrapeInterval ?? '60s',
-      bearerTokenFile: `${SA_DIR}/token`,
-      // kubelets serve self-signed certificates on most clusters
-      tlsConfig: { caFile: `${SA_DIR}/ca.crt`, insecureSkipVerify: true },
-      // with several collectors, each kubelet is scraped by one of them
-      clustering: { enabled: true },
       forwardTo: [keep.receiver],
     });
   }

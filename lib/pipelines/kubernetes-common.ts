@@ -66,6 +66,23 @@ export function checkNamespaces(scope: Construct, namespaces: readonly string[] 
   return [...namespaces];
 }
 
+/** Where Kubernetes mounts a pod's ServiceAccount token and the cluster's CA. */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** The ServiceAccount token; a scrape that sends it reads the kubelets (RBAC: nodes/metrics). */
+export const SERVICE_ACCOUNT_TOKEN = `${SERVICE_ACCOUNT_DIR}/token`;
+
+/**
+ * How a `prometheus.scrape` reads a kubelet: HTTPS with the collector's token, clustered so
+ * each kubelet is scraped by one replica. Kubelets serve self-signed certificates on most
+ * clusters, so the certificate is not verified.
+ */
+export const KUBELET_SCRAPE = {
+  scheme: 'https',
+  bearerTokenFile: SERVICE_ACCOUNT_TOKEN,
+  tlsConfig: { caFile: `${SERVICE_ACCOUNT_DIR}/ca.crt`, insecureSkipVerify: true },
+  clustering: { enabled: true },
+} as const;
+
 /** Drops pods that run no containers (not yet scheduled, or finished). */
 export const RUNNING_PODS_ONLY: DiscoveryRelabelRule = {
   sourceLabels: ['__meta_kubernetes_pod_phase'],

@@ -5,7 +5,7 @@
  * otherwise.
  */
 import { AlloyValue, Block, Statement } from '../alloy';
-import { AccessRule } from '../pipelines';
+import { AccessRule, SERVICE_ACCOUNT_TOKEN } from '../pipelines';
 
 /** A rule, and the namespace it applies in (undefined: cluster-wide). */
 export interface ScopedRule {
@@ -28,7 +28,6 @@ const DISCOVERY_RESOURCES: Record<string, Array<[string, string[]]>> = {
 /** Components that talk to the Kubernetes API and whose needs are not derived here: fail closed. */
 const UNMAPPED = new Set(['discovery.kubelet', 'mimir.alerts.kubernetes', 'otelcol.receiver.k8s_cluster', 'otelcol.receiver.k8sobjects', 'beyla.ebpf']);
 
-const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 /**
  * The API access one component needs, from its rendered block. Throws for a component that
@@ -124,7 +123,7 @@ export function accessOf(block: Block, ownNamespace: string, subject = block.nam
       ];
     case 'prometheus.scrape':
       // scraping the kubelets with the ServiceAccount's token needs their metrics endpoint
-      return attr(block.body, 'bearer_token_file') === SA_TOKEN
+      return attr(block.body, 'bearer_token_file') === SERVICE_ACCOUNT_TOKEN
         ? [{ rule: { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] } }]
         : [];
     default:
