@@ -16,7 +16,7 @@ import { IntOrString, Quantity, KubeClusterRole, KubeClusterRoleBinding, KubeRol
 import { accessOf, mergeRules } from './alloy-access';
 import { AlloyConfig, Block, StabilityLevel, Statement, permits } from '../alloy';
 import { AccessRule, DurableQueue, DurableQueueProps, ILogsDestination } from '../pipelines';
-import { assertDnsLabel, assertPort, assertWholeNumber, firstDuplicate, parseSize } from '../validation';
+import { assertDnsLabel, assertHostPath, assertPort, assertWholeNumber, firstDuplicate, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { ServerPort, ServerWorkload, workloadLabels } from './server-workload';
 import { IMAGES } from './versions';
@@ -115,8 +115,16 @@ export const ALLOY_HTTP_PORT = 12345;
 const CONFIG_DIR = '/etc/alloy';
 const STORAGE = '/var/lib/alloy/data';
 const MIB = 2 ** 20;
-/** Sources that read the whole cluster: each must run once (clustered, or one replica). */
-const CLUSTER_WIDE_SOURCES: ReadonlySet<string> = new Set(['loki.source.kubernetes', 'loki.source.kubernetes_events']);
+/**
+ * Components that must run once across replicas (clustered, or one replica), with what
+ * several unclustered replicas would each do; those that read the whole cluster are marked,
+ * since a DaemonSet (which does not cluster) would run them once per node.
+ */
+const RUN_ONCE: ReadonlyMap<string, { readonly twice: string; readonly wholeCluster: boolean }> = new Map([
+  ['prometheus.scrape', { twice: 'scrape the same targets', wholeCluster: false }],
+  ['loki.source.kubernetes', { twice: 'read the same pods and send them twice', wholeCluster: true }],
+  ['loki.source.kubernetes_events', { twice: 'read the same events and send them twice', wholeCluster: true }],
+]);
 
 export class Alloy extends Construct {
   /** The config.alloy of this collector: create components with it as their scope. */
@@ -183,11 +191,7 @@ export class Alloy extends Construct {
       );
     }
     this.hostPaths = [...(props.hostPaths ?? [])];
-    for (const hp of this.hostPaths) {
-      if (!/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/.test(hp) || hp.split('/').includes('..')) {
-        throw new Error(`${subject}: hostPaths must be absolute directories without ".." (got ${JSON.stringify(hp)}); such as "/var/log"`);
-      }
-    }
+    this.hostPaths.forEach((hp) => assertHostPath(subject, 'hostPaths', hp));
     if (this.hostPaths.length > 0 && !daemonSet) {
       throw new Error(`${subject}: hostPaths (got ${this.hostPaths.join(', ')}) read one node's files, so they need controller: "DaemonSet"`);
     }
@@ -457,24 +461,17 @@ export class Alloy extends Construct {
           );
         }
       }
-      if (c.componentName === 'prometheus.scrape' && this.replicas > 1 && !hasClustering(stmt)) {
+      const once = RUN_ONCE.get(c.componentName);
+      if (once?.wholeCluster && this.controller === 'DaemonSet') {
         problems.push(
-          `${c.node.path} (${c.componentId}): ${this.replicas} replicas would each scrape the same targets; ` +
+          `${c.node.path} (${c.componentId}): reads the whole cluster, so a DaemonSet would read it once per node; ` +
+          'put it in a StatefulSet collector',
+        );
+      } else if (once !== undefined && this.replicas > 1 && !hasClustering(stmt)) {
+        problems.push(
+          `${c.node.path} (${c.componentId}): ${this.replicas} replicas would each ${once.twice}; ` +
           'add clustering: { enabled: true } so they share them, or run one replica',
         );
-      }
-      if (CLUSTER_WIDE_SOURCES.has(c.componentName)) {
-        if (this.controller === 'DaemonSet') {
-          problems.push(
-            `${c.node.path} (${c.componentId}): reads the whole cluster, so a DaemonSet would read it once per node; ` +
-            'put it in a StatefulSet collector',
-          );
-        } else if (this.replicas > 1 && !hasClustering(stmt)) {
-          problems.push(
-            `${c.node.path} (${c.componentId}): ${this.replicas} replicas would each read the same ${c.componentName === 'loki.source.kubernetes_events' ? 'events' : 'pods'} and send them twice; ` +
-            'add clustering: { enabled: true } so they share them, or run one replica',
-          );
-        }
       }
     }
     for (const [hostPath, by] of this.config.requiredHostPaths) {
@@ -485,9 +482,10 @@ export class Alloy extends Construct {
         );
       }
     }
-    if (this.controller === 'DaemonSet' && this.config.components.some((c) => hasClustering(c.toStatement()))) {
+    const clustered = this.controller === 'DaemonSet' ? this.config.components.filter((c) => hasClustering(c.toStatement())) : [];
+    if (clustered.length > 0) {
       problems.push(
-        `${path}: a component enables clustering (${this.config.components.filter((c) => hasClustering(c.toStatement())).map((c) => c.componentId).join(', ')}), ` +
+        `${path}: a component enables clustering (${clustered.map((c) => c.componentId).join(', ')}), ` +
         'but a DaemonSet collector reads its own node and does not cluster; move it to a StatefulSet collector, or remove its clustering block',
       );
     }
