@@ -80,8 +80,12 @@ function namespaces(labels: Record<string, string> | undefined): NetworkPolicyPe
   return { namespaceSelector: labels === undefined ? {} : { matchLabels: labels } };
 }
 
+type EgressTargets = { internal: Map<ServerWorkload, Set<number>>; external: Set<number>; discovered: boolean; discoveredIn?: string[] };
+
 export class StackNetworkPolicies extends Construct {
   public readonly policies: KubeNetworkPolicy[] = [];
+  /** Each collector's targets, read once per synth (several policies ask), with the component count they were read at. */
+  private readonly targets = new Map<Alloy, { components: number; targets: EgressTargets }>();
 
   public constructor(scope: Construct, id: string, private readonly props: StackNetworkPoliciesProps) {
     super(scope, id);
@@ -226,7 +230,9 @@ export class StackNetworkPolicies extends Construct {
    * Where a collector's config sends and scrapes: the stack's workloads by port, other
    * hosts by port, and whether it scrapes discovered pods (any pod, any port).
    */
-  private egressTargets(alloy: Alloy): { internal: Map<ServerWorkload, Set<number>>; external: Set<number>; discovered: boolean; discoveredIn?: string[] } {
+  private egressTargets(alloy: Alloy): EgressTargets {
+    const known = this.targets.get(alloy);
+    if (known !== undefined && known.components === alloy.config.components.length) return known.targets;
     const internal = new Map<ServerWorkload, Set<number>>();
     const external = new Set<number>();
     let discovered = false;
@@ -244,7 +250,9 @@ export class StackNetworkPolicies extends Construct {
       if (!/^(otelcol\.exporter\.|prometheus\.remote_write$|loki\.write$)/.test(c.componentName)) continue;
       for (const address of addresses(stmt)) this.addTarget(address, local, internal, external);
     }
-    return { internal, external, discovered, discoveredIn: discovered ? discoveryNamespaces(alloy) : undefined };
+    const result = { internal, external, discovered, discoveredIn: discovered ? discoveryNamespaces(alloy) : undefined };
+    this.targets.set(alloy, { components: alloy.config.components.length, targets: result });
+    return result;
   }
 
   private addTarget(address: string, local: boolean, internal: Map<ServerWorkload, Set<number>>, external: Set<number>): void {
