@@ -162,12 +162,11 @@ export class ObservabilityStack extends Chart {
 
     // the collectors, as k8s-monitoring splits them: each with its own config, RBAC and
     // scaling; see the README's "Collector topology"
-    this.metricsCollector = props.metricsCollector === false
+    const collector = (name: string, tuning: ObservabilityStackProps['metricsCollector']): Alloy => tuning === false
       ? this.alloy
-      : new Alloy(this, 'alloy-metrics', { selfLogs: this.loki, ...SMALL_COLLECTOR, ...props.metricsCollector, ...common, name: 'alloy-metrics', otlp: false });
-    this.logsCollector = props.logsCollector === false
-      ? this.alloy
-      : new Alloy(this, 'alloy-logs', { selfLogs: this.loki, ...SMALL_COLLECTOR, ...props.logsCollector, ...common, name: 'alloy-logs', otlp: false });
+      : new Alloy(this, name, { selfLogs: this.loki, ...SMALL_COLLECTOR, ...tuning, ...common, name, otlp: false });
+    this.metricsCollector = collector('alloy-metrics', props.metricsCollector);
+    this.logsCollector = collector('alloy-logs', props.logsCollector);
 
     // metrics: annotated pods and Services, kubelets (their volume usage feeds the
     // volume-nearly-full alert) and cAdvisor, kube-state-metrics when on
@@ -229,8 +228,7 @@ export class ObservabilityStack extends Chart {
 
     // every pod of every collector, through its headless Service
     for (const c of this.collectors) {
-      const address = c.namespaceName === namespace ? c.podsMetricsAddress : c.podsMetricsAddress.replace(/:/, `.${c.namespaceName}.svc:`);
-      this.prometheus.addScrapeTarget({ job: c.name, address, everyPod: true });
+      this.prometheus.addScrapeTarget({ job: c.name, address: c.podsMetricsAddressFrom(namespace), everyPod: true });
     }
     this.prometheus.addScrapeTarget({ job: 'alertmanager', address: this.alertmanager.alertmanagerAddress });
     this.prometheus.addScrapeTarget({ job: 'tempo', address: this.tempo.metricsAddress });

@@ -153,6 +153,14 @@ export class Alloy extends Construct {
   public readonly podsMetricsAddress: string;
   /** The headless Service in front of every pod: `<name>-cluster`, or `<name>-pods` for a DaemonSet. */
   public readonly podsService: KubeService;
+  /**
+   * `podsMetricsAddress` as a client in `namespace` reaches it: the short name in the
+   * collector's own namespace, `<service>.<namespace>.svc` from another.
+   */
+  public podsMetricsAddressFrom(namespace: string): string {
+    return namespace === this.namespaceName ? this.podsMetricsAddress : `${this.podsService.name}.${this.namespaceName}.svc:${ALLOY_HTTP_PORT}`;
+  }
+
   /** `alloy:12345`, where Alloy serves its own metrics. */
   public readonly metricsAddress: string;
   /** The container's memory limit, in bytes. */

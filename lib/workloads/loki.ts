@@ -161,8 +161,7 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
    * the Service's namespaced name.
    */
   public fromOtherNamespace(): ILogsDestination {
-    const host = `${this.workload.host}.${this.namespaceName}.svc`;
-    return Destination.lokiOtlp({ name: 'loki', url: this.otlpUrl.replace(`//${this.workload.host}:`, `//${host}:`), tenantId: this.tenant });
+    return Destination.lokiOtlp({ name: 'loki', url: `http://${this.workload.host}.${this.namespaceName}.svc:${HTTP_PORT}/otlp`, tenantId: this.tenant });
   }
 
   public logsInput(config: AlloyConfig): LogsConsumer {
