@@ -6,13 +6,14 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
   AccessRule, Alloy, AlloyConfig, AnnotationAutodiscovery, ClusterEvents, Destination, KubeStateMetrics, KubeletMetrics, KubeletVolumeStats,
-  LOG_JOB_RULE, LOKI_LABELS, Loki, NodeLogs, OtlpGateway, POD_LABEL_RULES, PodLogs, StaticScrape,
+  DiscoveryKubernetes, LOG_JOB_RULE, LOKI_LABELS, Loki, NodeLogs, ObservabilityStack, OtlpGateway, POD_LABEL_RULES, PodLogs, PrometheusScrape,
+  ServerWorkload, StackNetworkPolicies, StaticScrape,
 } from '../../lib';
 import { load } from 'js-yaml';
 import { facts, unknownNames } from '../support/alloy-facts';
 import { expectGolden } from '../support/golden';
 import { schemaErrors } from '../support/k8s-schema';
-import { find, manifestsOf } from '../support/manifests';
+import { find, manifestsOf, testApp } from '../support/manifests';
 import { restrictedViolations } from '../support/pod-security';
 
 const prom = Destination.remoteWrite({ name: 'prometheus', url: 'http://prometheus:9090/api/v1/write' });
@@ -204,5 +205,43 @@ describe('pipelines of one kind side by side, and labels through OTLP to Loki', 
     expect(text).toContain('"set(resource.attributes[\\"service.name\\"], attributes[\\"app\\"]) where attributes[\\"app\\"] != nil"');
     const lokiYaml = load(manifestsOf(chart).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'loki-config')!.data['loki.yaml']) as any;
     expect(lokiYaml.limits_config.otlp_config).toEqual({ resource_attributes: { attributes_config: [{ action: 'index_label', attributes: [...LOKI_LABELS] }] } });
+  });
+});
+
+describe('the pieces under the pipelines', () => {
+  test('a config refuses a host path that is not an absolute plain directory', () => {
+    const c = new AlloyConfig(Testing.chart(), 'c');
+    expect(() => c.requireHostPath('/var/../etc', 'test/c/p')).toThrow('test/c/p: host paths must be absolute directories without ".." (got "/var/../etc"); such as "/var/log"');
+    expect(() => c.requireHostPath('var/log', 'test/c/p')).toThrow('(got "var/log")');
+    c.requireHostPath('/var/log/pods', 'test/c/p');
+    expect([...c.requiredHostPaths]).toEqual([['/var/log/pods', 'test/c/p']]);
+  });
+
+  test('a DaemonSet workload takes no replicas, claim or StatefulSet', () => {
+    const base = {
+      namespace: 'o', name: 'ds', instance: 'i', component: 'c', image: 'img:1', ports: [{ name: 'http', port: 8080 }],
+      readiness: { path: '/ready', port: 'http' }, runAs: { uid: 1000, gid: 1000 },
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    };
+    expect(() => new ServerWorkload(Testing.chart(), 'w', { ...base, daemonSet: true, replicas: 2, storage: { mountPath: '/d', size: '1Gi' } })).toThrow(
+      'test/w: a DaemonSet runs one pod per node and keeps no claim (got storage, replicas 2); drop those props, or run a Deployment or StatefulSet');
+    const chart = Testing.chart();
+    new ServerWorkload(chart, 'w', { ...base, daemonSet: true, highAvailability: true });
+    const ms = manifestsOf(chart);
+    expect(ms.map((m) => m.kind).sort()).toEqual(['DaemonSet', 'Service']);
+    expect(find(ms, 'DaemonSet', 'ds').spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } });
+  });
+
+  test('own_namespace limits the scrape egress to the collector\'s namespace', () => {
+    const stack = new ObservabilityStack(testApp(), 'observability', { networkPolicies: false, metricsCollector: false, logsCollector: false });
+    const own = new Alloy(stack, 'own', { namespace: 'observability', name: 'alloy-own', otlp: false, replicas: 1 });
+    const pods = new DiscoveryKubernetes(own.config, 'pods', { role: 'pod', namespaces: { ownNamespace: true } });
+    new PrometheusScrape(own.config, 'scrape', { targets: pods.targets, forwardTo: [stack.prometheus.metricsReceiver(own.config)] });
+    new StackNetworkPolicies(stack, 'np', {
+      namespace: 'observability', alloy: stack.alloy, collectors: [own],
+      tempo: stack.tempo, prometheus: stack.prometheus, loki: stack.loki, grafana: stack.grafana, alertmanager: stack.alertmanager,
+    });
+    const egress = find(manifestsOf(stack), 'NetworkPolicy', 'alloy-own').spec.egress;
+    expect(egress.find((r: any) => r.ports === undefined).to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }]);
   });
 });

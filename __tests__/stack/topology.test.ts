@@ -149,6 +149,16 @@ describe('smoke test Job (VAL-SPC-001..003)', () => {
     }
   });
 
+  test('policies can be left out; the timeout is whole seconds, at least 10', () => {
+    const c = Testing.chart();
+    new SmokeTest(c, 's', { namespace: 'o', alloy: stack.alloy, tempo: stack.tempo, prometheus: stack.prometheus, loki: stack.loki, networkPolicies: false, timeoutSeconds: 60 });
+    const m = manifestsOf(c);
+    expect(m.filter((x) => x.kind === 'NetworkPolicy')).toEqual([]);
+    expect(find(m, 'Job', 'smoke-test').spec.activeDeadlineSeconds).toBe(180);
+    expect(() => new SmokeTest(Testing.chart(), 's', { namespace: 'o', alloy: stack.alloy, tempo: stack.tempo, prometheus: stack.prometheus, loki: stack.loki, timeoutSeconds: 5 }))
+      .toThrow('test/s: timeoutSeconds must be a whole number of at least 10 (got 5)');
+  });
+
   test('it must be given the OTLP gateway', () => {
     expect(() => new SmokeTest(Testing.chart(), 's', { namespace: 'o', alloy: stack.metricsCollector, tempo: stack.tempo, prometheus: stack.prometheus, loki: stack.loki }))
       .toThrow('test/s: alloy is the collector alloy-metrics, which does not receive OTLP; pass the OTLP gateway');
