@@ -315,7 +315,12 @@ export class Alloy extends Construct {
       terminationGracePeriodSeconds: grace,
       serviceAccountName: this.serviceAccount.name,
       // the token is mounted only when a component needs the Kubernetes API
-      automountServiceAccountToken: Lazy.any({ produce: () => this.accessRules().cluster.length + this.accessRules().byNamespace.size > 0 }) as unknown as boolean,
+      automountServiceAccountToken: Lazy.any({
+        produce: () => {
+          const access = this.accessRules();
+          return access.cluster.length + access.byNamespace.size > 0;
+        },
+      }) as unknown as boolean,
       podAnnotations: { 'checksum/config': Lazy.any({ produce: () => this.config.checksum() }) },
     });
     // the StatefulSet's governing Service; it also lets replicas find each other for
