@@ -13,6 +13,8 @@ test('README: a custom pipeline and a second gateway on the default stack', () =
         { name: 'edge-grpc', port: 5317, appProtocol: 'grpc' },
         { name: 'edge-http', port: 6318, appProtocol: 'http' },
       ],
+      // the vendor's traces take a disk queue of their own: room for it
+      storageSize: '15Gi',
     },
   });
   const cfg = stack.alloy.config;
@@ -34,8 +36,8 @@ test('README: a custom pipeline and a second gateway on the default stack', () =
   expect(text).toContain('bearer_token = sys.env("ARCHIVE_TOKEN")');
   expect(text).toContain('otelcol.receiver.otlp "archive_in" {\n\thttp {\n\t\tendpoint = "0.0.0.0:5318"\n\t}');
   expect(text).toContain('otelcol.exporter.otlp "vendor" {');
-  // the second gateway shares the stack's one prometheus.remote_write
-  expect(text.match(/^prometheus\.remote_write /gm)).toHaveLength(1);
+  // the second gateway shares the stack's one exporter (and disk queue) to Prometheus
+  expect(text.match(/^otelcol\.exporter\.otlphttp "prometheus" /gm)).toHaveLength(1);
   const ms = manifestsOf(stack);
   expect(ms.find((m) => m.kind === 'Service' && m.metadata.name === 'alloy')!.spec.ports.map((p: { port: number }) => p.port)).toEqual([4317, 4318, 12345, 5318, 5317, 6318]);
   for (const m of ms) {

@@ -13,7 +13,11 @@ import { Destination, ObservabilityStack, OtlpGateway } from '../lib';
 export function build(outdir: string): App {
   const app = new App({ outdir });
   const stack = new ObservabilityStack(app, 'observability', {
-    alloy: { extraPorts: [{ name: 'vendor-grpc', port: 5317, appProtocol: 'grpc' }, { name: 'vendor-http', port: 5318, appProtocol: 'http' }] },
+    alloy: {
+      extraPorts: [{ name: 'vendor-grpc', port: 5317, appProtocol: 'grpc' }, { name: 'vendor-http', port: 5318, appProtocol: 'http' }],
+      // the vendor's traces take a disk queue of their own (3Gi by default): room for it
+      storageSize: '15Gi',
+    },
   });
   // a second entry point whose data goes to a vendor and a hosted Mimir
   new OtlpGateway(stack.alloy.config, 'vendor', {

@@ -108,3 +108,22 @@ export function assertHostPath(subject: string, what: string, path: string): voi
     throw new Error(`${subject}: ${what} must be absolute directories without ".." (got ${JSON.stringify(path)}); such as "/var/log"`);
   }
 }
+
+/** Seconds of a Go duration such as "2h30m" (checked with assertGoDuration first). */
+export function goDurationSeconds(d: string): number {
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 1e-6, 'µs': 1e-6, ns: 1e-9 };
+  let total = 0;
+  for (const [, n, u] of d.matchAll(/([0-9.]+)(ms|us|µs|ns|h|m|s)/g)) total += Number(n) * units[u];
+  return total;
+}
+
+/**
+ * Seconds as a duration that Go, Prometheus, Loki and Tempo all read: whole minutes, rounded
+ * up, such as "2h20m" or "45m".
+ */
+export function durationText(seconds: number): string {
+  const minutes = Math.ceil(seconds / 60 - 1e-9);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h === 0 ? `${m}m` : m === 0 ? `${h}h` : `${h}h${m}m`;
+}

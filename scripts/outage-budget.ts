@@ -1,16 +1,15 @@
 /**
- * Rewrites the table of docs/outage-budget.md from the default stack's configuration.
+ * Rewrites the tables of docs/outage-budget.md from the default stack's configuration.
  *
  *   npm run docs:outage
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { ObservabilityStack, budgetTable, collectorBudgetTables, collectorBudgets, outageBudget } from '../lib';
+import { ObservabilityStack, budgetTable, windowsTable } from '../lib';
 
 const file = path.join(__dirname, '..', 'docs', 'outage-budget.md');
 const stack = new ObservabilityStack(new App({ outdir: path.join(__dirname, '..', '.tmp') }), 'observability');
-const table = budgetTable(outageBudget(stack.alloy));
 let text = fs.readFileSync(file, 'utf-8');
 const between = (name: string, content: string): void => {
   const start = `<!-- ${name}:start -->\n`;
@@ -20,7 +19,7 @@ const between = (name: string, content: string): void => {
   if (i < 0 || j < i) throw new Error(`${file}: markers ${start.trim()} and ${end} not found`);
   text = text.slice(0, i + start.length) + content + text.slice(j);
 };
-between('budget', table);
-between('collectors', collectorBudgetTables(collectorBudgets(stack.collectors)));
+between('budget', budgetTable(stack.collectors));
+between('windows', windowsTable(stack));
 fs.writeFileSync(file, text);
-console.log(`wrote the table of ${path.relative(process.cwd(), file)}`);
+console.log(`wrote the tables of ${path.relative(process.cwd(), file)}`);

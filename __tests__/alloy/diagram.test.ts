@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { LokiWrite, OtelcolExporterLoki, OtelcolReceiverOtlp } from '../../imports/alloy';
 import { AlloyConfig, mermaidDiagram } from '../../lib/alloy';
-import { ObservabilityStack } from '../../lib';
+import { Alloy, ObservabilityStack } from '../../lib';
 import { testApp } from '../support/manifests';
 
 describe('Mermaid diagram of a config', () => {
@@ -21,9 +21,14 @@ describe('Mermaid diagram of a config', () => {
     const d = () => mermaidDiagram(new ObservabilityStack(testApp(), 'observability').alloy.config, 'Alloy');
     const text = d();
     expect(text).toBe(d());
-    for (const edge of ['-->|traces|', '-->|metrics|', '-->|logs|', '-.->|storage|', 'logging([logging]) -->|logs|']) {
+    for (const edge of ['-->|traces|', '-->|metrics|', '-->|logs|', '-.->|storage|']) {
       expect(text).toContain(edge);
     }
+    // Alloy's own logs, where a collector sends them through the logging block
+    const own = new ObservabilityStack(testApp(), 'observability');
+    const selfLogged = new Alloy(own, 'self-logged', { namespace: 'observability', name: 'self-logged', selfLogs: own.loki });
+    expect(mermaidDiagram(selfLogged.config, 'Alloy')).toContain('logging([logging]) -->|logs|');
+    expect(text).not.toContain('logging([logging])');
     // discovery feeds scraping in alloy-metrics
     const metrics = mermaidDiagram(new ObservabilityStack(testApp(), 'observability').metricsCollector.config, 'Alloy');
     expect(metrics).toContain('-.->|targets|');

@@ -244,4 +244,20 @@ describe('the pieces under the pipelines', () => {
     const egress = find(manifestsOf(stack), 'NetworkPolicy', 'alloy-own').spec.egress;
     expect(egress.find((r: any) => r.ports === undefined).to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }]);
   });
+
+  test('kubelet scrapes: verifyKubeletCertificate checks the kubelets\' certificates with the cluster CA; by default they skip verification, with no dead ca_file', () => {
+    const verifying = new AlloyConfig(Testing.chart(), 'alloy');
+    new KubeletMetrics(verifying, 'kubelet', { metrics: prom, verifyKubeletCertificate: true });
+    new KubeletVolumeStats(verifying, 'volumes', { metrics: prom, label: 'volumes', verifyKubeletCertificate: true });
+    const text = verifying.render();
+    // kubelet, cadvisor and the volume scrape
+    expect(text.split('\ttls_config {\n\t\tca_file = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"\n\t}\n').length - 1).toBe(3);
+    expect(text).not.toContain('insecure_skip_verify');
+    expectKnownNames(verifying);
+    const skipping = new AlloyConfig(Testing.chart(), 'alloy');
+    new KubeletMetrics(skipping, 'kubelet', { metrics: prom });
+    new KubeletVolumeStats(skipping, 'volumes', { metrics: prom, label: 'volumes' });
+    expect(skipping.render().split('\ttls_config {\n\t\tinsecure_skip_verify = true\n\t}\n').length - 1).toBe(3);
+    expect(skipping.render()).not.toContain('ca_file');
+  });
 });

@@ -32,19 +32,20 @@ describe('NetworkPolicies', () => {
     const egress = policy('alloy').egress;
     const byApp = (rule: any) => rule.to[0].podSelector?.matchLabels['app.kubernetes.io/name'] ?? rule.to[0].ipBlock.cidr;
     expect(egress.map((r: any) => [byApp(r), r.ports.map((p: any) => p.port)])).toEqual([
-      ['loki', [3100]], ['prometheus', [9090]], ['tempo', [4317]], ['alloy', [12345]], ['0.0.0.0/0', [443, 6443]],
+      ['prometheus', [9090]], ['loki', [3100]], ['tempo', [4317]], ['alloy', [12345]], ['0.0.0.0/0', [443, 6443]],
     ]);
-    // alloy-metrics: remote write and its own logs, any pod of any namespace (annotated targets), the API, the kubelets
+    // alloy-metrics: remote write, any pod of any namespace (annotated targets), the API, the
+    // kubelets; no Loki: its own logs are read from its stderr by alloy-logs
     const metrics = policy('alloy-metrics').egress;
     expect(metrics.map((r: any) => [r.to[0].podSelector?.matchLabels['app.kubernetes.io/name'] ?? r.to[0].ipBlock?.cidr ?? 'any pod', r.ports?.map((p: any) => p.port) ?? 'any port'])).toEqual([
-      ['loki', [3100]], ['prometheus', [9090]], ['any pod', 'any port'], ['alloy-metrics', [12345]], ['0.0.0.0/0', [443, 6443]], ['0.0.0.0/0', [10250]],
+      ['prometheus', [9090]], ['any pod', 'any port'], ['alloy-metrics', [12345]], ['0.0.0.0/0', [443, 6443]], ['0.0.0.0/0', [10250]],
     ]);
-    expect(metrics[2]).toEqual({ to: [{ namespaceSelector: {} }] });
+    expect(metrics[1]).toEqual({ to: [{ namespaceSelector: {} }] });
     // alloy-logs: Loki and the API only
     expect(policy('alloy-logs').egress.map(byApp)).toEqual(['loki', 'alloy-logs', '0.0.0.0/0']);
     // a backend takes data from the collectors that send to it, and no other
     const from = (name: string) => policy(name).ingress[0].from.map((p: any) => p.podSelector.matchLabels['app.kubernetes.io/name']);
-    expect(from('loki')).toEqual(['alloy', 'alloy-metrics', 'alloy-logs', 'grafana', 'prometheus']);
+    expect(from('loki')).toEqual(['alloy', 'alloy-logs', 'grafana', 'prometheus']);
     expect(from('prometheus')).toEqual(['alloy', 'alloy-metrics', 'tempo', 'grafana']);
     expect(from('tempo')).toEqual(['alloy']);
     expect(policy('tempo').egress).toEqual([{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ protocol: 'TCP', port: 9090 }] }]);
@@ -77,6 +78,7 @@ describe('NetworkPolicies', () => {
   test('an external destination gets the egress it needs; Alertmanager gets its receivers\' ports', () => {
     const stack = new ObservabilityStack(testApp(), 'observability', {
       alertmanager: { receivers: [{ name: 'default', webhooks: [{ url: 'http://hooks.example.com:8080/a' }], slack: [{ apiUrl: { name: 's', key: 'u' }, channel: '#a' }] }] },
+      alloy: { storageSize: '15Gi' },
     });
     new OtlpGateway(stack.alloy.config, 'vendor', {
       label: 'vendor', grpcPort: 4317, httpPort: 4318,
@@ -168,7 +170,7 @@ describe('secrets only by reference', () => {
   });
 
   test('destination credentials come from a Secret into an env var read with sys.env', () => {
-    const stack = new ObservabilityStack(testApp(), 'observability');
+    const stack = new ObservabilityStack(testApp(), 'observability', { alloy: { storageSize: '15Gi' } });
     new OtlpGateway(stack.alloy.config, 'vendor', {
       label: 'vendor', grpcPort: 4317, httpPort: 4318,
       traces: Destination.otlpGrpc({ name: 'vendor', endpoint: 'otlp.vendor.example:443', credentials: { bearerToken: { name: 'vendor-otlp', key: 'token' } } }),

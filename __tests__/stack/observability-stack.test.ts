@@ -64,6 +64,7 @@ describe('ObservabilityStack (default)', () => {
       'NetworkPolicy/loki',
       'NetworkPolicy/prometheus',
       'NetworkPolicy/tempo',
+      'PersistentVolumeClaim/alertmanager-data',
       'PersistentVolumeClaim/loki-data',
       'PersistentVolumeClaim/prometheus-data',
       'PersistentVolumeClaim/tempo-data',
@@ -139,7 +140,7 @@ describe('ObservabilityStack (default)', () => {
 
   test('config.alloy uses only component, argument and block names Alloy v1.18.1 accepts', () => {
     const cfg = stack.alloy.config;
-    expect(cfg.components.length).toBe(11);
+    expect(cfg.components.length).toBe(9);
     for (const c of cfg.components) {
       expect({ c: c.componentId, unknown: unknownNames(c.toStatement().body, facts.components[c.componentName]) }).toEqual({ c: c.componentId, unknown: [] });
     }
@@ -167,29 +168,33 @@ describe('ObservabilityStack (default)', () => {
 
   test('the exporters point at the Tempo, Prometheus and Loki Services of the same app', () => {
     const endpoints = attributeValues(alloyConfig, 'endpoint').filter((e) => !e.startsWith('0.0.0.0'));
-    expect(endpoints).toEqual(['http://loki:3100/otlp', 'http://loki:3100/otlp', 'tempo:4317']);
+    expect(endpoints).toEqual(['http://prometheus:9090/api/v1/otlp', 'http://loki:3100/otlp', 'tempo:4317']);
     expect(serviceHasPort('tempo', 4317)).toBe(true);
     expect(stack.tempo.otlpGrpcEndpoint).toBe('tempo:4317');
     expect(stack.loki.otlpUrl).toBe('http://loki:3100/otlp');
-
-    const urls = [...attributeValues(alloyConfig, 'url'), stack.loki.otlpUrl].map((u) => new URL(u));
-    expect(urls.map((u) => u.href)).toEqual(['http://prometheus:9090/api/v1/write', 'http://loki:3100/otlp']);
-    for (const u of urls) {
+    expect(stack.prometheus.otlpUrl).toBe('http://prometheus:9090/api/v1/otlp');
+    for (const u of endpoints.filter((e) => e.startsWith('http')).map((e) => new URL(e))) {
       expect(serviceHasPort(u.hostname, Number(u.port))).toBe(true);
     }
-    expect(urls[0].href).toBe(stack.prometheus.remoteWriteUrl);
+    // scraped metrics go by remote write, from alloy-metrics
+    const metrics = find(manifests, 'ConfigMap', 'alloy-metrics-config').data['config.alloy'] as string;
+    expect(attributeValues(metrics, 'url')).toEqual([stack.prometheus.remoteWriteUrl]);
   });
 
   test('traces go to Tempo over OTLP gRPC without TLS inside the cluster; nothing logs payloads', () => {
     expect(alloyConfig).toContain('otelcol.exporter.otlp "tempo" {\n\tclient {\n\t\tendpoint = "tempo:4317"\n\n\t\ttls {\n\t\t\tinsecure = true\n\t\t}\n\t}\n');
     expect(alloyConfig).not.toMatch(/debug|livedebugging/);
-    expect(alloyConfig).toContain('logging {\n\tformat   = "logfmt"\n\tlevel    = "info"\n\twrite_to = [otelcol.receiver.loki.loki.receiver]\n}');
+    // Alloy's own logs go to stderr, where the pod-logs pipeline reads them like every pod's
+    expect(alloyConfig).toContain('logging {\n\tformat = "logfmt"\n\tlevel  = "info"\n}');
   });
 
-  test('Prometheus runs with the remote-write receiver and exemplar storage', () => {
+  test('Prometheus runs with the remote-write and OTLP receivers, exemplar storage and delta conversion', () => {
     const c = find(manifests, 'Deployment', 'prometheus').spec.template.spec.containers[0];
     expect(c.args).toContain('--web.enable-remote-write-receiver');
-    expect(c.args).toContain('--enable-feature=exemplar-storage');
+    expect(c.args).toContain('--web.enable-otlp-receiver');
+    expect(c.args).toContain('--enable-feature=exemplar-storage,otlp-deltatocumulative');
+    const off = new ObservabilityStack(testApp(), 'o', { prometheus: { convertDeltaToCumulative: false } });
+    expect(find(manifestsOf(off), 'Deployment', 'prometheus').spec.template.spec.containers[0].args).toContain('--enable-feature=exemplar-storage');
     expect(c.readinessProbe.httpGet).toEqual({ path: '/-/ready', port: 'http' });
   });
 
@@ -338,7 +343,7 @@ describe('ObservabilityStack props', () => {
     expect(ms.every((m) => m.kind === 'Namespace' || m.metadata.labels?.['app.kubernetes.io/instance'] === 'lgtm')).toBe(true);
     const cfg = find(ms, 'ConfigMap', 'alloy-config').data['config.alloy'];
     expect(cfg).toContain('endpoint = "0.0.0.0:14317"');
-    expect(cfg).toContain('level    = "warn"');
+    expect(cfg).toContain('level  = "warn"');
     expect(find(ms, 'Service', 'alloy').spec.ports.map((p: { port: number }) => p.port)).toEqual([14317, 14318, 12345]);
     expect(find(ms, 'ConfigMap', 'tempo-config').data['tempo.yaml']).toContain('block_retention: 72h');
     expect(find(ms, 'Deployment', 'tempo').spec.template.spec.containers[0].image).toBe('grafana/tempo:2.10.9');

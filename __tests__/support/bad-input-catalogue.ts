@@ -56,7 +56,11 @@ export const CATALOGUE: Array<[string, string, () => unknown, string]> = [
   ['Durations', 'fails when a duration is in words', () => new Tempo(chart(), 't', { ...ns, retention: '7 days' }), 'test/t: invalid retention (got "7 days"); write a positive duration such as "168h"'],
   ['Durations', 'fails when an Alloy duration is malformed', render((cfg) => new OtelcolProcessorBatch(cfg, 'b', { timeout: '5 seconds', output: {}, dropOutput: true })), 'timeout: expected a duration (got "5 seconds"); write it as Go does'],
   ['Sizes', 'fails when Prometheus\'s retention size does not fit its volume', () => new Prometheus(chart(), 'p', { ...ns, retentionSize: '20GB', storageSize: '10Gi' }), 'retentionSize 20GB does not fit the 10Gi volume'],
-  ['Sizes', 'fails when the disk queues leave no room on the volume', () => new Alloy(chart(), 'alloy', { ...ns, durability: { tracesQueueSize: '6Gi', logsQueueSize: '4Gi' } }), 'the on-disk queues (10Gi) take more than 80 % of the 10Gi volume'],
+  ['Sizes', 'fails when the disk queues leave no room on the volume', () => {
+    const app = new App({ outdir: require('os').tmpdir() });
+    new ObservabilityStack(app, 'o', { alloy: { durability: { tracesQueueSize: '6Gi', logsQueueSize: '4Gi' } } });
+    app.synth();
+  }, 'take more than 80 % of the 10Gi volume'],
   ['Sizes', 'fails when the memory limiter\'s spike is not below its limit', () => new OtlpGateway(config(), 'gw', { traces: Destination.otlpGrpc({ name: 't', endpoint: 't:1' }), memoryLimitPercentage: 50, memorySpikeLimitPercentage: 50 }), 'memorySpikeLimitPercentage (got 50) must be below memoryLimitPercentage (50)'],
   ['URLs', 'fails when a remote-write URL has no scheme', () => Destination.remoteWrite({ name: 'p', url: 'prometheus:9090/api/v1/write' }), 'Destination.remoteWrite "p": invalid address (got "prometheus:9090/api/v1/write"); use an http(s) URL'],
   ['URLs', 'fails when an OTLP gRPC endpoint is a URL', () => Destination.otlpGrpc({ name: 'x', endpoint: 'http://tempo:4317' }), 'invalid address (got "http://tempo:4317"); use host:port'],

@@ -50,7 +50,8 @@ describe('Alertmanager', () => {
     expect(config.route).toEqual({
       receiver: 'default', group_by: ['alertname', 'job'], group_wait: '10s', group_interval: '5m', repeat_interval: '12h',
       routes: [
-        { receiver: 'watchdog', matchers: ['alertname="Watchdog"'], repeat_interval: '1m' },
+        // a heartbeat a minute: flushed every 30s, resent when the last is 45s old, so on every second flush
+        { receiver: 'watchdog', matchers: ['alertname="Watchdog"'], group_wait: '0s', group_interval: '30s', repeat_interval: '45s' },
         { receiver: 'oncall', matchers: ['severity="critical"'], continue: true },
       ],
     });
@@ -76,6 +77,34 @@ describe('Alertmanager', () => {
     for (const m of ms) expect(schemaErrors(m)).toEqual([]);
   });
 
+  test('silences and the notification log survive restarts: /alertmanager on a PVC, the Deployment recreated', () => {
+    const chart = Testing.chart();
+    new Alertmanager(chart, 'am', { namespace: 'obs' });
+    const ms = manifestsOf(chart);
+    expect(find(ms, 'PersistentVolumeClaim', 'alertmanager-data').spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } });
+    const deployment = find(ms, 'Deployment', 'alertmanager');
+    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+    const pod = deployment.spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'alertmanager-data' } });
+    // nothing else is mounted there: no emptyDir left over
+    expect(pod.containers[0].volumeMounts.filter((m: any) => m.mountPath === '/alertmanager')).toEqual([{ name: 'data', mountPath: '/alertmanager' }]);
+    expect(pod.volumes.filter((v: any) => v.emptyDir !== undefined).map((v: any) => v.name)).toEqual(['tmp']);
+    expect(pod.containers[0].args).toContain('--storage.path=/alertmanager');
+    for (const m of ms) expect(schemaErrors(m)).toEqual([]);
+
+    const sized = Testing.chart();
+    new Alertmanager(sized, 'am', { namespace: 'obs', storageSize: '2Gi', storageClassName: 'fast' });
+    expect(find(manifestsOf(sized), 'PersistentVolumeClaim', 'alertmanager-data').spec).toEqual({
+      accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '2Gi' } },
+    });
+  });
+
+  (amtool ? test : test.skip)('the Watchdog route passes amtool check-config with repeatInterval equal to groupInterval', () => {
+    const am = new Alertmanager(Testing.chart(), 'am', { namespace: 'obs', groupInterval: '1h', repeatInterval: '1h' });
+    expect(check(am.configText)).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+    expect((load(am.configText) as any).route.routes[0]).toEqual({ receiver: 'watchdog', matchers: ['alertname="Watchdog"'], group_wait: '0s', group_interval: '30s', repeat_interval: '45s' });
+  });
+
   test.each([
     ['no default receiver', { receivers: [{ name: 'x' }] }, 'test/am: no receiver named "default" (got x); add one for alerts that no route matches'],
     ['two receivers of one name', { receivers: [{ name: 'default' }, { name: 'default' }] }, 'test/am: two receivers named "default"; give each receiver its own name'],
@@ -85,6 +114,11 @@ describe('Alertmanager', () => {
     ['a bad duration', { groupWait: '30 seconds' }, 'test/am: invalid groupWait (got "30 seconds")'],
     ['a bad Secret name', { receivers: [{ name: 'default', slack: [{ apiUrl: { name: 'Slack_Secret', key: 'url' }, channel: '#a' }] }] }, 'test/am: invalid Secret name (got "Slack_Secret")'],
     ['a bad Secret key', { receivers: [{ name: 'default', slack: [{ apiUrl: { name: 'slack', key: 'a/b' }, channel: '#a' }] }] }, 'test/am: invalid key of Secret slack (got "a/b")'],
+    ['repeatInterval is below groupInterval', { groupInterval: '10m', repeatInterval: '5m' },
+      'test/am: repeatInterval is below groupInterval (got repeatInterval "5m", groupInterval "10m"); Alertmanager resends only when it flushes a group, every groupInterval: make repeatInterval at least groupInterval, or groupInterval shorter'],
+    ['repeatInterval is below the default groupInterval', { repeatInterval: '1m' }, 'test/am: repeatInterval is below groupInterval (got repeatInterval "1m", groupInterval "5m")'],
+    ['storageSize is not a Kubernetes quantity', { storageSize: '1GB' }, 'test/am: invalid storageSize (got "1GB"); write a positive size such as "10Gi" or "500Mi"'],
+    ['storageClassName is not a DNS subdomain', { storageClassName: 'Fast_SSD' }, 'test/am: invalid storageClassName (got "Fast_SSD")'],
   ])('fails when %s', (_, props, message) => {
     expect(() => new Alertmanager(Testing.chart(), 'am', { namespace: 'obs', ...(props as object) })).toThrow(message);
   });

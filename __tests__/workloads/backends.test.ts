@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { load } from 'js-yaml';
-import { Grafana, IMAGES, ObservabilityStack, Prometheus, SmokeTest, Tempo } from '../../lib';
+import { Alloy, Grafana, IMAGES, ObservabilityStack, Prometheus, SmokeTest, Tempo } from '../../lib';
 import { find, manifestsOf, testApp } from '../support/manifests';
 
 const stack = new ObservabilityStack(testApp(), 'observability');
@@ -74,7 +74,7 @@ describe('Tempo', () => {
     const tempo = yamlOf('tempo-config', 'tempo.yaml');
     expect(tempo.metrics_generator.storage.remote_write).toEqual([{ url: stack.prometheus.remoteWriteUrl, send_exemplars: true }]);
     expect(tempo.overrides.defaults.metrics_generator).toEqual({ processors: ['service-graphs', 'span-metrics'], trace_id_label_name: 'trace_id' });
-    expect(tempo.distributor.receivers.otlp.protocols).toEqual({ grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } });
+    expect(tempo.distributor.receivers.otlp.protocols).toEqual({ grpc: { endpoint: '0.0.0.0:4317', max_recv_msg_size_mib: 4 }, http: { endpoint: '0.0.0.0:4318' } });
     expect(tempo.server.http_listen_port).toBe(3200);
   });
 
@@ -163,16 +163,36 @@ describe('Alertmanager and Alloy watching themselves', () => {
     expect(yamlOf('prometheus-config', 'telemetry-alerts.yml').groups[0].rules.map((r: any) => r.alert)).toContain('TelemetryComponentDown');
   });
 
-  test('Alloy\'s own logs go to Loki and its metrics are scraped; kubelet volume stats come through alloy-metrics', () => {
-    const config = find(ms, 'ConfigMap', 'alloy-config').data['config.alloy'] as string;
-    expect(config).toContain('write_to = [otelcol.receiver.loki.loki.receiver]');
-    expect(config).toContain('otelcol.receiver.loki "loki" {\n\toutput {\n\t\tlogs = [otelcol.exporter.otlphttp.loki_own_logs.input]\n\t}\n}');
-    // Alloy's own logs bypass the disk queue, so a full queue's errors cannot feed it
-    expect(config).toContain('otelcol.exporter.otlphttp "loki_own_logs" {\n\tclient {\n\t\tendpoint = "http://loki:3100/otlp"\n\t}\n}');
+  test('Alloy\'s own logs reach Loki once, from the pods\' stderr; its metrics are scraped; kubelet volume stats come through alloy-metrics', () => {
+    // no logging write_to in the stack: the pod-logs pipeline of alloy-logs reads every pod's
+    // stderr, the collectors' included, labelled and through the disk queue
+    for (const name of ['alloy', 'alloy-metrics', 'alloy-logs']) {
+      expect(find(ms, 'ConfigMap', `${name}-config`).data['config.alloy']).not.toContain('write_to');
+    }
+    const config = find(ms, 'ConfigMap', 'alloy-logs-config').data['config.alloy'] as string;
+    expect(config).toContain('loki.source.kubernetes "pod_logs" {');
+    expect(config).not.toMatch(/namespaces|field_selectors|label_selectors/);
     const metrics = find(ms, 'ConfigMap', 'alloy-metrics-config').data['config.alloy'] as string;
     expect(metrics).toContain('prometheus.scrape "kubelet" {');
     expect(metrics).toMatch(/regex {9}= "kubelet_volume_stats_\.\+\|/);
     expect(yamlOf('prometheus-config', 'prometheus.yml').scrape_configs.map((j: any) => j.job_name)).toEqual(expect.arrayContaining(['alloy', 'alloy-metrics', 'alloy-logs']));
+  });
+
+  test('a collector given selfLogs labels its own logs with its pod, and sends them apart from the disk queue', () => {
+    const s2 = new ObservabilityStack(testApp(), 'observability');
+    const a = new Alloy(s2, 'standalone', { namespace: 'observability', name: 'standalone', selfLogs: s2.loki });
+    const text = a.config.renderOnce();
+    expect(text).toContain('logging {\n\tformat   = "logfmt"\n\tlevel    = "info"\n\twrite_to = [loki.process.self_logs.receiver]\n}');
+    expect(text).toContain(
+      'loki.process "self_logs" {\n\tforward_to = [otelcol.receiver.loki.loki.receiver]\n\n\tstage.static_labels {\n\t\tvalues = {\n' +
+      '\t\t\tapp       = "standalone",\n\t\t\tcontainer = "alloy",\n\t\t\tjob       = "observability/standalone",\n' +
+      '\t\t\tnamespace = "observability",\n\t\t\tpod       = sys.env("POD_NAME"),\n\t\t}\n\t}\n}',
+    );
+    // the labels become resource attributes Loki indexes, as for pod logs
+    expect(text).toContain('otelcol.receiver.loki "loki" {\n\toutput {\n\t\tlogs = [otelcol.processor.transform.loki_own_labels.input]\n\t}\n}');
+    expect(text).toContain('otelcol.exporter.otlphttp "loki_own_logs" {\n\tclient {\n\t\tendpoint = "http://loki:3100/otlp"\n\t}\n}');
+    const env = find(manifestsOf(s2), 'StatefulSet', 'standalone').spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
   });
 
   test('no credential is written into dist: Secrets are referenced, never inlined', () => {

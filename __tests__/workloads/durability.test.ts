@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { LokiSourceApi, OtelcolProcessorMemoryLimiter, OtelcolReceiverOtlp, OtelcolReceiverZipkin, OtelcolStorageFile, PrometheusScrape } from '../../imports/alloy';
-import { Alloy, DurableQueue, ObservabilityStack, budgetTable, collectorBudgetTables, collectorBudgets, outageBudget } from '../../lib';
+import { Alloy, DurableQueue, ObservabilityStack, budgetTable, outageBudget, windowsTable } from '../../lib';
 import { find, manifestsOf, testApp } from '../support/manifests';
 
 const stack = new ObservabilityStack(testApp(), 'observability');
@@ -58,45 +58,77 @@ describe('Alloy keeps its state on disk, highly available', () => {
 });
 
 describe('every signal is queued on disk while its backend is down', () => {
-  test('traces and logs: persistent, byte-sized queues on the volume, retried without a time limit', () => {
-    const queue = (kind: string, label: string, bytes: number) => {
-      const start = config.indexOf(`${kind} "${label}" {\n`);
-      expect(start).toBeGreaterThanOrEqual(0);
-      const block = config.slice(start, config.indexOf('\n}\n', start));
-      expect(block).toContain('\tretry_on_failure {\n\t\tenabled          = true\n\t\tmax_elapsed_time = "0s"\n\t}');
-      // batched inside the exporter, after the disk queue
-      expect(block).toContain(
+  const block = (text: string, kind: string, label: string): string => {
+    const start = text.indexOf(`${kind} "${label}" {\n`);
+    expect(start).toBeGreaterThanOrEqual(0);
+    return text.slice(start, text.indexOf('\n}\n', start));
+  };
+
+  test('traces, OTLP metrics and logs: persistent, byte-sized queues on the volume, retried without a time limit, batches cut below the receiver\'s limit', () => {
+    const queue = (kind: string, label: string, bytes: number, batchBytes: number) => {
+      const b = block(config, kind, label);
+      expect(b).toContain('\tretry_on_failure {\n\t\tenabled          = true\n\t\tmax_elapsed_time = "0s"\n\t}');
+      // batched inside the exporter, after the disk queue, in bytes: 90 % of what the receiver takes
+      expect(b).toContain(
         `\tsending_queue {\n\t\tqueue_size = ${bytes}\n\t\tsizer      = "bytes"\n\t\tstorage    = otelcol.storage.file.queue.handler\n\n` +
-        '\t\tbatch {\n\t\t\tflush_timeout = "200ms"\n\t\t\tmax_size      = 3000\n\t\t\tmin_size      = 2000\n\t\t\tsizer         = "items"\n\t\t}\n\t}',
+        `\t\tbatch {\n\t\t\tflush_timeout = "200ms"\n\t\t\tmax_size      = ${batchBytes}\n\t\t\tmin_size      = ${Math.floor(batchBytes / 4)}\n\t\t\tsizer         = "bytes"\n\t\t}\n\t}`,
       );
+      // OTLP senders are refused when the queue is full, and retry
+      expect(b).not.toContain('block_on_overflow');
     };
-    queue('otelcol.exporter.otlp', 'tempo', 4 * 2 ** 30);
-    queue('otelcol.exporter.otlphttp', 'loki', 3 * 2 ** 30);
+    // Tempo: gRPC's 4 MiB; Prometheus OTLP: 8 MiB; Loki: a quarter of its 15MB per-stream burst
+    queue('otelcol.exporter.otlp', 'tempo', 3 * 2 ** 30, Math.floor(4 * 2 ** 20 * 0.9));
+    queue('otelcol.exporter.otlphttp', 'prometheus', 2 * 2 ** 30, Math.floor(8 * 2 ** 20 * 0.9));
+    queue('otelcol.exporter.otlphttp', 'loki', 3 * 2 ** 30, Math.floor((15 * 2 ** 20 / 4) * 0.9));
     expect(config).toContain('otelcol.storage.file "queue" {\n\tdirectory = "/var/lib/alloy/data/otelcol-queue"\n}');
+    // OTLP metrics no longer go through remote write: the disk queue survives a restart, a WAL's backlog does not
+    expect(config).not.toContain('prometheus.remote_write');
+    expect(config).not.toContain('otelcol.exporter.prometheus');
   });
 
-  test('metrics: the remote-write WAL keeps unsent samples for the promised outage', () => {
-    expect(config).toContain('\twal {\n\t\tmax_keepalive_time = "3h"\n\t\ttruncate_frequency = "2h"\n\t}');
-    const prom = require('js-yaml').load(find(ms, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
-    expect(prom.storage.tsdb.out_of_order_time_window).toBe('3h');
-    const loki = require('js-yaml').load(find(ms, 'ConfigMap', 'loki-config').data['loki.yaml']);
-    expect(loki.ingester.max_chunk_age).toBe('4h');
+  test('the loki.* sources\' queue waits for room, so the tailers stop reading instead of losing what they read', () => {
+    const logs = find(ms, 'ConfigMap', 'alloy-logs-config').data['config.alloy'] as string;
+    const b = block(logs, 'otelcol.exporter.otlphttp', 'loki_sources');
+    expect(b).toContain('\t\tblock_on_overflow = true\n');
+    expect(b).toContain(`queue_size        = ${2 * 2 ** 30}`);
+    // and nothing else refuses on that path: no batch processor, no in-memory exporter for the sources
+    expect(logs).not.toContain('otelcol.processor.batch');
+    expect(logs).toContain('output {\n\t\tlogs = [otelcol.exporter.otlphttp.loki_sources.input]\n\t}');
+  });
+
+  test('fsync is a prop, off by default', () => {
+    expect(config).not.toContain('fsync');
+    const s = new ObservabilityStack(testApp(), 'o', { alloy: { durability: { fsync: true } } });
+    expect(find(manifestsOf(s), 'ConfigMap', 'alloy-config').data['config.alloy']).toContain('otelcol.storage.file "queue" {\n\tdirectory = "/var/lib/alloy/data/otelcol-queue"\n\tfsync     = true\n}');
   });
 
   test('no batch processor sits between the receiver and the queues', () => {
     expect(config).not.toContain('otelcol.processor.batch');
   });
 
-  test('sizes are props, and the queues must leave room on the volume', () => {
+  test('sizes are props, and the queues the config uses must leave room on the volume', () => {
     const s = new ObservabilityStack(testApp(), 'observability', {
-      alloy: { storageSize: '50Gi', durability: { tracesQueueSize: '20Gi', logsQueueSize: '15Gi', metricsWalKeepalive: '12h' } },
+      alloy: { storageSize: '50Gi', durability: { tracesQueueSize: '20Gi', logsQueueSize: '15Gi' } },
+      metricsCollector: { durability: { metricsWalKeepalive: '12h' } },
     });
-    const text = find(manifestsOf(s), 'ConfigMap', 'alloy-config').data['config.alloy'];
-    expect(text).toContain(`queue_size = ${20 * 2 ** 30}`);
-    expect(text).toContain('max_keepalive_time = "12h"');
-    expect(() => new ObservabilityStack(testApp(), 'o', { alloy: { durability: { tracesQueueSize: '6Gi', logsQueueSize: '4Gi' } } })).toThrow(
-      'o/alloy: the on-disk queues (10Gi) take more than 80 % of the 10Gi volume, leaving no room for the remote-write WAL; make storageSize larger or the queue sizes smaller',
+    const ms2 = manifestsOf(s);
+    expect(find(ms2, 'ConfigMap', 'alloy-config').data['config.alloy']).toContain(`queue_size = ${20 * 2 ** 30}`);
+    expect(find(ms2, 'ConfigMap', 'alloy-metrics-config').data['config.alloy']).toContain('max_keepalive_time = "12h"');
+    const app = testApp();
+    new ObservabilityStack(app, 'o', { alloy: { durability: { tracesQueueSize: '6Gi', logsQueueSize: '4Gi' } } });
+    expect(() => app.synth()).toThrow(
+      'o/alloy: the on-disk queues (otelcol.exporter.otlphttp.prometheus 2Gi, otelcol.exporter.otlphttp.loki 4Gi, otelcol.exporter.otlp.tempo 6Gi: 12Gi) take more than 80 % of the 10Gi volume, ' +
+      'leaving no room for the storage engine\'s overhead and the remote-write WAL; make storageSize larger or the queue sizes smaller',
     );
+  });
+
+  test('the gateway that also reads pod logs holds a second logs queue, and gets the room for it', () => {
+    const s2 = new ObservabilityStack(testApp(), 'o', { logsCollector: false });
+    expect(find(manifestsOf(s2), 'StatefulSet', 'alloy').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('15Gi');
+    expect(s2.alloy.durableQueue.allocations.map((a) => a.exporter)).toContain('otelcol.exporter.otlphttp.loki_sources');
+    const app = testApp();
+    new ObservabilityStack(app, 'o', { logsCollector: false, alloy: { storageSize: '10Gi' } });
+    expect(() => app.synth()).toThrow('otelcol.exporter.otlphttp.loki_sources 3Gi');
   });
 
   test('fails when a config gets a second DurableQueue', () => {
@@ -189,32 +221,47 @@ describe('cross-checks at synth', () => {
 });
 
 describe('outage budget', () => {
-  test('follows from the configured sizes', () => {
-    const rows = outageBudget(stack.alloy);
-    // traces: 4Gi at 500 KiB/s; logs: 3Gi at 500 KiB/s, under Loki's 2h window;
-    // metrics: two thirds of the 2h truncation interval, under the 3h keepalive and the room left
-    expect(rows.map((r) => [r.signal, r.capacityBytes, Math.round(r.outageSeconds)])).toEqual([
-      ['traces', 4294967296, 8389],
-      ['logs', 3221225472, 6291],
-      ['metrics', 10000 * 16 * 5 * 3600, 4800],
+  test('follows from the configured sizes and the stated rate, per collector and queue', () => {
+    const rows = stack.collectors.flatMap((c) => outageBudget(c));
+    expect(rows.map((r) => [r.collector, r.signal, r.backend, r.capacityBytes, Math.round(r.outageSeconds)])).toEqual([
+      // 2Gi at 5000 points/s x 128 B; 3Gi at 1000 records/s x 512 B; 3Gi at 500 spans/s x 1 KiB
+      ['alloy', 'metrics', 'prometheus', 2 * 2 ** 30, 3355],
+      ['alloy', 'logs', 'loki', 3 * 2 ** 30, 6291],
+      ['alloy', 'traces', 'tempo', 3 * 2 ** 30, 6291],
+      // two thirds of the 2h truncation interval, under the 2h keepalive and the room left on 5Gi
+      ['alloy-metrics', 'metrics', 'prometheus', 5 * 2 ** 30 > 10000 * 16 * 4 * 3600 ? 10000 * 16 * 4 * 3600 : 5 * 2 ** 30, 4800],
+      // 2Gi at 1000 records/s x 512 B
+      ['alloy-logs', 'logs', 'loki', 2 * 2 ** 30, 4194],
     ]);
-    const bigger = new ObservabilityStack(testApp(), 'o', { alloy: { storageSize: '20Gi', durability: { tracesQueueSize: '8Gi' } } });
-    expect(outageBudget(bigger.alloy)[0].outageSeconds).toBeCloseTo(2 * rows[0].outageSeconds);
-    expect(outageBudget(stack.alloy, { spansPerSecond: 1000 })[0].outageSeconds).toBeCloseTo(rows[0].outageSeconds / 2);
+    const bigger = new ObservabilityStack(testApp(), 'o', { alloy: { storageSize: '20Gi', durability: { tracesQueueSize: '6Gi' } } });
+    expect(outageBudget(bigger.alloy).find((r) => r.signal === 'traces')!.outageSeconds).toBeCloseTo(2 * 6291.456, 0);
+    const faster = new ObservabilityStack(testApp(), 'o', { alloy: { durability: { ingestRates: { spansPerSecond: 1000 } } } });
+    expect(outageBudget(faster.alloy).find((r) => r.signal === 'traces')!.outageSeconds).toBeCloseTo(6291.456 / 2, 0);
   });
 
-  test('docs/outage-budget.md shows the table of the default stack (npm run docs:outage rewrites it)', () => {
+  test('each row says what survives a restart, a node crash and a full queue, as the code does', () => {
+    const rows = stack.collectors.flatMap((c) => outageBudget(c));
+    const queue = rows.filter((r) => !r.mechanism.startsWith('prometheus.remote_write'));
+    expect(new Set(queue.map((r) => r.restart))).toEqual(new Set(['kept: the queue is on the replica\'s claim']));
+    expect(queue.every((r) => r.nodeCrash.startsWith('the last writes may be lost'))).toBe(true);
+    const wal = rows.find((r) => r.mechanism.startsWith('prometheus.remote_write'))!;
+    expect(wal.restart).toBe('the backlog is lost: the WAL reader resumes from the newest segment');
+    expect(rows.find((r) => r.collector === 'alloy-logs')!.whenFull).toContain('tailers wait');
+    expect(rows.find((r) => r.collector === 'alloy' && r.signal === 'logs')!.whenFull).toContain('refuses new data');
+    const synced = new ObservabilityStack(testApp(), 'o', { alloy: { durability: { fsync: true } } });
+    expect(outageBudget(synced.alloy)[0].nodeCrash).toBe('kept: every write is fsynced');
+  });
+
+  test('docs/outage-budget.md quotes the committed fsync benchmark run', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'outage-budget.md'), 'utf-8').replace(/\s+/g, ' ');
+    const run = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'bench', 'results', 'fsync.json'), 'utf-8'));
+    expect(doc).toContain(`a median of ${run.writeAndFdatasyncMicroseconds.median} µs against ${run.writeOnlyMicroseconds.median} µs without`);
+    expect(doc).toContain(`about ${(Math.round(run.requestsPerSecondPerQueueWithFsync / 100) * 100).toLocaleString('en')} requests a second`);
+  });
+
+  test('docs/outage-budget.md shows the tables of the default stack (npm run docs:outage rewrites them)', () => {
     const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'outage-budget.md'), 'utf-8');
-    expect(doc).toContain(`<!-- budget:start -->\n${budgetTable(outageBudget(stack.alloy))}<!-- budget:end -->`);
-    expect(doc).toContain(`<!-- collectors:start -->\n${collectorBudgetTables(collectorBudgets(stack.collectors))}<!-- collectors:end -->`);
-  });
-
-  test('the scraping and log-reading collectors: metrics in alloy-metrics\' WAL, logs in alloy-logs\' queue, lost when full', () => {
-    const budgets = collectorBudgets(stack.collectors);
-    expect(budgets.map((b) => [b.collector, b.rows.map((r) => r.signal)])).toEqual([['alloy-metrics', ['metrics']], ['alloy-logs', ['logs']]]);
-    const logs = budgets[1].rows[0];
-    // 2Gi at 500 KiB/s
-    expect([logs.capacityBytes, Math.round(logs.outageSeconds)]).toEqual([2 * 2 ** 30, 4194]);
-    expect(logs.whenFull).toContain('is lost');
+    expect(doc).toContain(`<!-- budget:start -->\n${budgetTable(stack.collectors)}<!-- budget:end -->`);
+    expect(doc).toContain(`<!-- windows:start -->\n${windowsTable(stack)}<!-- windows:end -->`);
   });
 });

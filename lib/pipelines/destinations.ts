@@ -15,8 +15,9 @@ import { OtelcolProcessorTransform } from '../../imports/alloy/components/otelco
 import { OtelcolReceiverLoki } from '../../imports/alloy/components/otelcol-receiver-loki';
 import { PrometheusRemoteWrite } from '../../imports/alloy/components/prometheus-remote-write';
 import {
-  AlloyConfig, AuthHandler, LogsConsumer, LogsReceiver, MetricsReceiver, SecretKey, TracesConsumer, assertIdentifier,
+  AlloyConfig, AuthHandler, LogsConsumer, LogsReceiver, MetricsConsumer, MetricsReceiver, SecretKey, TracesConsumer, assertIdentifier,
 } from '../alloy';
+import { BacklogSenders } from './backlog';
 import { DurableQueue } from './durable-queue';
 
 /**
@@ -53,6 +54,14 @@ export interface ITracesDestination {
 export interface IMetricsDestination {
   /** The receiver, in `config`, that sends metrics here. */
   metricsReceiver(config: AlloyConfig): MetricsReceiver;
+  /**
+   * The OpenTelemetry input, in `config`, that sends OTLP metrics here as they are (a
+   * backend with an OTLP receiver). Without it, OTLP metrics are converted by
+   * `otelcol.exporter.prometheus` and sent through `metricsReceiver`.
+   *
+   * @default - converted, then metricsReceiver
+   */
+  metricsInput?(config: AlloyConfig): MetricsConsumer;
 }
 
 /** Somewhere to send logs. */
@@ -78,8 +87,19 @@ export interface DestinationCredentials {
   readonly basicAuth?: { readonly username: string; readonly password: SecretKey };
 }
 
+/** Where a destination's exporters are recorded, for the backend's acceptance windows. */
+export interface DestinationSenders {
+  /**
+   * Each config that sends here is recorded with the backlog it may replay (see
+   * BacklogSenders). The backend's construct passes its own.
+   *
+   * @default - not recorded
+   */
+  readonly senders?: BacklogSenders;
+}
+
 /** An OTLP gRPC endpoint for traces. */
-export interface OtlpGrpcDestinationProps {
+export interface OtlpGrpcDestinationProps extends DestinationSenders {
   /** Label of the exporter component in config.alloy; a valid Alloy identifier. */
   readonly name: string;
   /** `host:port`, such as `tempo:4317`. */
@@ -88,10 +108,29 @@ export interface OtlpGrpcDestinationProps {
   readonly insecure?: boolean;
   /** @default - no credentials */
   readonly credentials?: DestinationCredentials;
+  /**
+   * The largest gRPC message the receiver takes, in bytes: batches from the disk queue are cut
+   * below it, since a larger one is refused (ResourceExhausted) and not retried.
+   *
+   * @default 4194304 - gRPC's default limit (4 MiB)
+   */
+  readonly maxRequestBytes?: number;
+}
+
+/** Prometheus's OTLP receiver (`--web.enable-otlp-receiver`). */
+export interface PrometheusOtlpDestinationProps extends DestinationSenders {
+  /** Label of the exporter component; a valid Alloy identifier. */
+  readonly name: string;
+  /** The OTLP base URL, such as `http://prometheus:9090/api/v1/otlp` (the exporter adds `/v1/metrics`). */
+  readonly url: string;
+  /** The largest request body the receiver takes, in bytes (decompressed). */
+  readonly maxRequestBytes: number;
+  /** @default - no credentials */
+  readonly credentials?: DestinationCredentials;
 }
 
 /** A Prometheus remote-write endpoint. */
-export interface RemoteWriteDestinationProps {
+export interface RemoteWriteDestinationProps extends DestinationSenders {
   /** Label of the `prometheus.remote_write` component; a valid Alloy identifier. */
   readonly name: string;
   /** Such as `http://prometheus:9090/api/v1/write`. */
@@ -101,7 +140,7 @@ export interface RemoteWriteDestinationProps {
 }
 
 /** Loki's OTLP endpoint. */
-export interface LokiOtlpDestinationProps {
+export interface LokiOtlpDestinationProps extends DestinationSenders {
   /** Label of the exporter component; a valid Alloy identifier. */
   readonly name: string;
   /** Loki's OTLP base URL, such as `http://loki:3100/otlp` (the exporter adds `/v1/logs`). */
@@ -110,6 +149,14 @@ export interface LokiOtlpDestinationProps {
   readonly tenantId?: string;
   /** @default - no credentials */
   readonly credentials?: DestinationCredentials;
+  /**
+   * The largest request Loki takes whole, in bytes of OTLP protobuf: batches from the disk
+   * queue are cut below it. Loki refuses a push over its tenant burst with 429 and the
+   * exporter retries it for ever (see the Loki construct, which derives it).
+   *
+   * @default 4194304 - 4 MiB: Loki's internal gRPC limit between distributor and ingester
+   */
+  readonly maxRequestBytes?: number;
 }
 
 /** A Loki push endpoint. */
@@ -132,12 +179,18 @@ export class Destination {
    */
   public static otlpGrpc(props: OtlpGrpcDestinationProps): ITracesDestination {
     checkDestination('otlpGrpc', props.name, props.endpoint, /^[^\s/:]+:[0-9]+$/, 'host:port, such as "tempo:4317"');
+    const { senders, ...settings } = props;
     return {
-      tracesInput: (config) => once(config, `otlp_${props.name}`, props, OtelcolExporterOtlp, (scope, id) => new OtelcolExporterOtlp(scope, id, {
-        label: props.name,
-        client: { endpoint: props.endpoint, tls: props.insecure ? { insecure: true } : undefined, auth: authHandler(config, scope, props.name, props.credentials) },
-        ...DurableQueue.of(config)?.exporterSettings('traces'),
-      })).input,
+      tracesInput: (config) => {
+        senders?.add(config, 'traces');
+        return once(config, `otlp_${props.name}`, settings, OtelcolExporterOtlp, (scope, id) => new OtelcolExporterOtlp(scope, id, {
+          label: props.name,
+          client: { endpoint: props.endpoint, tls: props.insecure ? { insecure: true } : undefined, auth: authHandler(config, scope, props.name, props.credentials) },
+          ...DurableQueue.of(config)?.exporterSettings({
+            exporter: `otelcol.exporter.otlp.${props.name}`, signal: 'traces', maxRequestBytes: props.maxRequestBytes ?? GRPC_DEFAULT_MAX_BYTES, waitForRoom: false,
+          }),
+        })).input;
+      },
     };
   }
 
@@ -147,8 +200,10 @@ export class Destination {
    */
   public static remoteWrite(props: RemoteWriteDestinationProps): IMetricsDestination {
     checkDestination('remoteWrite', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://prometheus:9090/api/v1/write"');
+    const { senders, ...settings } = props;
     return {
-      metricsReceiver: (config) => once(config, `remote_write_${props.name}`, props, PrometheusRemoteWrite, (scope, id) => {
+      metricsReceiver: (config) => once(config, `remote_write_${props.name}`, settings, PrometheusRemoteWrite, (scope, id) => {
+        senders?.add(config, 'remote-write');
         const durable = DurableQueue.of(config);
         const c = props.credentials;
         checkCredentials(props.name, c);
@@ -172,44 +227,82 @@ export class Destination {
    */
   public static lokiOtlp(props: LokiOtlpDestinationProps): ILogsDestination {
     checkDestination('lokiOtlp', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://loki:3100/otlp"');
-    const logsInput = (config: AlloyConfig): LogsConsumer => once(config, `otlphttp_${props.name}`, props, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
-      label: props.name,
-      client: {
-        endpoint: props.url,
-        headers: props.tenantId === undefined ? undefined : { 'X-Scope-OrgID': props.tenantId },
-        auth: authHandler(config, scope, props.name, props.credentials),
-      },
-      ...DurableQueue.of(config)?.exporterSettings('logs'),
-    })).input;
-    // Loki-format logs (Alloy's own) take their own exporter with an in-memory queue: through
-    // the disk queue, a full queue's error logs would feed the full queue again
-    const selfInput = (config: AlloyConfig): LogsConsumer => once(config, `otlphttp_${props.name}_own`, props, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
+    const { senders, ...settings } = props;
+    const client = (config: AlloyConfig, scope: Construct, authName: string) => ({
+      endpoint: props.url,
+      headers: props.tenantId === undefined ? undefined : { 'X-Scope-OrgID': props.tenantId },
+      auth: authHandler(config, scope, authName, props.credentials),
+    });
+    const exporter = (config: AlloyConfig, label: string, waitForRoom: boolean): LogsConsumer => once(config, `otlphttp_${label}`, settings, OtelcolExporterOtlphttp, (scope, id) => {
+      senders?.add(config, 'logs');
+      return new OtelcolExporterOtlphttp(scope, id, {
+        label,
+        client: client(config, scope, label),
+        ...DurableQueue.of(config)?.exporterSettings({
+          exporter: `otelcol.exporter.otlphttp.${label}`, signal: 'logs', maxRequestBytes: props.maxRequestBytes ?? LOKI_DEFAULT_MAX_BYTES, waitForRoom,
+        }),
+      });
+    }).input;
+    // OTLP senders: a full queue refuses their request, and they retry
+    const logsInput = (config: AlloyConfig): LogsConsumer => exporter(config, props.name, false);
+    // Alloy's own logs (the logging block's write_to) take their own exporter with an in-memory
+    // queue: through the disk queue, a full queue's error logs would feed the full queue again
+    const selfInput = (config: AlloyConfig): LogsConsumer => once(config, `otlphttp_${props.name}_own`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
       label: `${props.name}_own_logs`,
-      client: {
-        endpoint: props.url,
-        headers: props.tenantId === undefined ? undefined : { 'X-Scope-OrgID': props.tenantId },
-        auth: authHandler(config, scope, `${props.name}_own_logs`, props.credentials),
-      },
+      client: client(config, scope, `${props.name}_own_logs`),
     })).input;
     return {
       logsInput,
       // loki.* sources (pod logs, events): converted, their labels made resource attributes
-      // (Loki indexes those, see LOKI_LABELS), then through the disk queue
-      logsReceiver: (config) => once(config, `loki_to_otlp_${props.name}_data`, props, OtelcolReceiverLoki, (scope, id) => new OtelcolReceiverLoki(scope, id, {
+      // (Loki indexes those, see LOKI_LABELS), then through a disk queue of their own that waits
+      // for room when full (block_on_overflow): otelcol.receiver.loki drops what its consumer
+      // refuses (alloy internal/component/otelcol/receiver/loki/loki.go), while a waiting queue
+      // holds the tailers back before they move their read positions on
+      logsReceiver: (config) => once(config, `loki_to_otlp_${props.name}_data`, settings, OtelcolReceiverLoki, (scope, id) => new OtelcolReceiverLoki(scope, id, {
         label: `${props.name}_data`,
         output: {
-          logs: [once(config, `loki_labels_${props.name}`, props, OtelcolProcessorTransform, (s, i) => new OtelcolProcessorTransform(s, i, {
+          logs: [once(config, `loki_labels_${props.name}`, settings, OtelcolProcessorTransform, (s2, i) => new OtelcolProcessorTransform(s2, i, {
             label: `${props.name}_labels`,
             errorMode: 'ignore',
             logStatements: { context: 'log', statements: labelsToResource() },
-            output: { logs: [logsInput(config)] },
+            output: { logs: [exporter(config, `${props.name}_sources`, true)] },
           })).input],
         },
       })).receiver,
-      selfLogsReceiver: (config) => once(config, `loki_to_otlp_${props.name}`, props, OtelcolReceiverLoki, (scope, id) => new OtelcolReceiverLoki(scope, id, {
+      // Alloy's own logs, labelled by the collector: their labels made resource attributes too
+      selfLogsReceiver: (config) => once(config, `loki_to_otlp_${props.name}`, settings, OtelcolReceiverLoki, (scope, id) => new OtelcolReceiverLoki(scope, id, {
         label: props.name,
-        output: { logs: [selfInput(config)] },
+        output: {
+          logs: [once(config, `loki_own_labels_${props.name}`, settings, OtelcolProcessorTransform, (s2, i) => new OtelcolProcessorTransform(s2, i, {
+            label: `${props.name}_own_labels`,
+            errorMode: 'ignore',
+            logStatements: { context: 'log', statements: labelsToResource() },
+            output: { logs: [selfInput(config)] },
+          })).input],
+        },
       })).receiver,
+    };
+  }
+
+  /**
+   * OTLP metrics sent as they are, by `otelcol.exporter.otlphttp`, to Prometheus's OTLP
+   * receiver; with the config's DurableQueue, through a queue on disk that retries while it
+   * has room and survives a restart (a remote-write WAL does not carry its backlog across one).
+   */
+  public static prometheusOtlp(props: PrometheusOtlpDestinationProps): Pick<IMetricsDestination, 'metricsInput'> {
+    checkDestination('prometheusOtlp', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://prometheus:9090/api/v1/otlp"');
+    const { senders, ...settings } = props;
+    return {
+      metricsInput: (config) => once(config, `otlphttp_${props.name}`, settings, OtelcolExporterOtlphttp, (scope, id) => {
+        senders?.add(config, 'metrics');
+        return new OtelcolExporterOtlphttp(scope, id, {
+          label: props.name,
+          client: { endpoint: props.url, auth: authHandler(config, scope, props.name, props.credentials) },
+          ...DurableQueue.of(config)?.exporterSettings({
+            exporter: `otelcol.exporter.otlphttp.${props.name}`, signal: 'metrics', maxRequestBytes: props.maxRequestBytes, waitForRoom: false,
+          }),
+        });
+      }).input,
     };
   }
 
@@ -281,6 +374,11 @@ function checkDestination(kind: string, name: string, address: string, pattern: 
     throw new Error(`Destination.${kind} "${name}": invalid address (got ${JSON.stringify(address)}); use ${expected}`);
   }
 }
+
+/** gRPC's default receive limit (grpc-go server.go defaultServerMaxReceiveMessageSize). */
+const GRPC_DEFAULT_MAX_BYTES = 4 * 2 ** 20;
+/** Loki's default internal gRPC limit (dskit server grpc_server_max_recv_msg_size). */
+const LOKI_DEFAULT_MAX_BYTES = 4 * 2 ** 20;
 
 /** What each destination component was created from, to refuse a different one under the same name. */
 const CREATED_FROM = new WeakMap<Construct, string>();

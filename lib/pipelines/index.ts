@@ -10,3 +10,4 @@ export * from './cluster-events';
 export * from './annotation-autodiscovery';
 export * from './kubelet-metrics';
 export * from './static-scrape';
+export * from './backlog';

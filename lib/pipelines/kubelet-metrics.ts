@@ -17,7 +17,7 @@ import { PrometheusRelabel } from '../../imports/alloy/components/prometheus-rel
 import { PrometheusScrape } from '../../imports/alloy/components/prometheus-scrape';
 import { assertGoDuration } from '../validation';
 import { IMetricsDestination } from './destinations';
-import { KUBELET_SCRAPE, enclosingConfig, pipelineLabel } from './kubernetes-common';
+import { enclosingConfig, kubeletScrape, pipelineLabel } from './kubernetes-common';
 
 
 /** The kubelet series kept by default: volumes (for the volume-full alert), pods and containers running, node name. */
@@ -45,6 +45,17 @@ export interface KubeletMetricsProps {
   readonly metrics: IMetricsDestination;
   /** @default "60s" */
   readonly scrapeInterval?: string;
+  /**
+   * Verify each kubelet's serving certificate against the cluster's CA (the ServiceAccount's
+   * `ca.crt`) instead of skipping verification. Off by default: most clusters' kubelets serve a
+   * self-signed certificate (kubeadm's default unless `serverTLSBootstrap: true`), which fails
+   * verification and would leave every kubelet target down; Grafana's k8s-monitoring chart
+   * skips verification for the kubelet too. Turn it on where kubelets serve certificates the
+   * cluster CA signed (`serverTLSBootstrap: true` with the kubelet-serving CSRs approved).
+   *
+   * @default false
+   */
+  readonly verifyKubeletCertificate?: boolean;
   /** A regular expression of the kubelet metric names to keep. @default KUBELET_KEEP */
   readonly kubeletKeep?: string;
   /** A regular expression of the cAdvisor metric names to keep. @default CADVISOR_KEEP */
@@ -90,7 +101,7 @@ export class KubeletMetrics extends Construct {
         label: labels[job],
         jobName: job,
         targets: named.output,
-        ...KUBELET_SCRAPE,
+        ...kubeletScrape(props.verifyKubeletCertificate ?? false),
         ...(job === 'cadvisor' ? { metricsPath: '/metrics/cadvisor' } : {}),
         scrapeInterval: interval,
         forwardTo: [filter.receiver],

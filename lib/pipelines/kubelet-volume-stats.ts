@@ -15,7 +15,7 @@ import { PrometheusRelabel } from '../../imports/alloy/components/prometheus-rel
 import { PrometheusScrape } from '../../imports/alloy/components/prometheus-scrape';
 import { AlloyConfig, assertIdentifier } from '../alloy';
 import { IMetricsDestination } from './destinations';
-import { KUBELET_SCRAPE } from './kubernetes-common';
+import { kubeletScrape } from './kubernetes-common';
 
 /** A Kubernetes RBAC rule, as a ClusterRole holds it. */
 export interface AccessRule {
@@ -32,6 +32,17 @@ export interface KubeletVolumeStatsProps {
   readonly metrics: IMetricsDestination;
   /** @default "60s" */
   readonly scrapeInterval?: string;
+  /**
+   * Verify each kubelet's serving certificate against the cluster's CA (the ServiceAccount's
+   * `ca.crt`) instead of skipping verification. Off by default: most clusters' kubelets serve a
+   * self-signed certificate (kubeadm's default unless `serverTLSBootstrap: true`), which fails
+   * verification and would leave every kubelet target down; Grafana's k8s-monitoring chart
+   * skips verification for the kubelet too. Turn it on where kubelets serve certificates the
+   * cluster CA signed (`serverTLSBootstrap: true` with the kubelet-serving CSRs approved).
+   *
+   * @default false
+   */
+  readonly verifyKubeletCertificate?: boolean;
   /**
    * Labels of the components: `<label>_nodes`, `<label>_scrape`, `<label>_keep`.
    *
@@ -60,7 +71,7 @@ export class KubeletVolumeStats extends Construct {
       label: l === undefined ? 'kubelet' : `${l}_scrape`,
       jobName: 'kubelet',
       targets: nodes.targets,
-      ...KUBELET_SCRAPE,
+      ...kubeletScrape(props.verifyKubeletCertificate ?? false),
       scrapeInterval: props.scrapeInterval ?? '60s',
       forwardTo: [keep.receiver],
     });

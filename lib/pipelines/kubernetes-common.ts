@@ -71,17 +71,40 @@ export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccoun
 /** The ServiceAccount token; a scrape that sends it reads the kubelets (RBAC: nodes/metrics). */
 export const SERVICE_ACCOUNT_TOKEN = `${SERVICE_ACCOUNT_DIR}/token`;
 
+/** Where Kubernetes mounts the cluster's CA beside the token. */
+export const SERVICE_ACCOUNT_CA = `${SERVICE_ACCOUNT_DIR}/ca.crt`;
+
 /**
  * How a `prometheus.scrape` reads a kubelet: HTTPS with the collector's token, clustered so
- * each kubelet is scraped by one replica. Kubelets serve self-signed certificates on most
- * clusters, so the certificate is not verified.
+ * each kubelet is scraped by one replica, and the kubelet's serving certificate not verified.
+ * Most clusters' kubelets serve a self-signed certificate (kubeadm's default without
+ * `serverTLSBootstrap`), which no CA can verify; Grafana's k8s-monitoring chart skips
+ * verification for the kubelet and cAdvisor scrapes too
+ * (grafana/k8s-monitoring-helm: charts/k8s-monitoring/charts/feature-cluster-metrics/templates/_kubelet.alloy.tpl,
+ * _cadvisor.alloy.tpl). No `ca_file` here: with `insecure_skip_verify` Alloy accepts any
+ * certificate, so a CA would be dead configuration (grafana/alloy@v1.18.1:
+ * docs/sources/shared/reference/components/tls-config-block.md:36-37). See
+ * {@link kubeletScrape} for clusters whose kubelets serve CA-signed certificates.
  */
 export const KUBELET_SCRAPE = {
   scheme: 'https',
   bearerTokenFile: SERVICE_ACCOUNT_TOKEN,
-  tlsConfig: { caFile: `${SERVICE_ACCOUNT_DIR}/ca.crt`, insecureSkipVerify: true },
+  tlsConfig: { insecureSkipVerify: true },
   clustering: { enabled: true },
 } as const;
+
+/**
+ * {@link KUBELET_SCRAPE}, or with `verify` the kubelet's certificate checked against the
+ * cluster's CA (the ServiceAccount's `ca.crt`), for clusters whose kubelets serve certificates
+ * that CA signed (`serverTLSBootstrap: true` with the serving CSRs approved). The target is the
+ * node's address (its InternalIP first: prometheus/prometheus@v3.14.0:
+ * discovery/kubernetes/node.go:222-228), which such a certificate names.
+ */
+export function kubeletScrape(verify: boolean) {
+  return verify
+    ? { ...KUBELET_SCRAPE, tlsConfig: { caFile: SERVICE_ACCOUNT_CA } }
+    : KUBELET_SCRAPE;
+}
 
 /** Drops pods that run no containers (not yet scheduled, or finished). */
 export const RUNNING_PODS_ONLY: DiscoveryRelabelRule = {

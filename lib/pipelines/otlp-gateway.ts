@@ -9,6 +9,10 @@
  * queue's error reaches the receiver, which refuses the request with a retryable error and
  * the sender backs off (back-pressure). Batching happens inside each exporter, after its
  * disk queue (DurableQueue's `sending_queue > batch`), and remote write batches from its WAL.
+ *
+ * Metrics go as OTLP to a destination that takes it (`metricsInput`, such as Prometheus's
+ * OTLP receiver): through the same kind of disk queue as traces and logs. Otherwise they are
+ * converted by `otelcol.exporter.prometheus` for remote write, which drops delta temporality.
  */
 import { Construct } from 'constructs';
 // generated components by file, so that loading the library loads only those it uses
@@ -94,7 +98,14 @@ export class OtlpGateway extends Construct {
     }
 
     let metrics: MetricsConsumer[] | undefined;
-    if (props.metrics) {
+    if (props.metrics?.metricsInput) {
+      // OTLP as it is, to a backend's OTLP receiver: through the disk queue, delta temporality
+      // and all (converted there)
+      metrics = [props.metrics.metricsInput(config)];
+    } else if (props.metrics) {
+      // otelcol.exporter.prometheus drops delta-temporality sums and histograms without a
+      // metric to count them (alloy internal/component/otelcol/exporter/prometheus/internal/convert/convert.go):
+      // senders to such a destination must send cumulative temporality
       metrics = [new OtelcolExporterPrometheus(this, 'to_prometheus', { label, forwardTo: [props.metrics.metricsReceiver(config)] }).input];
     }
     let logs: LogsConsumer[] | undefined = props.logs ? [props.logs.logsInput(config)] : undefined;

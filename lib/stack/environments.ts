@@ -29,7 +29,7 @@ export const ENVIRONMENTS: readonly Environment[] = [
       alloy: {
         replicas: 1,
         storageSize: '5Gi',
-        durability: { tracesQueueSize: '2Gi', logsQueueSize: '1Gi', metricsWalKeepalive: '2h' },
+        durability: { tracesQueueSize: '1536Mi', metricsQueueSize: '1Gi', logsQueueSize: '1Gi' },
         resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
       },
       // one replica of each other collector: clustering still on, nothing to share
@@ -47,7 +47,7 @@ export const ENVIRONMENTS: readonly Environment[] = [
       alloy: {
         replicas: 3,
         storageSize: '50Gi',
-        durability: { tracesQueueSize: '20Gi', logsQueueSize: '15Gi', metricsWalKeepalive: '3h' },
+        durability: { tracesQueueSize: '16Gi', metricsQueueSize: '8Gi', logsQueueSize: '12Gi' },
         resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2', memory: '4Gi' } },
       },
       tempo: { retention: '336h', storageSize: '100Gi', resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } } },

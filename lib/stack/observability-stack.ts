@@ -6,8 +6,9 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeNamespace } from '../../imports/k8s';
 import {
-  AnnotationAutodiscovery, ClusterEvents, KubeletMetrics, NodeLogs, OtlpEnrichmentOptions, OtlpGateway, PodLogs, StaticScrape,
+  AnnotationAutodiscovery, ClusterEvents, KUBELET_KEEP, KubeletMetrics, NodeLogs, OtlpEnrichmentOptions, OtlpGateway, PodLogs, StaticScrape,
 } from '../pipelines';
+import { BACKEND_METRICS } from '../workloads/backend-metrics';
 import { SyncWaves } from './sync-waves';
 import { assertDnsLabel } from '../validation';
 import { Alertmanager, AlertmanagerProps } from '../workloads/alertmanager';
@@ -60,7 +61,8 @@ export interface ObservabilityStackProps extends ChartProps {
   /**
    * The collector `alloy-logs`: a clustered StatefulSet that reads pod logs through the
    * Kubernetes API (unless nodeLogs is on) and the cluster's events. `false` puts that work
-   * in the OTLP gateway `alloy` instead.
+   * in the OTLP gateway `alloy` instead, whose volume then defaults to 15Gi (a second logs
+   * queue, for the tailers).
    *
    * @default - on: 2 replicas, 512Mi, a 5Gi volume
    */
@@ -78,10 +80,16 @@ export interface ObservabilityStackProps extends ChartProps {
   readonly nodeLogs?: boolean | { readonly namespace?: string; readonly collector?: Tuning<Omit<AlloyProps, 'name' | 'controller' | 'otlp' | 'hostPaths' | 'replicas'>> };
 }
 
+/** The kubelet's volume series (kubernetes pkg/kubelet/metrics/collectors/volume_stats.go). */
+const KUBELET_VOLUME_METRICS = ['kubelet_volume_stats_available_bytes', 'kubelet_volume_stats_capacity_bytes', 'kubelet_volume_stats_used_bytes'];
+
+/** The gateway's volume when it also reads pod logs: its three queues and the tailers' (11Gi by default) in 80 %. */
+const GATEWAY_WITH_LOGS_STORAGE = '15Gi';
+
 const SMALL_COLLECTOR = {
   replicas: 2,
   storageSize: '5Gi',
-  durability: { tracesQueueSize: '1Gi', logsQueueSize: '2Gi', metricsWalKeepalive: '2h' },
+  durability: { logsQueueSize: '2Gi', metricsWalKeepalive: '2h' },
   resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '1', memory: '512Mi' } },
 };
 
@@ -142,8 +150,16 @@ export class ObservabilityStack extends Chart {
     this.alertmanager = new Alertmanager(this, 'alertmanager', { ...props.alertmanager, ...common });
     this.prometheus.addAlertmanager(this.alertmanager);
     this.loki = new Loki(this, 'loki', { ...props.loki, ...common });
-    // Alloy's own logs (its ingestion errors among them) go to Loki through the same writer
-    this.alloy = new Alloy(this, 'alloy', { selfLogs: this.loki, ...props.alloy, ...common });
+    // Alloy's own logs reach Loki as every pod's do: read from the collectors' stderr by the
+    // pod-logs pipeline, labelled with their pod and through the disk queue (not the logging
+    // block's write_to, which drops lines when busy and would send them twice)
+    this.alloy = new Alloy(this, 'alloy', {
+      // reading pod logs too, the gateway holds a second logs queue (the tailers' own, which
+      // waits for room): room for it on the volume
+      ...(props.logsCollector === false ? { storageSize: GATEWAY_WITH_LOGS_STORAGE } : {}),
+      ...props.alloy,
+      ...common,
+    });
     this.grafana = new Grafana(this, 'grafana', {
       ...props.grafana,
       ...common,
@@ -164,7 +180,7 @@ export class ObservabilityStack extends Chart {
     // scaling; see the README's "Collector topology"
     const collector = (name: string, tuning: ObservabilityStackProps['metricsCollector']): Alloy => tuning === false
       ? this.alloy
-      : new Alloy(this, name, { selfLogs: this.loki, ...SMALL_COLLECTOR, ...tuning, ...common, name, otlp: false });
+      : new Alloy(this, name, { ...SMALL_COLLECTOR, ...tuning, ...common, name, otlp: false });
     this.metricsCollector = collector('alloy-metrics', props.metricsCollector);
     this.logsCollector = collector('alloy-logs', props.logsCollector);
 
@@ -207,9 +223,8 @@ export class ObservabilityStack extends Chart {
       });
       const loki = this.loki.fromOtherNamespace();
       this.nodeLogsCollector = new Alloy(this, 'alloy-node-logs', {
-        selfLogs: loki,
         storageSize: '2Gi',
-        durability: { tracesQueueSize: '256Mi', logsQueueSize: '1Gi', metricsWalKeepalive: '2h' },
+        durability: { logsQueueSize: '1Gi' },
         resources: { requests: { cpu: '50m', memory: '256Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
         ...options.collector,
         namespace: nodeNamespace,
@@ -226,14 +241,21 @@ export class ObservabilityStack extends Chart {
     }
     this.collectors = [...new Set([this.alloy, this.metricsCollector, this.logsCollector, ...(this.nodeLogsCollector ? [this.nodeLogsCollector] : [])])];
 
-    // every pod of every collector, through its headless Service
+    // every pod of every collector, through its headless Service; each job with the metrics its
+    // components export, so alerts and dashboards follow what is there
     for (const c of this.collectors) {
-      this.prometheus.addScrapeTarget({ job: c.name, address: c.podsMetricsAddressFrom(namespace), everyPod: true });
+      this.prometheus.addScrapeTarget({ job: c.name, address: c.podsMetricsAddressFrom(namespace), everyPod: true, role: 'collector', metrics: () => c.exportedMetrics() });
     }
-    this.prometheus.addScrapeTarget({ job: 'alertmanager', address: this.alertmanager.alertmanagerAddress });
-    this.prometheus.addScrapeTarget({ job: 'tempo', address: this.tempo.metricsAddress });
-    this.prometheus.addScrapeTarget({ job: 'loki', address: this.loki.metricsAddress });
-    this.prometheus.addScrapeTarget({ job: 'grafana', address: this.grafana.metricsAddress });
+    this.prometheus.addScrapeTarget({ job: 'alertmanager', address: this.alertmanager.alertmanagerAddress, metrics: () => BACKEND_METRICS.alertmanager });
+    this.prometheus.addScrapeTarget({ job: 'tempo', address: this.tempo.metricsAddress, metrics: () => BACKEND_METRICS.tempo });
+    this.prometheus.addScrapeTarget({ job: 'loki', address: this.loki.metricsAddress, metrics: () => BACKEND_METRICS.loki });
+    this.prometheus.addScrapeTarget({ job: 'grafana', address: this.grafana.metricsAddress, metrics: () => BACKEND_METRICS.grafana });
+    // the kubelets' volume usage, remote-written by the metrics collector
+    const kept = new RegExp(`^(?:${KUBELET_KEEP})$`);
+    this.prometheus.addMetricsSource({
+      from: `the kubelets, scraped by ${this.metricsCollector.name}`,
+      metrics: () => KUBELET_VOLUME_METRICS.filter((m) => kept.test(m)),
+    });
 
     if (props.networkPolicies !== false) {
       this.networkPolicies = new StackNetworkPolicies(this, 'network-policies', {

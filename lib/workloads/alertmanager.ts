@@ -8,7 +8,7 @@ import { dump } from 'js-yaml';
 import { Volume, VolumeMount } from '../../imports/k8s';
 import { SecretKey } from '../alloy';
 import { assertNoCredentialsInUrl } from '../pipelines';
-import { assertDnsSubdomain, firstDuplicate, parsePromDuration } from '../validation';
+import { assertDnsSubdomain, firstDuplicate, parsePromDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { IAlertReceiver } from './prometheus';
 import { ServerWorkload } from './server-workload';
@@ -70,13 +70,60 @@ export interface AlertmanagerProps extends WorkloadProps {
   readonly groupWait?: string;
   /** Wait before notifying about new alerts in a group. @default "5m" */
   readonly groupInterval?: string;
-  /** Resend a still-firing alert after. @default "4h" */
+  /**
+   * Resend a still-firing alert after. Not below `groupInterval`: Alertmanager resends only
+   * when it flushes a group, every `groupInterval`.
+   *
+   * @default "4h"
+   */
   readonly repeatInterval?: string;
+  /**
+   * Size of the data volume, which keeps silences and the notification log across restarts
+   * (both are small snapshot files).
+   *
+   * @default "1Gi"
+   */
+  readonly storageSize?: string;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
 }
 
 const PORT = 9093;
 const CONFIG_DIR = '/etc/alertmanager/config';
 const SECRETS_DIR = '/etc/alertmanager/secrets';
+/**
+ * `--storage.path`. Alertmanager keeps two files here, each a snapshot of state it otherwise
+ * holds in memory: `silences` and `nflog` (the notification log: what was sent to whom and
+ * when, which stops a restart from re-sending every firing alert). It loads them at start
+ * and writes them every `--data.maintenance-interval` (15m) and at shutdown
+ * (prometheus/alertmanager@v0.29.0: cmd/alertmanager/main.go:147-149, 269-318;
+ * silence/silence.go:367-383, 442-462; nflog/nflog.go:274, 303-366). Both keep entries for
+ * `--data.retention`, 120h by default (main.go:148), so they stay small: a PVC of 1Gi is
+ * plenty, and without one every restart forgets all silences.
+ */
+const DATA = '/alertmanager';
+
+/**
+ * The Watchdog heartbeat: the always-firing Watchdog alert is sent to the "watchdog" receiver
+ * about once a minute, for a dead man's switch to expect. Alertmanager flushes a group every
+ * group_interval, and at a flush resends an unchanged group only when its last notification
+ * is older than repeat_interval (prometheus/alertmanager@v0.29.0: notify/notify.go:696-697).
+ * The log stamps that notification after the send (notify/notify.go:441-443,
+ * nflog/nflog.go:382), while the next flush is timed from before it
+ * (dispatch/dispatch.go:465-467): a repeat_interval equal to group_interval races the send
+ * and mostly misses every other flush (a heartbeat every 2 minutes, as reported in
+ * prometheus/alertmanager#676 for 5m/5m giving 10m), and one below
+ * group_interval makes Alertmanager warn at start (cmd/alertmanager/main.go:510-520).
+ * Hence a flush every half period and a repeat at three quarters of it: the resend falls on
+ * the second flush, one period after the last, with a quarter period to spare either way.
+ * group_wait 0s sends the first heartbeat as soon as the alert arrives, also after a restart.
+ */
+const HEARTBEAT_SECONDS = 60;
+const WATCHDOG_TIMING = {
+  group_wait: '0s',
+  group_interval: `${HEARTBEAT_SECONDS / 2}s`,
+  repeat_interval: `${(HEARTBEAT_SECONDS * 3) / 4}s`,
+} as const;
 
 export class Alertmanager extends Construct implements IAlertReceiver {
   public readonly workload: ServerWorkload;
@@ -113,8 +160,20 @@ export class Alertmanager extends Construct implements IAlertReceiver {
     const groupInterval = props.groupInterval ?? '5m';
     const repeatInterval = props.repeatInterval ?? '4h';
     parsePromDuration(subject, 'groupWait', groupWait);
-    parsePromDuration(subject, 'groupInterval', groupInterval);
-    parsePromDuration(subject, 'repeatInterval', repeatInterval);
+    const groupIntervalMs = parsePromDuration(subject, 'groupInterval', groupInterval);
+    const repeatIntervalMs = parsePromDuration(subject, 'repeatInterval', repeatInterval);
+    // Alertmanager resends only when it flushes a group, every group_interval: a shorter
+    // repeat_interval cannot take effect, and it warns at start
+    // (prometheus/alertmanager@v0.29.0: cmd/alertmanager/main.go:510-520)
+    if (repeatIntervalMs < groupIntervalMs) {
+      throw new Error(
+        `${subject}: repeatInterval is below groupInterval (got repeatInterval ${JSON.stringify(repeatInterval)}, groupInterval ${JSON.stringify(groupInterval)}); ` +
+        'Alertmanager resends only when it flushes a group, every groupInterval: make repeatInterval at least groupInterval, or groupInterval shorter',
+      );
+    }
+    const storageSize = props.storageSize ?? '1Gi';
+    parseSize(subject, 'storageSize', storageSize, 'kubernetes');
+    if (props.storageClassName !== undefined) assertDnsSubdomain(subject, 'storageClassName', props.storageClassName);
 
     // every referenced Secret is mounted once, read-only, under secrets/<name>/
     const secrets = new Set<string>();
@@ -134,7 +193,7 @@ export class Alertmanager extends Construct implements IAlertReceiver {
         group_interval: groupInterval,
         repeat_interval: repeatInterval,
         routes: [
-          { receiver: 'watchdog', matchers: ['alertname="Watchdog"'], repeat_interval: '1m' },
+          { receiver: 'watchdog', matchers: ['alertname="Watchdog"'], ...WATCHDOG_TIMING },
           ...(props.routes ?? []).map((r) => ({ receiver: r.receiver, matchers: [...r.matchers], continue: r.continue ?? false })),
         ],
       },
@@ -183,7 +242,7 @@ export class Alertmanager extends Construct implements IAlertReceiver {
       image: props.image ?? IMAGES.alertmanager,
       args: [
         `--config.file=${CONFIG_DIR}/alertmanager.yml`,
-        '--storage.path=/alertmanager',
+        `--storage.path=${DATA}`,
         `--web.listen-address=0.0.0.0:${PORT}`,
         // one replica: no gossip cluster
         '--cluster.listen-address=',
@@ -194,7 +253,8 @@ export class Alertmanager extends Construct implements IAlertReceiver {
       runAs: { uid: 65534, gid: 65534 },
       resources: props.resources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
       configFiles: { mountPath: CONFIG_DIR, data: { 'alertmanager.yml': this.configText } },
-      writablePaths: [{ name: 'state', mountPath: '/alertmanager' }],
+      // silences and the notification log survive restarts (see DATA)
+      storage: { mountPath: DATA, size: storageSize, storageClassName: props.storageClassName },
       extraVolumes,
     });
     this.alertmanagerAddress = `${this.workload.host}:${PORT}`;

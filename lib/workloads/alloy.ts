@@ -12,14 +12,19 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 // generated components by file, so that loading the library loads only those it uses
 import { LoggingBlock, LoggingBlockProps } from '../../imports/alloy/components/logging-block';
+import { LokiProcess } from '../../imports/alloy/components/loki-process';
 import { IntOrString, Quantity, KubeClusterRole, KubeClusterRoleBinding, KubeRole, KubeRoleBinding, KubeService, KubeServiceAccount } from '../../imports/k8s';
 import { accessOf, mergeRules } from './alloy-access';
-import { AlloyConfig, Block, StabilityLevel, Statement, permits } from '../alloy';
+import { AlloyConfig, Block, Expr, StabilityLevel, Statement, permits } from '../alloy';
 import { AccessRule, DurableQueue, DurableQueueProps, ILogsDestination } from '../pipelines';
 import { assertDnsLabel, assertHostPath, assertPort, assertWholeNumber, firstDuplicate, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { ServerPort, ServerWorkload, workloadLabels } from './server-workload';
 import { IMAGES } from './versions';
+import ALLOY_METRICS_JSON from '../../imports/alloy/metrics.json';
+
+/** Metric names per Alloy component (and `_engine`). */
+const ALLOY_METRICS = ALLOY_METRICS_JSON as unknown as Record<string, readonly string[]> & { readonly _engine: readonly string[] };
 
 /** How the collector's pods are run. */
 export type AlloyController = 'StatefulSet' | 'DaemonSet';
@@ -74,8 +79,12 @@ export interface AlloyProps extends WorkloadProps {
    */
   readonly stabilityLevel?: StabilityLevel;
   /**
-   * Where Alloy's own logs go (the `logging` block's `write_to`), besides stderr. At level
-   * info Alloy logs its own errors (a failing exporter, a refused batch), never the data.
+   * Where Alloy's own logs go (the `logging` block's `write_to`), besides stderr, labelled
+   * with the collector (`app`, `job` `<namespace>/<name>`, `namespace`, `pod`, `container`).
+   * Best effort: Alloy hands each line to `write_to` without waiting and drops it when the
+   * receiver is busy (alloy internal/runtime/logging/logger.go). Where a pod-logs pipeline
+   * reads the collector's pods (as in ObservabilityStack), leave it unset: their stderr
+   * arrives there labelled and through the disk queue, and would otherwise arrive twice.
    *
    * @default - stderr only
    */
@@ -93,10 +102,11 @@ export interface AlloyProps extends WorkloadProps {
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
   /**
-   * Byte budgets of the on-disk queues and the WAL keepalive. Their sum must leave room on
-   * the volume.
+   * Byte budgets of the on-disk queues (one per exporter), the WAL keepalive, fsync and the
+   * ingest rate the outage budget is stated for. The queues the config uses must leave a
+   * fifth of the volume free.
    *
-   * @default - traces 4Gi, logs 3Gi, metrics WAL 3h
+   * @default - traces 3Gi, OTLP metrics 2Gi, logs 3Gi, metrics WAL 3h, no fsync
    */
   readonly durability?: Omit<DurableQueueProps, 'directory'>;
   /**
@@ -177,6 +187,7 @@ export class Alloy extends Construct {
   private readonly replicas: number;
   private readonly clusterServiceName: string;
   private readonly hostPaths: readonly string[];
+  private readonly storageSize: string;
 
   public constructor(scope: Construct, id: string, props: AlloyProps) {
     super(scope, id);
@@ -237,17 +248,20 @@ export class Alloy extends Construct {
 
     this.config = new AlloyConfig(this, 'config');
     this.durableQueue = new DurableQueue(this.config, 'durable_queue', { directory: `${STORAGE}/otelcol-queue`, ...props.durability });
-    const queued = this.durableQueue.queueBytes.traces + this.durableQueue.queueBytes.logs;
-    if (queued > storageBytes * 0.8) {
-      throw new Error(
-        `${subject}: the on-disk queues (${formatBytes(queued)}) take more than 80 % of the ${storageSize} volume, leaving no room for the ` +
-        'remote-write WAL; make storageSize larger or the queue sizes smaller',
-      );
-    }
+    this.storageSize = storageSize;
+    const selfLogs = props.selfLogs && new LokiProcess(this.config, 'self_logs', {
+      label: 'self_logs',
+      stages: [{
+        staticLabels: {
+          values: { app: name, container: 'alloy', job: `${props.namespace}/${name}`, namespace: props.namespace, pod: Expr.call('sys.env', 'POD_NAME') },
+        },
+      }],
+      forwardTo: [props.selfLogs.selfLogsReceiver?.(this.config) ?? props.selfLogs.logsReceiver(this.config)],
+    });
     this.logging = new LoggingBlock(this.config, 'logging', {
       level: 'info',
       format: 'logfmt',
-      ...(props.selfLogs ? { writeTo: [props.selfLogs.selfLogsReceiver?.(this.config) ?? props.selfLogs.logsReceiver(this.config)] } : {}),
+      ...(selfLogs ? { writeTo: [selfLogs.receiver] } : {}),
       ...props.logging,
     });
     const pinned = props.stabilityLevel;
@@ -273,6 +287,8 @@ export class Alloy extends Construct {
         produce: () => [
           // a node-local collector picks its own node's pods
           ...(daemonSet ? [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }] : []),
+          // the pod label of Alloy's own logs
+          ...(props.selfLogs ? [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] : []),
           // the Go runtime collects harder near 90 % of the limit; the memory limiter refuses data before that
           { name: 'GOMEMLIMIT', value: `${Math.floor((this.memoryLimitBytes * 0.9) / MIB)}MiB` },
           // secrets read by reference: from their Secret into the environment, read with sys.env
@@ -337,6 +353,18 @@ export class Alloy extends Construct {
     if (!daemonSet) this.clusterService = this.podsService;
     this.podsMetricsAddress = `${this.podsService.name}:${ALLOY_HTTP_PORT}`;
     this.metricsAddress = `${this.workload.host}:${ALLOY_HTTP_PORT}`;
+  }
+
+  /**
+   * The metric names this collector exposes on /metrics: the engine's and those of each
+   * component of its config (imports/alloy/metrics.json, from the Alloy v1.18.1 source).
+   */
+  public exportedMetrics(): string[] {
+    const names = new Set<string>(ALLOY_METRICS._engine);
+    for (const c of this.config.components) {
+      for (const m of ALLOY_METRICS[c.componentName] ?? []) names.add(m);
+    }
+    return [...names].sort();
   }
 
   /** The limiter's hard limit for this container: 80 % of its memory limit. */
@@ -431,6 +459,14 @@ export class Alloy extends Construct {
         `${path}: stabilityLevel is pinned to "${pinned}" but the config uses ${needed} components ` +
         `(${this.config.components.filter((c) => c.stability === needed).map((c) => c.componentId).join(', ')}); ` +
         `pin "${needed}" or lower, or leave stabilityLevel unset`,
+      );
+    }
+    const queued = this.durableQueue.allocatedBytes;
+    if (queued > this.storageBytes * 0.8) {
+      problems.push(
+        `${path}: the on-disk queues (${this.durableQueue.allocations.map((a) => `${a.exporter} ${formatBytes(a.bytes)}`).join(', ')}: ${formatBytes(queued)}) ` +
+        `take more than 80 % of the ${this.storageSize} volume, leaving no room for the storage engine's overhead and the remote-write WAL; ` +
+        'make storageSize larger or the queue sizes smaller',
       );
     }
     const exposed = new Set(this.ports.map((p) => p.port));

@@ -1,6 +1,7 @@
 /**
  * Grafana data sources, provided by the backends so their uids and URLs agree by construction.
  */
+import type { TelemetryContext } from './telemetry-alerts';
 
 /** One entry of Grafana's datasource provisioning file. */
 export interface GrafanaDatasource {
@@ -21,4 +22,13 @@ export interface GrafanaDatasource {
 /** A backend that Grafana can query. */
 export interface IDatasource {
   readonly datasource: GrafanaDatasource;
+  /**
+   * For a metrics data source that knows what it holds (the stack's Prometheus): the jobs and
+   * who exports which metric, so dashboards show only what is there.
+   *
+   * @default - unknown: the dashboards are left out
+   */
+  telemetry?(): TelemetryContext;
+  /** Problems of a query against what the data source holds. @default - not checked */
+  queryProblems?(what: string, expr: string): string[];
 }

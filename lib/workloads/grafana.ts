@@ -7,9 +7,9 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { KubeConfigMap } from '../../imports/k8s';
-import { assertDnsSubdomain } from '../validation';
+import { assertDnsSubdomain, firstDuplicate } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
-import { DashboardFile, alloyDashboard, backendsDashboard } from './dashboards';
+import { DashboardFile, alloyDashboard, backendsDashboard, dashboardQueries } from './dashboards';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload, workloadLabels } from './server-workload';
 import { IMAGES } from './versions';
@@ -37,7 +37,40 @@ export interface GrafanaProps extends WorkloadProps {
   readonly storageSize?: string;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
+  /**
+   * Plugins Grafana installs from the grafana.com catalog when it starts, and exactly these:
+   * catalog ids, each optionally pinned to a version (`"grafana-clock-panel"`,
+   * `"grafana-lokiexplore-app@1.0.20"`). Grafana installs them in the background, so it starts
+   * even when a download fails (the failure is logged), and, without a `storageSize`, downloads
+   * them again at every start. Grafana's own default preinstall list
+   * ({@link GRAFANA_DEFAULT_PREINSTALL_PLUGINS}, the Drilldown apps) is disabled unless listed
+   * here (`disable_plugins`: not loaded, and hidden in the plugin catalog); spread it in to
+   * keep it.
+   *
+   * It needs egress from Grafana to grafana.com (and the storage it redirects downloads to) on
+   * port 443, which the stack's NetworkPolicies deny: allow it yourself, or install nothing.
+   *
+   * @default - none: plugin preinstalling is off and Grafana downloads nothing
+   */
+  readonly preinstallPlugins?: readonly string[];
 }
+
+/**
+ * Grafana 12's default preinstall list: the Drilldown apps, which it merges into any
+ * `[plugins] preinstall` list unless `preinstall_disabled` is set (grafana/grafana:
+ * pkg/setting/setting_plugins.go, `defaultPreinstallPlugins` and `readPluginSettings`; the
+ * merge since grafana/grafana#96402). Other entries there depend on feature toggles that are
+ * off by default (`grafanaAdvisor`) or on Grafana Enterprise.
+ */
+export const GRAFANA_DEFAULT_PREINSTALL_PLUGINS: readonly string[] = [
+  'grafana-lokiexplore-app',
+  'grafana-pyroscope-app',
+  'grafana-exploretraces-app',
+  'grafana-metricsdrilldown-app',
+];
+
+/** A catalog id (`<org>-<name>-<type>`, lowercase), optionally `@<version>`. */
+const PLUGIN = /^([a-z0-9]+(?:-[a-z0-9]+)+)(?:@([0-9]+\.[0-9]+\.[0-9]+(?:[-+][0-9A-Za-z.-]+)?))?$/;
 
 const PORT = 3000;
 const DATA = '/var/lib/grafana';
@@ -52,16 +85,16 @@ export class Grafana extends Construct {
   /** The ConfigMap of the dashboards, if any. */
   public readonly dashboardsConfigMap?: KubeConfigMap;
   private readonly datasources: GrafanaDatasource[] = [];
-  private readonly namespace: string;
+  private metricsSource?: IDatasource;
 
   public constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
-    this.namespace = props.namespace;
     const adminSecretName = props.adminSecretName ?? 'grafana-admin';
     assertDnsSubdomain(this.node.path, 'adminSecretName', adminSecretName);
     const instance = props.instance ?? DEFAULT_INSTANCE;
     const image = props.image ?? IMAGES.grafana;
     const env = (name: string, value: string) => ({ name, value });
+    const plugins = preinstallEnv(this.node.path, props.preinstallPlugins);
     const extraVolumes = [];
     if (props.dashboards ?? true) {
       const name = 'grafana-dashboards';
@@ -90,6 +123,7 @@ export class Grafana extends Construct {
         env('GF_ANALYTICS_REPORTING_ENABLED', 'false'),
         env('GF_ANALYTICS_CHECK_FOR_UPDATES', 'false'),
         env('GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES', 'false'),
+        ...plugins.map(([name, value]) => env(name, value)),
         {
           name: 'GF_SECURITY_ADMIN_PASSWORD',
           valueFrom: { secretKeyRef: { name: adminSecretName, key: 'admin-password' } },
@@ -114,6 +148,7 @@ export class Grafana extends Construct {
     this.url = `http://${this.workload.host}:${PORT}`;
     this.metricsAddress = `${this.workload.host}:${PORT}`;
     (props.datasources ?? []).forEach((d) => this.addDatasource(d));
+    this.node.addValidation({ validate: () => this.dashboardProblems() });
   }
 
   /** Provisions a backend as a data source. */
@@ -127,6 +162,7 @@ export class Grafana extends Construct {
       );
     }
     this.datasources.push(ds);
+    if (ds.signal === 'metrics' && this.metricsSource === undefined) this.metricsSource = source;
   }
 
   /**
@@ -195,13 +231,34 @@ export class Grafana extends Construct {
     return dump({ apiVersion: 1, datasources }, { lineWidth: -1 });
   }
 
+  /** Every dashboard query, checked against what the metrics data source holds. */
+  private dashboardProblems(): string[] {
+    const check = this.metricsSource?.queryProblems?.bind(this.metricsSource);
+    if (this.dashboardsConfigMap === undefined || check === undefined) return [];
+    let files: Record<string, string>;
+    try {
+      files = this.renderDashboards();
+    } catch (e) {
+      return [(e as Error).message];
+    }
+    return Object.entries(files).filter(([name]) => name.endsWith('.json')).flatMap(([name, json]) =>
+      dashboardQueries({ fileName: name, uid: name, json }).flatMap((q) => check(`${this.node.path}: dashboard ${name}, panel "${q.panel}"`, q.expr)));
+  }
+
   /** The dashboards ConfigMap's data: a provider file and the dashboards' JSON. */
   public renderDashboards(): Record<string, string> {
-    const metrics = this.datasources.find((d) => d.signal === 'metrics');
+    const metrics = this.metricsSource;
     if (metrics === undefined) {
       throw new Error(`${this.node.path}: the dashboards need a metrics data source (such as Prometheus); add one, or set dashboards: false`);
     }
-    const files: DashboardFile[] = [alloyDashboard(metrics.uid), backendsDashboard(metrics.uid, this.namespace)];
+    if (metrics.telemetry === undefined) {
+      throw new Error(
+        `${this.node.path}: the dashboards are built from what the metrics data source holds, and "${metrics.datasource.name}" does not say ` +
+        '(got a data source without telemetry()); use the stack\'s Prometheus, or set dashboards: false',
+      );
+    }
+    const ctx = metrics.telemetry();
+    const files: DashboardFile[] = [alloyDashboard(metrics.datasource.uid, ctx), backendsDashboard(metrics.datasource.uid, ctx)];
     const provider = {
       apiVersion: 1,
       providers: [{
@@ -218,4 +275,42 @@ export class Grafana extends Construct {
       ...Object.fromEntries(files.map((f) => [f.fileName, f.json])),
     };
   }
+}
+
+/**
+ * The `[plugins]` settings, as `GF_PLUGINS_*` variables (Grafana reads `GF_<SECTION>_<KEY>`
+ * over its ini files: pkg/setting/setting.go, `EnvKey`). Grafana 11.3 and later install a
+ * default list of plugins from grafana.com at every start unless `preinstall_disabled` is set
+ * (pkg/setting/setting_plugins.go, `readPluginSettings`); the stack's NetworkPolicies deny that
+ * egress, so without `preinstallPlugins` it is off and Grafana logs no failed downloads. With
+ * them, the default list is turned off plugin by plugin through `disable_plugins`, the one
+ * opt-out Grafana keeps besides switching preinstall off (grafana/grafana#96402).
+ */
+function preinstallEnv(subject: string, plugins: readonly string[] | undefined): Array<[string, string]> {
+  if (plugins === undefined) {
+    return [['GF_PLUGINS_PREINSTALL_DISABLED', 'true']];
+  }
+  if (plugins.length === 0) {
+    throw new Error(`${subject}: preinstallPlugins is empty (got []); leave it out to install nothing, or name at least one plugin`);
+  }
+  const ids = plugins.map((p) => {
+    const m = PLUGIN.exec(p);
+    if (m === null) {
+      throw new Error(
+        `${subject}: invalid plugin in preinstallPlugins (got ${JSON.stringify(p)}); ` +
+        'use a grafana.com catalog id, optionally with a version, such as "grafana-clock-panel" or "grafana-clock-panel@2.1.8"',
+      );
+    }
+    return m[1];
+  });
+  const twice = firstDuplicate(ids);
+  if (twice !== undefined) {
+    throw new Error(`${subject}: plugin "${twice}" is listed twice in preinstallPlugins (got ${plugins.join(', ')}); list each plugin once`);
+  }
+  const notAsked = GRAFANA_DEFAULT_PREINSTALL_PLUGINS.filter((d) => !ids.includes(d));
+  return [
+    ['GF_PLUGINS_PREINSTALL_DISABLED', 'false'],
+    ['GF_PLUGINS_PREINSTALL', plugins.join(',')],
+    ...(notAsked.length > 0 ? [['GF_PLUGINS_DISABLE_PLUGINS', notAsked.join(',')] as [string, string]] : []),
+  ];
 }

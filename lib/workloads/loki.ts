@@ -1,12 +1,29 @@
 /**
  * Loki in single-binary mode: receives log pushes, stores them with the TSDB index on the
  * filesystem, answers queries on 3100.
+ *
+ * What it accepts follows what its senders may send (recorded where each collector's exporter
+ * is made, BacklogSenders), read in Loki 3.7.6:
+ * - late entries: an entry more than `max_chunk_age / 2` behind its stream's newest is refused
+ *   with a 400 that no exporter retries (pkg/ingester/stream.go). While one collector replays
+ *   an outage's backlog another may already send the same streams' new lines, so
+ *   `max_chunk_age` is twice the oldest backlog a sender may replay.
+ * - queries: the querier asks the ingesters only for the last `query_ingesters_within`
+ *   (pkg/querier/intervals.go), and chunks stay in memory up to `max_chunk_age` and longer for
+ *   replayed entries, so it is set from `max_chunk_age` (the single binary also derives its own
+ *   look-back from it, pkg/loki/modules.go calculateMaxLookBack).
+ * - request size: a push whose entries pass the tenant burst or a stream's burst is refused
+ *   with 429 for ever (the rate limiter's burst caps one request), and the distributor hands
+ *   the whole request to the ingester over gRPC with a 4 MiB default limit, whose refusal comes
+ *   back as a 503, also retried for ever (pkg/distributor/distributor.go). So the exporters cut
+ *   their batches at a quarter of the smaller burst, and the gRPC limits are twice the burst.
  */
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { AlloyConfig, LogsConsumer, LogsReceiver } from '../alloy';
-import { Destination, ILogsDestination, LOKI_LABELS } from '../pipelines';
-import { parsePromDuration, parseSize } from '../validation';
+import { BacklogSenders, Destination, ILogsDestination, LOKI_LABELS, acceptanceWindow } from '../pipelines';
+import { durationText, parsePromDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload } from './server-workload';
@@ -33,11 +50,25 @@ export interface LokiProps extends WorkloadProps {
   readonly ingestionBurstSizeMb?: number;
   /** Longest line accepted; longer lines are refused. @default "256KB" */
   readonly maxLineSize?: string;
+  /**
+   * How far behind its stream's newest entry an entry may be and still be accepted
+   * (`max_chunk_age` is twice this). Set shorter than a sender's backlog, synth fails.
+   *
+   * @default - the oldest backlog of the collectors that send here (their logs queues at their
+   * stated rate), at least Loki's own 1h (max_chunk_age 2h)
+   */
+  readonly lateLogWindow?: string;
 }
 
 const HTTP_PORT = 3100;
 const GRPC_PORT = 9095;
 const DATA = '/loki';
+/** Loki's `per_stream_rate_limit_burst` default, 15MB (pkg/validation/limits.go). */
+const PER_STREAM_BURST_BYTES = 15 * 2 ** 20;
+/** Loki's `reject_old_samples_max_age` default, 7d (pkg/validation/limits.go): older entries are refused. */
+const REJECT_OLD_SAMPLES_SECONDS = 7 * 24 * 3600;
+/** Loki's own window: its default max_chunk_age (2h) / 2. */
+const DEFAULT_LATE_SECONDS = 3600;
 
 export class Loki extends Construct implements ILogsDestination, IDatasource {
   public readonly workload: ServerWorkload;
@@ -54,7 +85,12 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
   public readonly namespaceName: string;
   /** The tenant, when multi-tenancy is on. */
   public readonly tenant?: string;
+  /** The collectors that send here, with the backlog each may replay. */
+  public readonly senders = new BacklogSenders();
+  /** The largest OTLP request the exporters send here, in bytes: a quarter of the smaller burst. */
+  public readonly maxRequestBytes: number;
   private readonly destination: ILogsDestination;
+  private readonly lateLogWindowProp?: { readonly text: string; readonly seconds: number };
 
   public constructor(scope: Construct, id: string, props: LokiProps) {
     super(scope, id);
@@ -81,9 +117,25 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
     }
     const maxLineSize = props.maxLineSize ?? '256KB';
     parseSize(this.node.path, 'maxLineSize', maxLineSize, 'prometheus');
-    const config = {
+    if (props.lateLogWindow !== undefined) {
+      this.lateLogWindowProp = { text: props.lateLogWindow, seconds: parsePromDuration(this.node.path, 'lateLogWindow', props.lateLogWindow) / 1000 };
+    }
+    // Loki reads ingestion_burst_size_mb as MiB (limits.go: * (1 << 20))
+    const burstBytes = Math.floor(burst * 2 ** 20);
+    this.maxRequestBytes = Math.floor(Math.min(burstBytes, PER_STREAM_BURST_BYTES) / 4);
+    const maxChunkAge = () => 2 * this.lateWindow().seconds;
+    const config = () => ({
       auth_enabled: tenant !== undefined,
-      server: { http_listen_port: HTTP_PORT, grpc_listen_port: GRPC_PORT, log_level: 'info', log_format: 'logfmt' },
+      server: {
+        http_listen_port: HTTP_PORT,
+        grpc_listen_port: GRPC_PORT,
+        // the distributor hands a whole push to the ingester over gRPC: room for any push the
+        // burst lets through, structured metadata copied to every entry included
+        grpc_server_max_recv_msg_size: 2 * burstBytes,
+        grpc_server_max_send_msg_size: 2 * burstBytes,
+        log_level: 'info',
+        log_format: 'logfmt',
+      },
       common: {
         instance_addr: '127.0.0.1',
         path_prefix: DATA,
@@ -110,16 +162,19 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
         // the Kubernetes log pipelines' labels arrive as resource attributes: index them
         otlp_config: { resource_attributes: { attributes_config: [{ action: 'index_label', attributes: [...LOKI_LABELS] }] } },
       },
-      // entries up to max_chunk_age / 2 older than a stream's newest are accepted: 2h covers the
-      // collector's log queue draining after an outage
-      ingester: { wal: { enabled: true, dir: `${DATA}/wal` }, max_chunk_age: '4h' },
+      // entries up to max_chunk_age / 2 older than a stream's newest are accepted: twice the
+      // oldest backlog a collector may replay
+      ingester: { wal: { enabled: true, dir: `${DATA}/wal` }, max_chunk_age: durationText(maxChunkAge()) },
+      // what is still in the ingesters' memory is found: chunks stay there up to max_chunk_age,
+      // then until flushed and the index synced
+      querier: { query_ingesters_within: durationText(maxChunkAge() + 3600) },
       compactor: {
         working_directory: `${DATA}/compactor`,
         retention_enabled: true,
         delete_request_store: 'filesystem',
       },
       analytics: { reporting_enabled: false },
-    };
+    });
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
       name: 'loki',
@@ -134,7 +189,7 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
       readiness: { path: '/ready', port: 'http' },
       runAs: { uid: 10001, gid: 10001 },
       resources: props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-      configFiles: { mountPath: '/etc/loki', data: { 'loki.yaml': dump(config, { lineWidth: -1 }) } },
+      configFiles: { mountPath: '/etc/loki', data: { 'loki.yaml': Lazy.any({ produce: () => dump(config(), { lineWidth: -1 }) }) } },
       storage: { mountPath: DATA, size: props.storageSize ?? '10Gi', storageClassName: props.storageClassName },
     });
     this.queryUrl = `http://${this.workload.host}:${HTTP_PORT}`;
@@ -145,7 +200,8 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
     this.namespaceName = props.namespace;
     // OTLP, not the push API: logs then take the same disk-backed, never-giving-up queue as
     // traces (loki.write's WAL is experimental), and resource attributes arrive as structured metadata
-    this.destination = Destination.lokiOtlp({ name: 'loki', url: this.otlpUrl, tenantId: tenant });
+    this.destination = this.destinationAt(this.otlpUrl);
+    this.node.addValidation({ validate: () => this.lateWindow().problems });
     this.datasource = {
       name: 'Loki',
       type: 'loki',
@@ -161,7 +217,27 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
    * the Service's namespaced name.
    */
   public fromOtherNamespace(): ILogsDestination {
-    return Destination.lokiOtlp({ name: 'loki', url: `http://${this.workload.host}.${this.namespaceName}.svc:${HTTP_PORT}/otlp`, tenantId: this.tenant });
+    return this.destinationAt(`http://${this.workload.host}.${this.namespaceName}.svc:${HTTP_PORT}/otlp`);
+  }
+
+  /** The late-entry window in seconds (max_chunk_age / 2): as set, or derived from the senders' backlogs. */
+  public get lateLogWindowSeconds(): number {
+    return this.lateWindow().seconds;
+  }
+
+  private destinationAt(url: string): ILogsDestination {
+    return Destination.lokiOtlp({ name: 'loki', url, tenantId: this.tenant, maxRequestBytes: this.maxRequestBytes, senders: this.senders });
+  }
+
+  private lateWindow(): { seconds: number; problems: string[] } {
+    const w = acceptanceWindow(this.node.path, 'lateLogWindow', this.lateLogWindowProp, DEFAULT_LATE_SECONDS, this.senders);
+    if (w.seconds > REJECT_OLD_SAMPLES_SECONDS) {
+      w.problems.push(
+        `${this.node.path}: the late-entry window (${durationText(w.seconds)}) is longer than Loki's reject_old_samples_max_age (7d), ` +
+        'which refuses older entries; make the collectors\' logs queues smaller or state a higher ingest rate',
+      );
+    }
+    return w;
   }
 
   public logsInput(config: AlloyConfig): LogsConsumer {

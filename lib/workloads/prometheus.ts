@@ -1,18 +1,27 @@
 /**
- * Prometheus: receives remote write from Alloy (which also brings the kubelets' volume
- * usage) and Tempo, scrapes the stack, evaluates the telemetry-health alerts and sends them
- * to Alertmanager. Data lives on a PersistentVolumeClaim, retained by time and by size.
+ * Prometheus: receives OTLP metrics from the Alloy gateway (its OTLP receiver, with delta
+ * temporality converted to cumulative) and remote write from the scraping collector (which
+ * also brings the kubelets' volume usage) and Tempo, scrapes the stack, evaluates the
+ * telemetry-health alerts and sends them to Alertmanager. Data lives on a
+ * PersistentVolumeClaim, retained by time and by size.
+ *
+ * The out-of-order window is derived from the collectors that send here: at least the oldest
+ * backlog any of them may replay after an outage (OTLP and remote write append through the
+ * same TSDB head, and one sample older than the window fails the whole request with a 400
+ * that no exporter retries: prometheus storage/remote/write_otlp_handler.go, tsdb/head_append.go).
  */
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
-import { AlloyConfig, MetricsReceiver } from '../alloy';
-import { Destination, IMetricsDestination } from '../pipelines';
-import { assertDnsLabel, firstDuplicate, parsePromDuration, parseSize } from '../validation';
+import { AlloyConfig, MetricsConsumer, MetricsReceiver } from '../alloy';
+import { BacklogSenders, Destination, IMetricsDestination, acceptanceWindow } from '../pipelines';
+import { assertDnsLabel, durationText, firstDuplicate, parsePromDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload } from './server-workload';
-import { AlertRule, ruleFile, telemetryAlerts } from './telemetry-alerts';
+import { BACKEND_METRICS } from './backend-metrics';
+import { MetricsSource, selectorProblems } from './promql-selectors';
+import { AlertRule, TelemetryContext, ruleFile, telemetryAlerts } from './telemetry-alerts';
 import { IMAGES } from './versions';
 
 export interface PrometheusProps extends WorkloadProps {
@@ -36,10 +45,21 @@ export interface PrometheusProps extends WorkloadProps {
   /**
    * How much older than the newest sample a sample may be and still be accepted
    * (`out_of_order_time_window`), so a collector's backlog after an outage is not refused.
+   * Set shorter than a sender's backlog, synth fails.
    *
-   * @default "3h" (the collector's WAL keepalive)
+   * @default - the oldest backlog of the collectors that send here (their OTLP metrics queue at
+   * its stated rate, their remote-write WAL keepalive), at least 30m
    */
   readonly outOfOrderTimeWindow?: string;
+  /**
+   * Delta-temporality OTLP metrics (the default of .NET and of some Java and JavaScript
+   * SDKs): `true` converts them to cumulative in Prometheus (`--enable-feature=otlp-deltatocumulative`;
+   * state in memory, a restart reads as a counter reset). `false` leaves the feature off: one
+   * delta metric then fails its whole request with a 500, which the exporter does not retry.
+   *
+   * @default true
+   */
+  readonly convertDeltaToCumulative?: boolean;
 }
 
 /** A scrape job of Prometheus's own config. */
@@ -57,7 +77,24 @@ export interface ScrapeTarget {
    * @default false - the one address
    */
   readonly everyPod?: boolean;
+  /**
+   * The metric names the target exports, read at synth: alerts and dashboards are made only
+   * for metrics something exports, and every query is checked against them.
+   *
+   * @default - only what Prometheus adds to every job (`up`, `scrape_*`)
+   */
+  readonly metrics?: () => readonly string[];
+  /**
+   * What the target is, for alerts and dashboards that follow roles rather than names:
+   * `collector` for an Alloy collector.
+   *
+   * @default - none
+   */
+  readonly role?: 'collector';
 }
+
+/** Series Prometheus adds for every scrape job (scrape/scrape.go). */
+const SCRAPE_SERIES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'];
 
 /** Something that receives Prometheus remote write. */
 export interface IRemoteWriteReceiver {
@@ -72,6 +109,14 @@ export interface IAlertReceiver {
 }
 
 const PORT = 9090;
+/**
+ * The largest OTLP request the gateway sends here. Prometheus reads at most 32 MiB of a
+ * decompressed OTLP body and fails what is cut off with a 400 (storage/remote/codec.go
+ * decodeReadLimit); 8 MiB stays well inside it.
+ */
+const OTLP_MAX_REQUEST_BYTES = 8 * 2 ** 20;
+/** The shortest out-of-order window, whatever the senders: a restart of a collector replays minutes. */
+const MIN_OUT_OF_ORDER_SECONDS = 30 * 60;
 const DATA = '/prometheus';
 const CONFIG_DIR = '/etc/prometheus';
 
@@ -81,22 +126,30 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
   public readonly remoteWriteUrl: string;
   /** `http://prometheus:9090`: the query API. */
   public readonly queryUrl: string;
+  /** `http://prometheus:9090/api/v1/otlp`: the OTLP receiver's base URL. */
+  public readonly otlpUrl: string;
   public readonly datasource: GrafanaDatasource;
-  /** The alerting rules loaded, in order. */
-  public readonly alerts: AlertRule[];
+  private readonly extraAlerts: readonly AlertRule[];
+  private readonly namespace: string;
+  private readonly remoteWritten: MetricsSource[] = [];
+  /** The collectors that send here, with the backlog each may replay. */
+  public readonly senders = new BacklogSenders();
   private readonly destination: IMetricsDestination;
+  private readonly otlpDestination: Pick<IMetricsDestination, 'metricsInput'>;
   private readonly targets: ScrapeTarget[] = [];
   private readonly alertmanagers: IAlertReceiver[] = [];
   private readonly scrapeInterval: string;
-  private readonly outOfOrderWindow: string;
+  private readonly outOfOrderWindow?: { readonly text: string; readonly seconds: number };
 
   public constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
     const retention = props.retention ?? '15d';
     parsePromDuration(this.node.path, 'retention', retention);
     this.scrapeInterval = props.scrapeInterval ?? '30s';
-    this.outOfOrderWindow = props.outOfOrderTimeWindow ?? '3h';
-    parsePromDuration(this.node.path, 'outOfOrderTimeWindow', this.outOfOrderWindow);
+    if (props.outOfOrderTimeWindow !== undefined) {
+      this.outOfOrderWindow = { text: props.outOfOrderTimeWindow, seconds: parsePromDuration(this.node.path, 'outOfOrderTimeWindow', props.outOfOrderTimeWindow) / 1000 };
+    }
+    const deltas = props.convertDeltaToCumulative ?? true;
     parsePromDuration(this.node.path, 'scrapeInterval', this.scrapeInterval);
     const storageSize = props.storageSize ?? '10Gi';
     const retentionSize = props.retentionSize ?? '8GB';
@@ -108,12 +161,8 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
         'keep it at about 80 % of storageSize, leaving room for the WAL and compaction',
       );
     }
-    this.alerts = [...telemetryAlerts(props.namespace), ...(props.extraAlerts ?? [])];
-    const names = this.alerts.map((a) => a.alert);
-    const twice = firstDuplicate(names);
-    if (twice !== undefined) {
-      throw new Error(`${this.node.path}: two alerts named "${twice}"; give each alert its own name`);
-    }
+    this.extraAlerts = [...(props.extraAlerts ?? [])];
+    this.namespace = props.namespace;
 
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
@@ -127,7 +176,8 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
         `--storage.tsdb.retention.time=${retention}`,
         `--storage.tsdb.retention.size=${retentionSize}`,
         '--web.enable-remote-write-receiver',
-        '--enable-feature=exemplar-storage',
+        '--web.enable-otlp-receiver',
+        `--enable-feature=${['exemplar-storage', ...(deltas ? ['otlp-deltatocumulative'] : [])].join(',')}`,
         `--web.listen-address=0.0.0.0:${PORT}`,
       ],
       ports: [{ name: 'http', port: PORT, appProtocol: 'http' }],
@@ -146,9 +196,12 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
     });
     this.queryUrl = `http://${this.workload.host}:${PORT}`;
     this.remoteWriteUrl = `${this.queryUrl}/api/v1/write`;
-    this.destination = Destination.remoteWrite({ name: 'prometheus', url: this.remoteWriteUrl });
+    this.otlpUrl = `${this.queryUrl}/api/v1/otlp`;
+    this.destination = Destination.remoteWrite({ name: 'prometheus', url: this.remoteWriteUrl, senders: this.senders });
+    this.otlpDestination = Destination.prometheusOtlp({ name: 'prometheus', url: this.otlpUrl, maxRequestBytes: OTLP_MAX_REQUEST_BYTES, senders: this.senders });
+    this.node.addValidation({ validate: () => [...this.window().problems, ...this.alertProblems()] });
     this.datasource = { name: 'Prometheus', type: 'prometheus', uid: 'prometheus', url: this.queryUrl, signal: 'metrics', isDefault: true };
-    this.addScrapeTarget({ job: 'prometheus', address: `localhost:${PORT}` });
+    this.addScrapeTarget({ job: 'prometheus', address: `localhost:${PORT}`, metrics: () => BACKEND_METRICS.prometheus });
   }
 
   /** Adds a scrape job for one target. */
@@ -163,6 +216,59 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
     this.targets.push(target);
   }
 
+  /**
+   * Records metrics that reach Prometheus by remote write (a collector's scrapes), so alerts
+   * and dashboards may query them.
+   */
+  public addMetricsSource(source: MetricsSource): void {
+    this.remoteWritten.push(source);
+  }
+
+  /** What Prometheus holds: the jobs, the collectors among them, who exports what. */
+  public telemetry(): TelemetryContext {
+    const sources = this.metricsSources();
+    const exporting = (metric: string) => sources.filter((s) => s.metrics().includes(metric));
+    return {
+      namespace: this.namespace,
+      jobs: this.targets.map((t) => t.job),
+      collectorJobs: this.targets.filter((t) => t.role === 'collector').map((t) => t.job),
+      jobsExporting: (metric) => exporting(metric).flatMap((s) => (s.job === undefined ? [] : [s.job])),
+      exports: (metric) => exporting(metric).length > 0,
+    };
+  }
+
+  /** Problems of a query (an alert's, a panel's) against what this Prometheus holds. */
+  public queryProblems(what: string, expr: string): string[] {
+    try {
+      return selectorProblems(what, expr, this.metricsSources(), this.targets.map((t) => t.job));
+    } catch (e) {
+      return [`${what}: ${(e as Error).message}`];
+    }
+  }
+
+  /** The alerting rules loaded, in order: the telemetry-health alerts for what is here, then extraAlerts. */
+  public get alerts(): AlertRule[] {
+    return [...telemetryAlerts(this.telemetry()), ...this.extraAlerts];
+  }
+
+  private metricsSources(): MetricsSource[] {
+    return [
+      ...this.targets.map((t) => ({ job: t.job, from: `scrape job ${t.job}`, metrics: () => [...SCRAPE_SERIES, ...(t.metrics?.() ?? [])] })),
+      ...this.remoteWritten,
+    ];
+  }
+
+  private alertProblems(): string[] {
+    const alerts = this.alerts;
+    const twice = firstDuplicate(alerts.map((a) => a.alert));
+    if (twice !== undefined) {
+      return [`${this.node.path}: two alerts named "${twice}"; give each alert its own name`];
+    }
+    // extraAlerts may query what the user's own jobs export, which Prometheus cannot see: only
+    // the stack's own alerts are checked
+    return alerts.slice(0, alerts.length - this.extraAlerts.length).flatMap((a) => this.queryProblems(`${this.node.path}: alert ${a.alert}`, a.expr));
+  }
+
   /** `host:port` of every scrape target. */
   public scrapeAddresses(): string[] {
     return this.targets.map((t) => t.address);
@@ -175,6 +281,20 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
 
   public metricsReceiver(config: AlloyConfig): MetricsReceiver {
     return this.destination.metricsReceiver(config);
+  }
+
+  /** OTLP metrics, as they are, into Prometheus's OTLP receiver. */
+  public metricsInput(config: AlloyConfig): MetricsConsumer {
+    return this.otlpDestination.metricsInput!(config);
+  }
+
+  /** The out-of-order window in seconds: as set, or derived from the senders' backlogs. */
+  public get outOfOrderWindowSeconds(): number {
+    return this.window().seconds;
+  }
+
+  private window(): { seconds: number; problems: string[] } {
+    return acceptanceWindow(this.node.path, 'outOfOrderTimeWindow', this.outOfOrderWindow, MIN_OUT_OF_ORDER_SECONDS, this.senders);
   }
 
   /** prometheus.yml, rendered with every scrape target and Alertmanager added so far. */
@@ -192,7 +312,7 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
     const config: Record<string, unknown> = {
       global: { scrape_interval: this.scrapeInterval, evaluation_interval: this.scrapeInterval },
       // accept a collector's backlog after an outage: samples up to this much older than the newest
-      storage: { tsdb: { out_of_order_time_window: this.outOfOrderWindow } },
+      storage: { tsdb: { out_of_order_time_window: this.outOfOrderWindow?.text ?? durationText(this.outOfOrderWindowSeconds) } },
       rule_files: [`${CONFIG_DIR}/telemetry-alerts.yml`],
     };
     if (this.alertmanagers.length > 0) {
