@@ -101,6 +101,19 @@ describe('the outage budget drives the backends\' acceptance windows', () => {
   });
 });
 
+describe('a retention keeps what its backend accepts late', () => {
+  test('fails when a backend\'s retention is shorter than the window it accepts a backlog in', () => {
+    synthFails({ prometheus: { retention: '1h' } },
+      'observability/prometheus: retention "1h" is shorter than the out-of-order window (2h) in which it accepts a replayed backlog, so that data would be deleted as it arrives; ' +
+      'keep retention longer, or the collectors\' queues smaller');
+    synthFails({ tempo: { retention: '1h' } }, 'observability/tempo: retention "1h" is shorter than the late-span window (1h45m)');
+    // a bigger logs queue moves Loki's window past a one-day retention
+    synthFails({ loki: { retention: '24h' }, alloy: { storageSize: '200Gi', durability: { logsQueueSize: '60Gi' } } },
+      'observability/loki: retention "24h" is shorter than the late-entry window (34h58m)');
+    expect(() => build({ loki: { retention: '24h' } }).app.synth()).not.toThrow();
+  });
+});
+
 describe('an exporter\'s largest request fits what its backend takes', () => {
   test('Tempo: batches are 90 % of the OTLP gRPC limit, which Tempo states', () => {
     expect(base.tempo().distributor.receivers.otlp.protocols.grpc.max_recv_msg_size_mib).toBe(4);

@@ -117,6 +117,8 @@ describe('Alertmanager', () => {
     ['repeatInterval is below groupInterval', { groupInterval: '10m', repeatInterval: '5m' },
       'test/am: repeatInterval is below groupInterval (got repeatInterval "5m", groupInterval "10m"); Alertmanager resends only when it flushes a group, every groupInterval: make repeatInterval at least groupInterval, or groupInterval shorter'],
     ['repeatInterval is below the default groupInterval', { repeatInterval: '1m' }, 'test/am: repeatInterval is below groupInterval (got repeatInterval "1m", groupInterval "5m")'],
+    ['repeatInterval outlasts the notification log\'s 120h retention', { repeatInterval: '7d' },
+      'test/am: repeatInterval is longer than Alertmanager\'s 120h data retention (got "7d"); the notification log forgets a group sooner, so it would be notified again early: use at most "120h"'],
     ['storageSize is not a Kubernetes quantity', { storageSize: '1GB' }, 'test/am: invalid storageSize (got "1GB"); write a positive size such as "10Gi" or "500Mi"'],
     ['storageClassName is not a DNS subdomain', { storageClassName: 'Fast_SSD' }, 'test/am: invalid storageClassName (got "Fast_SSD")'],
   ])('fails when %s', (_, props, message) => {

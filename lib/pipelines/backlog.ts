@@ -85,3 +85,14 @@ export function acceptanceWindow(
   }
   return { seconds: Math.max(floorSeconds, Math.ceil(longest?.seconds ?? 0)), problems: [] };
 }
+
+/**
+ * A retention shorter than the window a backend accepts a backlog in: replayed data would be
+ * past its retention as it arrives, and deleted by the next compaction.
+ */
+export function retentionProblems(subject: string, retention: { readonly text: string; readonly seconds: number }, window: { readonly prop: string; readonly seconds: number }): string[] {
+  return retention.seconds < window.seconds ? [
+    `${subject}: retention ${JSON.stringify(retention.text)} is shorter than the ${window.prop} (${durationText(window.seconds)}) in which it accepts a replayed backlog, ` +
+    'so that data would be deleted as it arrives; keep retention longer, or the collectors\' queues smaller',
+  ] : [];
+}

@@ -119,6 +119,8 @@ const DATA = '/alertmanager';
  * group_wait 0s sends the first heartbeat as soon as the alert arrives, also after a restart.
  */
 const HEARTBEAT_SECONDS = 60;
+/** `--data.retention`'s default, 120h (alertmanager cmd/alertmanager/main.go). */
+const DATA_RETENTION_MS = 120 * 3600e3;
 const WATCHDOG_TIMING = {
   group_wait: '0s',
   group_interval: `${HEARTBEAT_SECONDS / 2}s`,
@@ -169,6 +171,14 @@ export class Alertmanager extends Construct implements IAlertReceiver {
       throw new Error(
         `${subject}: repeatInterval is below groupInterval (got repeatInterval ${JSON.stringify(repeatInterval)}, groupInterval ${JSON.stringify(groupInterval)}); ` +
         'Alertmanager resends only when it flushes a group, every groupInterval: make repeatInterval at least groupInterval, or groupInterval shorter',
+      );
+    }
+    // the notification log, which says when a group was last sent, is kept --data.retention
+    // (120h by default, cmd/alertmanager/main.go); past it, a repeat comes early
+    if (repeatIntervalMs > DATA_RETENTION_MS) {
+      throw new Error(
+        `${subject}: repeatInterval is longer than Alertmanager's 120h data retention (got ${JSON.stringify(repeatInterval)}); ` +
+        'the notification log forgets a group sooner, so it would be notified again early: use at most "120h"',
       );
     }
     const storageSize = props.storageSize ?? '1Gi';

@@ -22,7 +22,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { AlloyConfig, LogsConsumer, LogsReceiver } from '../alloy';
-import { BacklogSenders, Destination, ILogsDestination, LOKI_LABELS, acceptanceWindow } from '../pipelines';
+import { BacklogSenders, Destination, ILogsDestination, LOKI_LABELS, acceptanceWindow, retentionProblems } from '../pipelines';
 import { durationText, parsePromDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
@@ -201,7 +201,13 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
     // OTLP, not the push API: logs then take the same disk-backed, never-giving-up queue as
     // traces (loki.write's WAL is experimental), and resource attributes arrive as structured metadata
     this.destination = this.destinationAt(this.otlpUrl);
-    this.node.addValidation({ validate: () => this.lateWindow().problems });
+    const retentionSeconds = parsePromDuration(this.node.path, 'retention', retention) / 1000;
+    this.node.addValidation({
+      validate: () => {
+        const w = this.lateWindow();
+        return [...w.problems, ...retentionProblems(this.node.path, { text: retention, seconds: retentionSeconds }, { prop: 'late-entry window', seconds: w.seconds })];
+      },
+    });
     this.datasource = {
       name: 'Loki',
       type: 'loki',

@@ -14,7 +14,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { AlloyConfig, MetricsConsumer, MetricsReceiver } from '../alloy';
-import { BacklogSenders, Destination, IMetricsDestination, acceptanceWindow } from '../pipelines';
+import { BacklogSenders, Destination, IMetricsDestination, acceptanceWindow, retentionProblems } from '../pipelines';
 import { assertDnsLabel, durationText, firstDuplicate, parsePromDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
@@ -144,7 +144,7 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
   public constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
     const retention = props.retention ?? '15d';
-    parsePromDuration(this.node.path, 'retention', retention);
+    const retentionSeconds = parsePromDuration(this.node.path, 'retention', retention) / 1000;
     this.scrapeInterval = props.scrapeInterval ?? '30s';
     if (props.outOfOrderTimeWindow !== undefined) {
       this.outOfOrderWindow = { text: props.outOfOrderTimeWindow, seconds: parsePromDuration(this.node.path, 'outOfOrderTimeWindow', props.outOfOrderTimeWindow) / 1000 };
@@ -199,7 +199,16 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
     this.otlpUrl = `${this.queryUrl}/api/v1/otlp`;
     this.destination = Destination.remoteWrite({ name: 'prometheus', url: this.remoteWriteUrl, senders: this.senders });
     this.otlpDestination = Destination.prometheusOtlp({ name: 'prometheus', url: this.otlpUrl, maxRequestBytes: OTLP_MAX_REQUEST_BYTES, senders: this.senders });
-    this.node.addValidation({ validate: () => [...this.window().problems, ...this.alertProblems()] });
+    this.node.addValidation({
+      validate: () => {
+        const w = this.window();
+        return [
+          ...w.problems,
+          ...retentionProblems(this.node.path, { text: retention, seconds: retentionSeconds }, { prop: 'out-of-order window', seconds: w.seconds }),
+          ...this.alertProblems(),
+        ];
+      },
+    });
     this.datasource = { name: 'Prometheus', type: 'prometheus', uid: 'prometheus', url: this.queryUrl, signal: 'metrics', isDefault: true };
     this.addScrapeTarget({ job: 'prometheus', address: `localhost:${PORT}`, metrics: () => BACKEND_METRICS.prometheus });
   }

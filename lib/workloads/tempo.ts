@@ -20,7 +20,7 @@ import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { Lazy } from 'cdk8s';
 import { AlloyConfig, TracesConsumer } from '../alloy';
-import { BacklogSenders, Destination, ITracesDestination, acceptanceWindow } from '../pipelines';
+import { BacklogSenders, Destination, ITracesDestination, acceptanceWindow, retentionProblems } from '../pipelines';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { assertGoDuration, durationText, goDurationSeconds } from '../validation';
@@ -167,7 +167,12 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
     this.destination = Destination.otlpGrpc({
       name: 'tempo', endpoint: this.otlpGrpcEndpoint, insecure: true, maxRequestBytes: this.maxRequestBytes, senders: this.senders,
     });
-    this.node.addValidation({ validate: () => this.lateWindow().problems });
+    this.node.addValidation({
+      validate: () => {
+        const w = this.lateWindow();
+        return [...w.problems, ...retentionProblems(this.node.path, { text: retention, seconds: goDurationSeconds(retention) }, { prop: 'late-span window', seconds: w.seconds })];
+      },
+    });
     this.datasource = {
       name: 'Tempo',
       type: 'tempo',
