@@ -1,11 +1,35 @@
 /**
- * The README's examples, run as written (imports from ../lib instead of the package name).
+ * The examples of README.md and docs/usage.md, run as written (imports from ../lib instead of
+ * the package name).
  */
 import { Destination, Expr, LokiWrite, ObservabilityStack, OtelcolExporterLoki, OtelcolProcessorBatch, OtelcolReceiverOtlp, OtlpGateway } from '../lib';
 import { schemaErrors } from './support/k8s-schema';
-import { manifestsOf, testApp } from './support/manifests';
+import { find, manifestsOf, testApp } from './support/manifests';
 
-test('README: a custom pipeline and a second gateway on the default stack', () => {
+test('README: the stack tuned, with a pipeline of your own in the gateway', () => {
+  const app = testApp();
+  const stack = new ObservabilityStack(app, 'observability', {
+    namespace: 'telemetry',
+    tempo: { retention: '72h' },
+    loki: { tenant: 'platform' },
+    alloy: { extraPorts: [{ name: 'archive-http', port: 5318, appProtocol: 'http' }] },
+  });
+  const cfg = stack.alloy.config;
+  const archive = new LokiWrite(cfg, 'archive', {
+    endpoint: [{ url: 'https://logs.example.com/loki/api/v1/push', bearerToken: Expr.env('ARCHIVE_TOKEN') }],
+  });
+  const toArchive = new OtelcolExporterLoki(cfg, 'to_archive', { forwardTo: [archive.receiver] });
+  new OtelcolReceiverOtlp(cfg, 'archive_in', { http: { endpoint: '0.0.0.0:5318' }, output: { logs: [toArchive.input] } });
+  expect(() => app.synth()).not.toThrow();
+  const ms = manifestsOf(stack);
+  expect(cfg.render()).toContain('bearer_token = sys.env("ARCHIVE_TOKEN")');
+  expect(find(ms, 'ConfigMap', 'loki-config').data['loki.yaml']).toContain('auth_enabled: true');
+  for (const m of ms) {
+    expect(schemaErrors(m)).toEqual([]);
+  }
+});
+
+test('docs/usage.md: a custom pipeline and a second gateway on the default stack', () => {
   const stack = new ObservabilityStack(testApp(), 'observability', {
     alloy: {
       extraPorts: [

@@ -252,13 +252,6 @@ describe('outage budget', () => {
     expect(outageBudget(synced.alloy)[0].nodeCrash).toBe('kept: every write is fsynced');
   });
 
-  test('docs/outage-budget.md quotes the committed fsync benchmark run', () => {
-    const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'outage-budget.md'), 'utf-8').replace(/\s+/g, ' ');
-    const run = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'bench', 'results', 'fsync.json'), 'utf-8'));
-    expect(doc).toContain(`a median of ${run.writeAndFdatasyncMicroseconds.median} µs against ${run.writeOnlyMicroseconds.median} µs without`);
-    expect(doc).toContain(`about ${(Math.round(run.requestsPerSecondPerQueueWithFsync / 100) * 100).toLocaleString('en')} requests a second`);
-  });
-
   test('docs/outage-budget.md shows the tables of the default stack (npm run docs:outage rewrites them)', () => {
     const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'outage-budget.md'), 'utf-8');
     expect(doc).toContain(`<!-- budget:start -->\n${budgetTable(stack.collectors)}<!-- budget:end -->`);
