@@ -41,7 +41,7 @@ test('the fsync cost quoted in the docs is the committed benchmark run\'s', () =
   const run = JSON.parse(text('bench/results/fsync.json'));
   const perSecond = `about ${(Math.round(run.requestsPerSecondPerQueueWithFsync / 100) * 100).toLocaleString('en')} requests a second`;
   expect(flat('docs/outage-budget.md')).toContain(`a median of ${run.writeAndFdatasyncMicroseconds.median} µs against ${run.writeOnlyMicroseconds.median} µs without`);
-  for (const page of ['docs/outage-budget.md', 'docs/stack.md']) {
+  for (const page of ['docs/outage-budget.md', 'docs/stack.md', 'README.md']) {
     expect({ page, quotes: flat(page).includes(perSecond) }).toEqual({ page, quotes: true });
   }
 });
