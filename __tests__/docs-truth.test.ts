@@ -31,7 +31,7 @@ test.each(pages)('%s links only to files that exist', (page) => {
 test('docs/stack.md quotes the windows the default stack derives', () => {
   const stack = new ObservabilityStack(testApp(), 'observability');
   const doc = flat('docs/stack.md');
-  expect(doc).toContain(`both ingestion slacks derived from the gateway's traces queue (${durationText(stack.tempo.lateSpanWindowSeconds)})`);
+  expect(doc).toContain(`both ingestion slacks derived from the gateway's traces queue (${durationText(stack.tempo.lateSpanWindowSeconds)}), searched in the ingesters as far back`);
   expect(doc).toContain(`an out-of-order window derived from its senders (${durationText(stack.prometheus.outOfOrderWindowSeconds)})`);
   const chunk = 2 * stack.loki.lateLogWindowSeconds;
   expect(doc).toContain(`derived from the logs queues (${durationText(chunk)}, ${durationText(chunk + 3600)})`);

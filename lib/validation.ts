@@ -127,3 +127,8 @@ export function durationText(seconds: number): string {
   const m = minutes % 60;
   return h === 0 ? `${m}m` : m === 0 ? `${h}h` : `${h}h${m}m`;
 }
+
+/** Bytes as a Kubernetes quantity: whole Gi, else Mi (rounded), such as "3Gi" or "1536Mi". */
+export function quantityText(bytes: number): string {
+  return bytes % 2 ** 30 === 0 ? `${bytes / 2 ** 30}Gi` : `${Math.round(bytes / 2 ** 20)}Mi`;
+}

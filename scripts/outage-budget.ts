@@ -19,7 +19,7 @@ const between = (name: string, content: string): void => {
   if (i < 0 || j < i) throw new Error(`${file}: markers ${start.trim()} and ${end} not found`);
   text = text.slice(0, i + start.length) + content + text.slice(j);
 };
-between('budget', budgetTable(stack.collectors));
+between('budget', budgetTable(stack.collectors, stack.prometheus.alerts.map((a) => a.alert)));
 between('windows', windowsTable(stack));
 fs.writeFileSync(file, text);
 console.log(`wrote the tables of ${path.relative(process.cwd(), file)}`);

@@ -42,15 +42,17 @@ function batchMax(config: string, kind: string, label: string): number {
 const base = build();
 
 describe('the outage budget drives the backends\' acceptance windows', () => {
-  test('Tempo: both ingestion slacks cover the oldest traces backlog (3Gi at 500 spans/s: 1h45m)', () => {
+  test('Tempo: both ingestion slacks cover the oldest traces backlog with a margin (3Gi at 500 spans/s: 1h45m, and a tenth)', () => {
     const t = base.tempo();
-    expect(t.storage.trace.wal.ingestion_time_range_slack).toBe('1h45m');
-    expect(t.metrics_generator.metrics_ingestion_time_range_slack).toBe('1h45m');
+    expect(t.storage.trace.wal.ingestion_time_range_slack).toBe('1h56m');
+    expect(t.metrics_generator.metrics_ingestion_time_range_slack).toBe('1h56m');
+    // searches ask the ingesters as far back
+    expect(t.query_frontend.search.query_ingesters_until).toBe('1h56m');
   });
 
   test('Tempo: a bigger queue moves the slacks; a slower stated rate too', () => {
-    expect(build({ alloy: { storageSize: '20Gi', durability: { tracesQueueSize: '9Gi' } } }).tempo().storage.trace.wal.ingestion_time_range_slack).toBe('5h15m');
-    expect(build({ alloy: { durability: { ingestRates: { spansPerSecond: 250 } } } }).tempo().metrics_generator.metrics_ingestion_time_range_slack).toBe('3h30m');
+    expect(build({ alloy: { storageSize: '20Gi', durability: { tracesQueueSize: '9Gi' } } }).tempo().storage.trace.wal.ingestion_time_range_slack).toBe('5h47m');
+    expect(build({ alloy: { durability: { ingestRates: { spansPerSecond: 250 } } } }).tempo().metrics_generator.metrics_ingestion_time_range_slack).toBe('3h51m');
   });
 
   test('fails when Tempo\'s late-span window is set shorter than a sender\'s backlog', () => {
@@ -63,13 +65,13 @@ describe('the outage budget drives the backends\' acceptance windows', () => {
 
   test('Loki: max_chunk_age is twice the oldest logs backlog, and queries reach the ingesters past it', () => {
     const l = base.loki();
-    // 3Gi at 1000 records/s x 512 B: 1h44m52s, so the window is 1h45m
-    expect(l.ingester.max_chunk_age).toBe('3h30m');
-    expect(l.querier.query_ingesters_within).toBe('4h30m');
+    // 3Gi at 1000 records/s x 512 B: 1h44m52s, and a tenth: a window of 1h56m
+    expect(l.ingester.max_chunk_age).toBe('3h52m');
+    expect(l.querier.query_ingesters_within).toBe('4h52m');
     const bigger = build({ alloy: { storageSize: '20Gi', durability: { logsQueueSize: '9Gi' } } }).loki();
-    // 9Gi: 5h14m34s, a window of 5h15m
-    expect(bigger.ingester.max_chunk_age).toBe('10h30m');
-    expect(bigger.querier.query_ingesters_within).toBe('11h30m');
+    // 9Gi: 5h14m34s, a window of 5h47m
+    expect(bigger.ingester.max_chunk_age).toBe('11h34m');
+    expect(bigger.querier.query_ingesters_within).toBe('12h34m');
   });
 
   test('fails when Loki\'s late-entry window is set shorter than a sender\'s backlog', () => {
@@ -79,14 +81,14 @@ describe('the outage budget drives the backends\' acceptance windows', () => {
 
   test('fails when a logs backlog outlasts Loki\'s 7-day limit on old entries', () => {
     synthFails({ alloy: { durability: { ingestRates: { logRecordsPerSecond: 1 } } } },
-      'observability/loki: the late-entry window (1747h38m) is longer than Loki\'s reject_old_samples_max_age (7d)');
+      'observability/loki: the late-entry window (1922h24m) is longer than Loki\'s reject_old_samples_max_age (7d)');
   });
 
   test('Prometheus: the out-of-order window covers the OTLP metrics queue and the remote-write WAL', () => {
-    // the gateway's 2Gi of OTLP metrics at 5000 points/s x 128 B (56m) against alloy-metrics' 2h WAL keepalive
-    expect(base.prometheus().storage.tsdb.out_of_order_time_window).toBe('2h');
-    expect(build({ metricsCollector: { durability: { metricsWalKeepalive: '5h' } } }).prometheus().storage.tsdb.out_of_order_time_window).toBe('5h');
-    expect(build({ alloy: { storageSize: '20Gi', durability: { metricsQueueSize: '8Gi' } } }).prometheus().storage.tsdb.out_of_order_time_window).toBe('3h44m');
+    // the gateway's 2Gi of OTLP metrics at 5000 points/s x 128 B (56m) against alloy-metrics' 2h WAL keepalive, and a tenth
+    expect(base.prometheus().storage.tsdb.out_of_order_time_window).toBe('2h12m');
+    expect(build({ metricsCollector: { durability: { metricsWalKeepalive: '5h' } } }).prometheus().storage.tsdb.out_of_order_time_window).toBe('5h30m');
+    expect(build({ alloy: { storageSize: '20Gi', durability: { metricsQueueSize: '8Gi' } } }).prometheus().storage.tsdb.out_of_order_time_window).toBe('4h7m');
   });
 
   test('fails when Prometheus\'s out-of-order window is set shorter than a sender\'s backlog', () => {
@@ -97,19 +99,19 @@ describe('the outage budget drives the backends\' acceptance windows', () => {
 
   test('a collector turned off no longer widens a window', () => {
     // without alloy-metrics the gateway scrapes into remote write with its own 3h keepalive
-    expect(build({ metricsCollector: false }).prometheus().storage.tsdb.out_of_order_time_window).toBe('3h');
+    expect(build({ metricsCollector: false }).prometheus().storage.tsdb.out_of_order_time_window).toBe('3h18m');
   });
 });
 
 describe('a retention keeps what its backend accepts late', () => {
   test('fails when a backend\'s retention is shorter than the window it accepts a backlog in', () => {
     synthFails({ prometheus: { retention: '1h' } },
-      'observability/prometheus: retention "1h" is shorter than the out-of-order window (2h) in which it accepts a replayed backlog, so that data would be deleted as it arrives; ' +
+      'observability/prometheus: retention "1h" is shorter than the out-of-order window (2h12m) in which it accepts a replayed backlog, so that data would be deleted as it arrives; ' +
       'keep retention longer, or the collectors\' queues smaller');
-    synthFails({ tempo: { retention: '1h' } }, 'observability/tempo: retention "1h" is shorter than the late-span window (1h45m)');
+    synthFails({ tempo: { retention: '1h' } }, 'observability/tempo: retention "1h" is shorter than the late-span window (1h56m)');
     // a bigger logs queue moves Loki's window past a one-day retention
     synthFails({ loki: { retention: '24h' }, alloy: { storageSize: '200Gi', durability: { logsQueueSize: '60Gi' } } },
-      'observability/loki: retention "24h" is shorter than the late-entry window (34h58m)');
+      'observability/loki: retention "24h" is shorter than the late-entry window (38h27m)');
     expect(() => build({ loki: { retention: '24h' } }).app.synth()).not.toThrow();
   });
 });
@@ -132,18 +134,18 @@ describe('an exporter\'s largest request fits what its backend takes', () => {
     expect(base.tempo().distributor.retry_after_on_resource_exhausted).toBe('5s');
   });
 
-  test('Loki: batches are a quarter of the smaller burst (tenant, per stream), and its internal gRPC limit is twice the tenant burst', () => {
+  test('Loki: batches are an eighth of the smaller burst (tenant, per stream), and its internal gRPC limit is twice the tenant burst', () => {
     const l = base.loki();
     expect(l.limits_config.ingestion_burst_size_mb).toBe(16);
     expect(l.server.grpc_server_max_recv_msg_size).toBe(32 * MIB);
     expect(l.server.grpc_server_max_send_msg_size).toBe(32 * MIB);
     // the per-stream burst (15MB) is below the tenant's 16MB
-    const quarter = Math.floor((15 * MIB / 4) * 0.9);
-    expect(batchMax(base.alloy(), 'otelcol.exporter.otlphttp', 'loki')).toBe(quarter);
-    expect(batchMax(base.alloy('alloy-logs'), 'otelcol.exporter.otlphttp', 'loki_sources')).toBe(quarter);
+    const eighth = Math.floor((15 * MIB / 8) * 0.9);
+    expect(batchMax(base.alloy(), 'otelcol.exporter.otlphttp', 'loki')).toBe(eighth);
+    expect(batchMax(base.alloy('alloy-logs'), 'otelcol.exporter.otlphttp', 'loki_sources')).toBe(eighth);
     const small = build({ loki: { ingestionBurstSizeMb: 8 } });
-    expect(batchMax(small.alloy(), 'otelcol.exporter.otlphttp', 'loki')).toBe(Math.floor(2 * MIB * 0.9));
-    expect(batchMax(small.alloy('alloy-logs'), 'otelcol.exporter.otlphttp', 'loki_sources')).toBe(Math.floor(2 * MIB * 0.9));
+    expect(batchMax(small.alloy(), 'otelcol.exporter.otlphttp', 'loki')).toBe(Math.floor(1 * MIB * 0.9));
+    expect(batchMax(small.alloy('alloy-logs'), 'otelcol.exporter.otlphttp', 'loki_sources')).toBe(Math.floor(1 * MIB * 0.9));
     expect(small.loki().server.grpc_server_max_recv_msg_size).toBe(16 * MIB);
   });
 

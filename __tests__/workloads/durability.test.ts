@@ -76,10 +76,10 @@ describe('every signal is queued on disk while its backend is down', () => {
       // OTLP senders are refused when the queue is full, and retry
       expect(b).not.toContain('block_on_overflow');
     };
-    // Tempo: gRPC's 4 MiB; Prometheus OTLP: 8 MiB; Loki: a quarter of its 15MB per-stream burst
+    // Tempo: gRPC's 4 MiB; Prometheus OTLP: 8 MiB; Loki: an eighth of its 15MB per-stream burst
     queue('otelcol.exporter.otlp', 'tempo', 3 * 2 ** 30, Math.floor(4 * 2 ** 20 * 0.9));
     queue('otelcol.exporter.otlphttp', 'prometheus', 2 * 2 ** 30, Math.floor(8 * 2 ** 20 * 0.9));
-    queue('otelcol.exporter.otlphttp', 'loki', 3 * 2 ** 30, Math.floor((15 * 2 ** 20 / 4) * 0.9));
+    queue('otelcol.exporter.otlphttp', 'loki', 3 * 2 ** 30, Math.floor((15 * 2 ** 20 / 8) * 0.9));
     expect(config).toContain('otelcol.storage.file "queue" {\n\tdirectory = "/var/lib/alloy/data/otelcol-queue"\n}');
     // OTLP metrics no longer go through remote write: the disk queue survives a restart, a WAL's backlog does not
     expect(config).not.toContain('prometheus.remote_write');
@@ -248,13 +248,17 @@ describe('outage budget', () => {
     expect(wal.restart).toBe('the backlog is lost: the WAL reader resumes from the newest segment');
     expect(rows.find((r) => r.collector === 'alloy-logs')!.whenFull).toContain('tailers wait');
     expect(rows.find((r) => r.collector === 'alloy' && r.signal === 'logs')!.whenFull).toContain('refuses new data');
+    // a row names the alerts that exist where they are given
+    expect(rows[0].alerts).toBe('AlloyExporterQueueNotDraining after 15m; AlloyExporterQueueFilling at 80 %; TelemetryVolumeNearlyFull at 85 % of the volume');
+    expect(outageBudget(stack.alloy, ['AlloyExporterQueueFilling'])[0].alerts).toBe('AlloyExporterQueueFilling at 80 %');
+    expect(outageBudget(stack.metricsCollector, [])[0].alerts).toBe('none');
     const synced = new ObservabilityStack(testApp(), 'o', { alloy: { durability: { fsync: true } } });
     expect(outageBudget(synced.alloy)[0].nodeCrash).toBe('kept: every write is fsynced');
   });
 
   test('docs/outage-budget.md shows the tables of the default stack (npm run docs:outage rewrites them)', () => {
     const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'outage-budget.md'), 'utf-8');
-    expect(doc).toContain(`<!-- budget:start -->\n${budgetTable(stack.collectors)}<!-- budget:end -->`);
+    expect(doc).toContain(`<!-- budget:start -->\n${budgetTable(stack.collectors, stack.prometheus.alerts.map((a) => a.alert))}<!-- budget:end -->`);
     expect(doc).toContain(`<!-- windows:start -->\n${windowsTable(stack)}<!-- windows:end -->`);
   });
 });

@@ -7,7 +7,7 @@
  */
 import { AlloyConfig } from '../alloy';
 import { DurableQueue, QueuedSignal } from './durable-queue';
-import { durationText } from '../validation';
+import { durationText, quantityText } from '../validation';
 
 /** How a sender holds its backlog. */
 export type BacklogKind = QueuedSignal | 'remote-write';
@@ -24,7 +24,7 @@ export interface Backlog {
 export class BacklogSenders {
   private readonly senders = new Map<AlloyConfig, Set<BacklogKind>>();
 
-  /** Records that `config` sends here, holding a backlog of `kind`. */
+  /** Records that `config` sends here, holding a backlog of `kind` (again is a no-op). */
   public add(config: AlloyConfig, kind: BacklogKind): void {
     const kinds = this.senders.get(config) ?? new Set<BacklogKind>();
     kinds.add(kind);
@@ -40,7 +40,7 @@ export class BacklogSenders {
       for (const kind of kinds) {
         out.push(kind === 'remote-write'
           ? { seconds: q.walKeepaliveSeconds, from: config.node.path, because: `its remote-write WAL keeps unsent samples for ${q.metricsWalKeepalive} (max_keepalive_time)` }
-          : { seconds: q.backlogSeconds(kind), from: config.node.path, because: `its ${kind} queue of ${formatBytes(q.queueBytes[kind])} at ${rateText(q, kind)}` });
+          : { seconds: q.backlogSeconds(kind), from: config.node.path, because: `its ${kind} queue of ${quantityText(q.queueBytes[kind])} at ${q.rateText(kind)}` });
       }
     }
     return out;
@@ -52,14 +52,6 @@ export class BacklogSenders {
   }
 }
 
-function rateText(q: DurableQueue, signal: QueuedSignal): string {
-  const r = q.ingestRates;
-  return { traces: `${r.spansPerSecond} spans/s`, metrics: `${r.metricPointsPerSecond} metric points/s`, logs: `${r.logRecordsPerSecond} log records/s` }[signal];
-}
-
-function formatBytes(bytes: number): string {
-  return bytes % 2 ** 30 === 0 ? `${bytes / 2 ** 30}Gi` : `${Math.round(bytes / 2 ** 20)}Mi`;
-}
 
 /**
  * The acceptance window a backend needs: what the user set, or else the longest backlog of
@@ -83,7 +75,16 @@ export function acceptanceWindow(
     ] : [];
     return { seconds: given.seconds, problems };
   }
-  return { seconds: Math.max(floorSeconds, Math.ceil(longest?.seconds ?? 0)), problems: [] };
+  return { seconds: Math.max(floorSeconds, longest === undefined ? 0 : withMargin(longest.seconds)), problems: [] };
+}
+
+/**
+ * A derived window covers the backlog and a margin: the exporter's retry backoff (up to 30s),
+ * how long a span lasts and a sender waits before exporting it, the replay's own duration.
+ * A tenth of the backlog, at least 5 minutes, in whole minutes.
+ */
+export function withMargin(seconds: number): number {
+  return Math.ceil((seconds + Math.max(300, seconds / 10)) / 60) * 60;
 }
 
 /**

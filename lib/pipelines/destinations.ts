@@ -154,7 +154,8 @@ export interface LokiOtlpDestinationProps extends DestinationSenders {
    * queue are cut below it. Loki refuses a push over its tenant burst with 429 and the
    * exporter retries it for ever (see the Loki construct, which derives it).
    *
-   * @default 4194304 - 4 MiB: Loki's internal gRPC limit between distributor and ingester
+   * @default 4194304 - 4 MiB: Loki's internal gRPC limit between distributor and ingester (keep
+   * it well below that and the burst: structured metadata makes a push larger than its OTLP bytes)
    */
   readonly maxRequestBytes?: number;
 }
@@ -202,8 +203,13 @@ export class Destination {
     checkDestination('remoteWrite', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://prometheus:9090/api/v1/write"');
     const { senders, ...settings } = props;
     return {
-      metricsReceiver: (config) => once(config, `remote_write_${props.name}`, settings, PrometheusRemoteWrite, (scope, id) => {
+      metricsReceiver: (config) => {
         senders?.add(config, 'remote-write');
+        return receiverOf(config);
+      },
+    };
+    function receiverOf(config: AlloyConfig): MetricsReceiver {
+      return once(config, `remote_write_${props.name}`, settings, PrometheusRemoteWrite, (scope, id) => {
         const durable = DurableQueue.of(config);
         const c = props.credentials;
         checkCredentials(props.name, c);
@@ -216,8 +222,8 @@ export class Destination {
           }],
           wal: durable ? { maxKeepaliveTime: durable.metricsWalKeepalive, truncateFrequency: durable.metricsWalTruncateFrequency } : undefined,
         });
-      }).receiver,
-    };
+      }).receiver;
+    }
   }
 
   /**
@@ -233,16 +239,16 @@ export class Destination {
       headers: props.tenantId === undefined ? undefined : { 'X-Scope-OrgID': props.tenantId },
       auth: authHandler(config, scope, authName, props.credentials),
     });
-    const exporter = (config: AlloyConfig, label: string, waitForRoom: boolean): LogsConsumer => once(config, `otlphttp_${label}`, settings, OtelcolExporterOtlphttp, (scope, id) => {
+    const exporter = (config: AlloyConfig, label: string, waitForRoom: boolean): LogsConsumer => {
       senders?.add(config, 'logs');
-      return new OtelcolExporterOtlphttp(scope, id, {
+      return once(config, `otlphttp_${label}`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
         label,
         client: client(config, scope, label),
         ...DurableQueue.of(config)?.exporterSettings({
           exporter: `otelcol.exporter.otlphttp.${label}`, signal: 'logs', maxRequestBytes: props.maxRequestBytes ?? LOKI_DEFAULT_MAX_BYTES, waitForRoom,
         }),
-      });
-    }).input;
+      })).input;
+    };
     // OTLP senders: a full queue refuses their request, and they retry
     const logsInput = (config: AlloyConfig): LogsConsumer => exporter(config, props.name, false);
     // Alloy's own logs (the logging block's write_to) take their own exporter with an in-memory
@@ -293,16 +299,16 @@ export class Destination {
     checkDestination('prometheusOtlp', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://prometheus:9090/api/v1/otlp"');
     const { senders, ...settings } = props;
     return {
-      metricsInput: (config) => once(config, `otlphttp_${props.name}`, settings, OtelcolExporterOtlphttp, (scope, id) => {
+      metricsInput: (config) => {
         senders?.add(config, 'metrics');
-        return new OtelcolExporterOtlphttp(scope, id, {
+        return once(config, `otlphttp_${props.name}`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
           label: props.name,
           client: { endpoint: props.url, auth: authHandler(config, scope, props.name, props.credentials) },
           ...DurableQueue.of(config)?.exporterSettings({
             exporter: `otelcol.exporter.otlphttp.${props.name}`, signal: 'metrics', maxRequestBytes: props.maxRequestBytes, waitForRoom: false,
           }),
-        });
-      }).input,
+        })).input;
+      },
     };
   }
 

@@ -187,10 +187,19 @@ export class DurableQueue extends Construct {
     return this.uses.reduce((sum, u) => sum + u.bytes, 0);
   }
 
+  /** Items per second of `signal` at the stated rate. */
+  public itemsPerSecond(signal: QueuedSignal): number {
+    return { traces: this.ingestRates.spansPerSecond, metrics: this.ingestRates.metricPointsPerSecond, logs: this.ingestRates.logRecordsPerSecond }[signal];
+  }
+
+  /** The stated rate of `signal`, such as "500 spans/s". */
+  public rateText(signal: QueuedSignal): string {
+    return `${this.itemsPerSecond(signal)} ${{ traces: 'spans', metrics: 'metric points', logs: 'log records' }[signal]}/s`;
+  }
+
   /** Bytes of the backlog one exporter of `signal` may hold, at the stated rate, per second of outage. */
   public bytesPerSecond(signal: QueuedSignal): number {
-    const rate = { traces: this.ingestRates.spansPerSecond, metrics: this.ingestRates.metricPointsPerSecond, logs: this.ingestRates.logRecordsPerSecond }[signal];
-    return rate * PER_ITEM[signal];
+    return this.itemsPerSecond(signal) * PER_ITEM[signal];
   }
 
   /**

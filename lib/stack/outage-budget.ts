@@ -33,12 +33,27 @@ export interface BudgetRow {
   readonly alerts: string;
 }
 
-const QUEUE_ALERTS = 'AlloyExporterQueueNotDraining after 10m; AlloyExporterQueueFilling at 80 %; TelemetryVolumeNearlyFull at 85 % of the volume';
+/** The alerts that fire before a queue's room is used up, as the rules in telemetry-alerts.ts define them. */
+const QUEUE_ALERTS: ReadonlyArray<readonly [string, string]> = [
+  ['AlloyExporterQueueNotDraining', 'after 15m'], ['AlloyExporterQueueFilling', 'at 80 %'], ['TelemetryVolumeNearlyFull', 'at 85 % of the volume'],
+];
+const WAL_ALERTS: ReadonlyArray<readonly [string, string]> = [
+  ['AlloyRemoteWriteFailing', 'after 10m'], ['AlloyRemoteWriteBehind', 'when 5m behind'], ['TelemetryVolumeNearlyFull', 'at 85 % of the volume'],
+];
 
-/** The budget of one collector, per replica (each replica has its own volume and queues). */
-export function outageBudget(alloy: Alloy): BudgetRow[] {
+/** The alerts of `list` that exist (all, when `present` is not given), as "Name when; ...". */
+function alertText(list: ReadonlyArray<readonly [string, string]>, present: readonly string[] | undefined): string {
+  const kept = list.filter(([name]) => present === undefined || present.includes(name));
+  return kept.length === 0 ? 'none' : kept.map(([name, when]) => `${name} ${when}`).join('; ');
+}
+
+/**
+ * The budget of one collector, per replica (each replica has its own volume and queues). With
+ * `alerts` (the names of the alerts Prometheus has), a row names only alerts that exist.
+ */
+export function outageBudget(alloy: Alloy, alerts?: readonly string[]): BudgetRow[] {
   const q = alloy.durableQueue;
-  const rows: BudgetRow[] = q.allocations.map((a) => queueRow(alloy, a));
+  const rows: BudgetRow[] = q.allocations.map((a) => queueRow(alloy, a, alerts));
   const wal = alloy.config.components.find((c) => c.componentName === 'prometheus.remote_write');
   if (wal !== undefined) {
     const rate = q.ingestRates.samplesPerSecond * ITEM_BYTES.sample;
@@ -58,13 +73,13 @@ export function outageBudget(alloy: Alloy): BudgetRow[] {
       restart: 'the backlog is lost: the WAL reader resumes from the newest segment',
       nodeCrash: 'the backlog is lost, as on a restart',
       whenFull: 'drops the oldest: a truncation removes the oldest segments unsent',
-      alerts: 'AlloyRemoteWriteFailing after 10m; AlloyRemoteWriteBehind when 5m behind; TelemetryVolumeNearlyFull at 85 %',
+      alerts: alertText(WAL_ALERTS, alerts),
     });
   }
   return rows;
 }
 
-function queueRow(alloy: Alloy, a: QueueAllocation): BudgetRow {
+function queueRow(alloy: Alloy, a: QueueAllocation, alerts: readonly string[] | undefined): BudgetRow {
   const q = alloy.durableQueue;
   const exporter = alloy.config.components.find((c) => c.componentId === a.exporter);
   return {
@@ -82,7 +97,7 @@ function queueRow(alloy: Alloy, a: QueueAllocation): BudgetRow {
     whenFull: a.waitForRoom
       ? 'the loki.source.* tailers wait and stop reading; the nodes\' log files keep the lines until the kubelet rotates them'
       : 'refuses new data with a retryable error: senders back off and retry; what is queued is kept',
-    alerts: QUEUE_ALERTS,
+    alerts: alertText(QUEUE_ALERTS, alerts),
   };
 }
 
@@ -119,12 +134,12 @@ export function formatSize(bytes: number): string {
   return `${v >= 10 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }
 
-/** The budgets of `collectors` as one Markdown table. */
-export function budgetTable(collectors: readonly Alloy[]): string {
+/** The budgets of `collectors` as one Markdown table (naming only `alerts` that exist, when given). */
+export function budgetTable(collectors: readonly Alloy[], alerts?: readonly string[]): string {
   const lines = [
     '| collector | signal | to | how it is held | room | ingest | backend may be down | Alloy restarts during the outage | node crashes | when the room is used up | alerts before that |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...collectors.flatMap(outageBudget).map((r) => `| ${r.collector} | ${r.signal} | ${r.backend} | ${r.mechanism} | ${formatSize(r.capacityBytes)} | ` +
+    ...collectors.flatMap((c) => outageBudget(c, alerts)).map((r) => `| ${r.collector} | ${r.signal} | ${r.backend} | ${r.mechanism} | ${formatSize(r.capacityBytes)} | ` +
       `${formatSize(r.bytesPerSecond)}/s | **${formatDuration(r.outageSeconds)}** | ${r.restart} | ${r.nodeCrash} | ${r.whenFull} | ${r.alerts} |`),
   ];
   return lines.join('\n') + '\n';

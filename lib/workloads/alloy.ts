@@ -17,7 +17,7 @@ import { IntOrString, Quantity, KubeClusterRole, KubeClusterRoleBinding, KubeRol
 import { accessOf, mergeRules } from './alloy-access';
 import { AlloyConfig, Block, Expr, StabilityLevel, Statement, permits } from '../alloy';
 import { AccessRule, DurableQueue, DurableQueueProps, ILogsDestination } from '../pipelines';
-import { assertDnsLabel, assertHostPath, assertPort, assertWholeNumber, firstDuplicate, parseSize } from '../validation';
+import { assertDnsLabel, assertHostPath, assertPort, assertWholeNumber, firstDuplicate, parseSize, quantityText } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { ServerPort, ServerWorkload, workloadLabels } from './server-workload';
 import { IMAGES } from './versions';
@@ -464,7 +464,7 @@ export class Alloy extends Construct {
     const queued = this.durableQueue.allocatedBytes;
     if (queued > this.storageBytes * 0.8) {
       problems.push(
-        `${path}: the on-disk queues (${this.durableQueue.allocations.map((a) => `${a.exporter} ${formatBytes(a.bytes)}`).join(', ')}: ${formatBytes(queued)}) ` +
+        `${path}: the on-disk queues (${this.durableQueue.allocations.map((a) => `${a.exporter} ${quantityText(a.bytes)}`).join(', ')}: ${quantityText(queued)}) ` +
         `take more than 80 % of the ${this.storageSize} volume, leaving no room for the storage engine's overhead and the remote-write WAL; ` +
         'make storageSize larger or the queue sizes smaller',
       );
@@ -498,7 +498,7 @@ export class Alloy extends Construct {
           const bytes = parseSize(c.node.path, 'limit', limit.replace(/B$/, ''), 'kubernetes');
           if (bytes >= goLimit) {
             problems.push(
-              `${c.node.path} (${c.componentId}): limit ${limit} is not below GOMEMLIMIT (${goLimitMib}MiB, 90 % of the container's ${formatBytes(this.memoryLimitBytes)}); ` +
+              `${c.node.path} (${c.componentId}): limit ${limit} is not below GOMEMLIMIT (${goLimitMib}MiB, 90 % of the container's ${quantityText(this.memoryLimitBytes)}); ` +
               'the pod would be OOM-killed before the limiter refuses data: lower the limit or raise the container\'s memory',
             );
           }
@@ -589,8 +589,4 @@ function attributeString(body: readonly Statement[], name: string): string | und
 
 function hasClustering(block: Block): boolean {
   return block.body.some((s) => s.kind === 'block' && ((s.name === 'clustering' && s.body.some((a) => a.kind === 'attribute' && a.name === 'enabled' && a.value === true)) || hasClustering(s)));
-}
-
-function formatBytes(bytes: number): string {
-  return bytes % 2 ** 30 === 0 ? `${bytes / 2 ** 30}Gi` : `${Math.round(bytes / MIB)}Mi`;
 }

@@ -5,6 +5,7 @@
 import { DashboardBuilder, DashboardCursorSync, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+import { jobMatcher } from './promql-selectors';
 import { TelemetryContext } from './telemetry-alerts';
 
 /** A dashboard as Grafana's JSON model, with a file name for provisioning. */
@@ -49,7 +50,7 @@ function panels(datasourceUid: string, ctx: TelemetryContext) {
     const kept = queries.flatMap((q) => {
       const jobs = ctx.jobsExporting(q.metric);
       if (q.expr.includes('{{jobs}}')) {
-        return jobs.length === 0 ? [] : [{ ...q, expr: q.expr.split('{{jobs}}').join(jobs.length === 1 ? `job="${jobs[0]}"` : `job=~"${jobs.join('|')}"`) }];
+        return jobs.length === 0 ? [] : [{ ...q, expr: q.expr.split('{{jobs}}').join(jobMatcher(jobs)) }];
       }
       return ctx.exports(q.metric) ? [q] : [];
     });

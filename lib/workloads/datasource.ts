@@ -26,7 +26,8 @@ export interface IDatasource {
    * For a metrics data source that knows what it holds (the stack's Prometheus): the jobs and
    * who exports which metric, so dashboards show only what is there.
    *
-   * @default - unknown: the dashboards are left out
+   * @default - unknown: Grafana's dashboards cannot be built for it (synth fails; set
+   * `dashboards: false` on Grafana, or use the stack's Prometheus)
    */
   telemetry?(): TelemetryContext;
   /** Problems of a query against what the data source holds. @default - not checked */

@@ -16,7 +16,8 @@
  *   with 429 for ever (the rate limiter's burst caps one request), and the distributor hands
  *   the whole request to the ingester over gRPC with a 4 MiB default limit, whose refusal comes
  *   back as a 503, also retried for ever (pkg/distributor/distributor.go). So the exporters cut
- *   their batches at a quarter of the smaller burst, and the gRPC limits are twice the burst.
+ *   their batches at an eighth of the smaller burst (structured metadata copied to every entry
+ *   makes a push's entries larger than its OTLP bytes), and the gRPC limits are twice the burst.
  */
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -44,9 +45,9 @@ export interface LokiProps extends WorkloadProps {
    * @default - auth off, one implicit tenant ("fake")
    */
   readonly tenant?: string;
-  /** Per-tenant ingestion rate, MB/s. @default 8 */
+  /** Per-tenant ingestion rate, in Loki's MB (MiB) per second. @default 8 */
   readonly ingestionRateMb?: number;
-  /** Per-tenant burst, MB. @default 16 */
+  /** Per-tenant burst, in Loki's MB (MiB: Loki multiplies by 1 << 20). @default 16 */
   readonly ingestionBurstSizeMb?: number;
   /** Longest line accepted; longer lines are refused. @default "256KB" */
   readonly maxLineSize?: string;
@@ -87,7 +88,7 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
   public readonly tenant?: string;
   /** The collectors that send here, with the backlog each may replay. */
   public readonly senders = new BacklogSenders();
-  /** The largest OTLP request the exporters send here, in bytes: a quarter of the smaller burst. */
+  /** The largest OTLP request the exporters send here, in bytes: an eighth of the smaller burst. */
   public readonly maxRequestBytes: number;
   private readonly destination: ILogsDestination;
   private readonly lateLogWindowProp?: { readonly text: string; readonly seconds: number };
@@ -122,7 +123,10 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
     }
     // Loki reads ingestion_burst_size_mb as MiB (limits.go: * (1 << 20))
     const burstBytes = Math.floor(burst * 2 ** 20);
-    this.maxRequestBytes = Math.floor(Math.min(burstBytes, PER_STREAM_BURST_BYTES) / 4);
+    // an eighth: Loki counts each line with its structured metadata, and copies every resource
+    // attribute it does not index to every entry (pkg/loghttp/push/otlp.go), so a batch's entry
+    // bytes can be several times its OTLP bytes
+    this.maxRequestBytes = Math.floor(Math.min(burstBytes, PER_STREAM_BURST_BYTES) / 8);
     const maxChunkAge = () => 2 * this.lateWindow().seconds;
     const config = () => ({
       auth_enabled: tenant !== undefined,

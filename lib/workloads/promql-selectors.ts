@@ -30,11 +30,15 @@ const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'grou
 
 /** The selectors of `expr`. */
 export function selectorsOf(expr: string): Selector[] {
-  // grouping label lists and ranges name no metric
-  const text = expr
+  // grouping label lists and ranges name no metric; string literals are set aside first, so
+  // that a regex such as "[45].." is not taken for a range
+  const strings: string[] = [];
+  const masked = expr.replace(/"(?:[^"\\]|\\.)*"/g, (lit) => `"${strings.push(lit) - 1}"`);
+  const text = masked
     .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ')
     .replace(/\[[^\]]*\]/g, ' ')
-    .replace(/\boffset\s+\S+/g, ' ');
+    .replace(/\boffset\s+\S+/g, ' ')
+    .replace(/"(\d+)"/g, (_, i: string) => strings[Number(i)]);
   const out: Selector[] = [];
   const token = /([a-zA-Z_:][a-zA-Z0-9_:]*)?\s*(\{(?:[^}"]|"(?:[^"\\]|\\.)*")*\})|([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\()?|"(?:[^"\\]|\\.)*"|[0-9][0-9.eE+-]*/g;
   for (const m of text.matchAll(token)) {
@@ -88,7 +92,7 @@ export function selectorProblems(what: string, expr: string, sources: readonly M
   const problems: string[] = [];
   for (const s of selectorsOf(expr)) {
     const candidates = sources.filter((src) => s.job === undefined || (src.job !== undefined && matches(s.job, src.job)));
-    if (!candidates.some((src) => src.metrics().some((name) => matches(s.name, name)))) {
+    if (!candidates.some((src) => src.metrics().some((name) => exportedMatches(name, s.name)))) {
       problems.push(
         `${what}: ${s.text} selects ${typeof s.name === 'string' ? `the metric ${s.name}` : `metrics matching ${s.name.source}`}, which ` +
         `${s.job === undefined ? 'nothing in this environment exports' : 'no job it names exports'} ` +
@@ -106,7 +110,17 @@ export function selectorProblems(what: string, expr: string, sources: readonly M
   return problems;
 }
 
-/** A job matcher value for exactly `jobs`: `a|b|c`. */
-export function jobRegex(jobs: readonly string[]): string {
-  return [...jobs].join('|');
+/** A job matcher for exactly `jobs`: `job="a"` or `job=~"a|b"`. */
+export function jobMatcher(jobs: readonly string[]): string {
+  return jobs.length === 1 ? `job="${jobs[0]}"` : `job=~"${jobs.join('|')}"`;
+}
+
+/**
+ * Whether an exported name (`go_*` in Alloy's metric list stands for a family) covers what a
+ * selector names.
+ */
+function exportedMatches(exported: string, selector: string | RegExp): boolean {
+  if (!exported.endsWith('*')) return matches(selector, exported);
+  const prefix = exported.slice(0, -1);
+  return typeof selector === 'string' ? selector.startsWith(prefix) : selector.test(exported) || selector.source.startsWith(`^(?:${prefix}`);
 }

@@ -7,6 +7,7 @@
  * Expressions use only what both Prometheus 2.42 (Debian's promtool) and v3 accept;
  * annotations use only labels, so unit tests can state them exactly.
  */
+import { jobMatcher } from './promql-selectors';
 
 /** One alerting rule. */
 export interface AlertRule {
@@ -39,10 +40,6 @@ export interface TelemetryContext {
   exports(metric: string): boolean;
 }
 
-/** `job=~"a|b"` or `job="a"`. */
-function jobMatcher(jobs: readonly string[]): string {
-  return jobs.length === 1 ? `job="${jobs[0]}"` : `job=~"${jobs.join('|')}"`;
-}
 
 /** The telemetry-health alerts for what the context holds: an alert whose metric nothing exports is left out. */
 export function telemetryAlerts(ctx: TelemetryContext): AlertRule[] {

@@ -8,7 +8,8 @@
  *   time, so a search over their real time misses them (tempodb/encoding/common/slackTimeRange.go);
  *   outside `metrics_generator.metrics_ingestion_time_range_slack` they are left out of span
  *   metrics and service graphs (modules/generator/instance.go). Both are set to the oldest
- *   backlog a sender may replay.
+ *   backlog a sender may replay, with a margin, and searches ask the ingesters that far back
+ *   (`query_frontend.search.query_ingesters_until`).
  * - the request size: the OTLP gRPC receiver's `max_recv_msg_size_mib` is set explicitly and
  *   the exporters cut their batches below it; a larger message is refused with
  *   ResourceExhausted, which the exporter does not retry.
@@ -119,6 +120,9 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
         retry_after_on_resource_exhausted: '5s',
       },
       compactor: { compaction: { block_retention: retention } },
+      // searches ask the ingesters as far back as a replayed span may be, so one not yet flushed
+      // is found over its own time (the frontend's default stops at 30m: modules/frontend/config.go)
+      query_frontend: { search: { query_ingesters_until: durationText(Math.max(30 * 60, this.lateWindow().seconds)) } },
       ...(props.metricsGenerator === undefined ? {} : {
         metrics_generator: {
           // replayed spans still count in span metrics and service graphs
