@@ -4,7 +4,7 @@
  */
 import { load } from 'js-yaml';
 import { App } from 'cdk8s';
-import { ObservabilityStack, ObservabilityStackProps } from '../../lib';
+import { ENVIRONMENTS, ObservabilityStack, ObservabilityStackProps } from '../../lib';
 import { backendSchema, configProblems } from '../support/backend-schema';
 import { find, manifestsOf, testApp } from '../support/manifests';
 
@@ -161,6 +161,8 @@ describe('every Loki and Tempo config the stack writes has only keys those versi
     ['the default stack', {}],
     ['a tenant, limits and windows set', { loki: { tenant: 'team-a', ingestionBurstSizeMb: 32, lateLogWindow: '6h' }, tempo: { lateSpanWindow: '4h', maxRequestMib: 8 } }],
     ['every collector in the gateway', { metricsCollector: false, logsCollector: false, alloy: { storageSize: '20Gi' } }],
+    ['node logs and kube-state-metrics on', { nodeLogs: true, kubeStateMetrics: true }],
+    ...ENVIRONMENTS.map((e): [string, ObservabilityStackProps] => [`the ${e.name} environment`, e.props]),
   ];
   test.each(variants)('%s', (_, props) => {
     const s = build(props);
