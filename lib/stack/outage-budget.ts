@@ -149,12 +149,13 @@ export function budgetTable(collectors: readonly Alloy[], alerts?: readonly stri
 export function windowsTable(backends: { readonly tempo: Tempo; readonly loki: Loki; readonly prometheus: Prometheus }): string {
   const row = (backend: string, setting: string, seconds: number, senders: BacklogSenders) => {
     const longest = senders.longest();
-    return `| ${backend} | ${setting} | ${durationText(seconds)} | ${longest === undefined ? 'no sender holds a backlog' : `${longest.from}: ${longest.because} (${formatDuration(longest.seconds)})`} |`;
+    const from = longest === undefined ? 'no sender holds a backlog' : `${longest.from}: ${longest.because} (${durationText(longest.seconds)}, and the margin)`;
+    return `| ${backend} | ${setting} | ${durationText(seconds)} | ${from} |`;
   };
   return [
     '| backend | accepts a backlog through | window | derived from the oldest backlog of |',
     '| --- | --- | --- | --- |',
-    row('Tempo', '`storage.trace.wal.ingestion_time_range_slack`, `metrics_generator.metrics_ingestion_time_range_slack`', backends.tempo.lateSpanWindowSeconds, backends.tempo.senders),
+    row('Tempo', '`storage.trace.wal.ingestion_time_range_slack`, `metrics_generator.metrics_ingestion_time_range_slack` (and `query_frontend.search.query_ingesters_until`)', backends.tempo.lateSpanWindowSeconds, backends.tempo.senders),
     row('Loki', '`ingester.max_chunk_age` / 2 (and `querier.query_ingesters_within`, max_chunk_age + 1h)', backends.loki.lateLogWindowSeconds, backends.loki.senders),
     row('Prometheus', '`storage.tsdb.out_of_order_time_window`', backends.prometheus.outOfOrderWindowSeconds, backends.prometheus.senders),
   ].join('\n') + '\n';
