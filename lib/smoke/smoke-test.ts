@@ -105,12 +105,13 @@ export class SmokeTest extends Construct {
 
     if (props.networkPolicies !== false) {
       const job: NetworkPolicyPeer = { podSelector: { matchLabels: selector } };
+      // each by its workload: its name, its pods, its port
       const targets = [
-        { name: 'alloy', w: alloy.workload, port: alloy.otlpHttpPort },
-        { name: 'tempo', w: tempo.workload, port: tempo.workload.port('http') },
-        { name: 'prometheus', w: prometheus.workload, port: prometheus.workload.port('http') },
-        { name: 'loki', w: loki.workload, port: loki.workload.port('http') },
-      ];
+        { w: alloy.workload, port: alloy.otlpHttpPort },
+        { w: tempo.workload, port: tempo.workload.port('http') },
+        { w: prometheus.workload, port: prometheus.workload.port('http') },
+        { w: loki.workload, port: loki.workload.port('http') },
+      ].map((t) => ({ ...t, name: t.w.host }));
       new KubeNetworkPolicy(this, 'egress', {
         metadata: metadata(NAME),
         spec: {

@@ -246,10 +246,11 @@ export class ObservabilityStack extends Chart {
     for (const c of this.collectors) {
       this.prometheus.addScrapeTarget({ job: c.name, address: c.podsMetricsAddressFrom(namespace), everyPod: true, role: 'collector', metrics: () => c.exportedMetrics() });
     }
-    this.prometheus.addScrapeTarget({ job: 'alertmanager', address: this.alertmanager.alertmanagerAddress, metrics: () => BACKEND_METRICS.alertmanager });
-    this.prometheus.addScrapeTarget({ job: 'tempo', address: this.tempo.metricsAddress, metrics: () => BACKEND_METRICS.tempo });
-    this.prometheus.addScrapeTarget({ job: 'loki', address: this.loki.metricsAddress, metrics: () => BACKEND_METRICS.loki });
-    this.prometheus.addScrapeTarget({ job: 'grafana', address: this.grafana.metricsAddress, metrics: () => BACKEND_METRICS.grafana });
+    // each backend's job is its workload's name
+    this.prometheus.addScrapeTarget({ job: this.alertmanager.workload.host, address: this.alertmanager.alertmanagerAddress, metrics: () => BACKEND_METRICS.alertmanager });
+    this.prometheus.addScrapeTarget({ job: this.tempo.workload.host, address: this.tempo.metricsAddress, metrics: () => BACKEND_METRICS.tempo });
+    this.prometheus.addScrapeTarget({ job: this.loki.workload.host, address: this.loki.metricsAddress, metrics: () => BACKEND_METRICS.loki });
+    this.prometheus.addScrapeTarget({ job: this.grafana.workload.host, address: this.grafana.metricsAddress, metrics: () => BACKEND_METRICS.grafana });
     // the kubelets' volume usage, remote-written by the metrics collector
     const kept = new RegExp(`^(?:${KUBELET_KEEP})$`);
     this.prometheus.addMetricsSource({
@@ -273,7 +274,8 @@ export class ObservabilityStack extends Chart {
       });
     }
 
-    // last, so it sees every object (those made at synth included)
-    new SyncWaves(this, 'sync-waves');
+    // last, so it sees every object (those made at synth included); the dashboards after the
+    // data they show
+    new SyncWaves(this, 'sync-waves', { late: this.grafana.dashboardsConfigMap ? [this.grafana.dashboardsConfigMap] : [] });
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Argo CD sync waves: the order Argo CD applies a stack's objects in. The Namespace first;
  * then configuration (ConfigMaps, accounts, RBAC, policies, claims, Services); then the
- * backends; then Alloy, which sends to them; then Grafana and its dashboards, which read what
- * Alloy delivered. An object too large for client-side apply's last-applied annotation gets
+ * backends; then the Alloy collectors, which send to them; then Grafana and its dashboards,
+ * which read what Alloy delivered. Workloads are placed by their role (the
+ * `app.kubernetes.io/component` label), so renaming one moves nothing. An object too large for client-side apply's last-applied annotation gets
  * `ServerSideApply=true`.
  */
 import { ApiObject } from 'cdk8s';
@@ -13,18 +14,28 @@ export const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 /** kubectl's last-applied-configuration annotation may not exceed 256 KiB. */
 const CLIENT_SIDE_APPLY_LIMIT = 256 * 1024;
 
-/** The wave of one object. */
+/** Waves of workloads by role (`app.kubernetes.io/component`); other workloads take 1. */
+const WORKLOAD_WAVES: Readonly<Record<string, number>> = {
+  // Alloy sends to the backends: after them
+  collector: 2,
+  // Grafana reads what Alloy delivered: last
+  dashboards: 3,
+};
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+/** The wave of one object: by kind, and for a workload by its role, never by its name. */
 export function syncWave(obj: ApiObject): number {
-  const name = obj.metadata.name ?? '';
-  const app = (obj as unknown as { metadata: { getLabel(k: string): string | undefined } }).metadata.getLabel('app.kubernetes.io/name');
   if (obj.kind === 'Namespace') return -1;
-  if (obj.kind === 'Deployment' || obj.kind === 'StatefulSet') {
-    if (app === 'alloy') return 2;
-    if (app === 'grafana') return 3;
-    return 1;
+  if (WORKLOAD_KINDS.has(obj.kind)) {
+    const role = (obj as unknown as { metadata: { getLabel(k: string): string | undefined } }).metadata.getLabel('app.kubernetes.io/component');
+    return WORKLOAD_WAVES[role ?? ''] ?? 1;
   }
-  if (obj.kind === 'ConfigMap' && name === 'grafana-dashboards') return 3;
   return 0;
+}
+
+export interface SyncWavesProps {
+  /** Objects applied with the last wave (such as dashboards, after the data they show). @default - none */
+  readonly late?: readonly ApiObject[];
 }
 
 /**
@@ -32,12 +43,14 @@ export function syncWave(obj: ApiObject): number {
  * at validation, such as the collector's RBAC). Create it last in the scope.
  */
 export class SyncWaves extends Construct {
-  public constructor(scope: Construct, id: string) {
+  public constructor(scope: Construct, id: string, props: SyncWavesProps = {}) {
     super(scope, id);
+    const late = new Set(props.late ?? []);
+    const last = Math.max(...Object.values(WORKLOAD_WAVES));
     this.node.addValidation({
       validate: () => {
         for (const obj of scope.node.findAll().filter((c: IConstruct): c is ApiObject => c instanceof ApiObject)) {
-          obj.metadata.addAnnotation(SYNC_WAVE, String(syncWave(obj)));
+          obj.metadata.addAnnotation(SYNC_WAVE, String(late.has(obj) ? last : syncWave(obj)));
           if (JSON.stringify(obj.toJson()).length > CLIENT_SIDE_APPLY_LIMIT) {
             obj.metadata.addAnnotation(SYNC_OPTIONS, 'ServerSideApply=true');
           }

@@ -246,7 +246,7 @@ export class Alertmanager extends Construct implements IAlertReceiver {
 
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
-      name: 'alertmanager',
+      name: props.name ?? 'alertmanager',
       instance: props.instance ?? DEFAULT_INSTANCE,
       component: 'alerting',
       image: props.image ?? IMAGES.alertmanager,

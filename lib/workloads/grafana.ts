@@ -97,9 +97,9 @@ export class Grafana extends Construct {
     const plugins = preinstallEnv(this.node.path, props.preinstallPlugins);
     const extraVolumes = [];
     if (props.dashboards ?? true) {
-      const name = 'grafana-dashboards';
+      const name = `${props.name ?? 'grafana'}-dashboards`;
       this.dashboardsConfigMap = new KubeConfigMap(this, 'dashboards', {
-        metadata: { name, namespace: props.namespace, labels: workloadLabels({ name: 'grafana', instance, component: 'dashboards', image }) },
+        metadata: { name, namespace: props.namespace, labels: workloadLabels({ name: props.name ?? 'grafana', instance, component: 'dashboards', image }) },
         data: Lazy.any({ produce: () => this.renderDashboards() }),
       });
       extraVolumes.push({
@@ -109,7 +109,7 @@ export class Grafana extends Construct {
     }
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
-      name: 'grafana',
+      name: props.name ?? 'grafana',
       instance,
       component: 'dashboards',
       image,

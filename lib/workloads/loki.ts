@@ -181,7 +181,7 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
     });
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
-      name: 'loki',
+      name: props.name ?? 'loki',
       instance: props.instance ?? DEFAULT_INSTANCE,
       component: 'logs-backend',
       image: props.image ?? IMAGES.loki,

@@ -166,7 +166,7 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
 
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
-      name: 'prometheus',
+      name: props.name ?? 'prometheus',
       instance: props.instance ?? DEFAULT_INSTANCE,
       component: 'metrics-backend',
       image: props.image ?? IMAGES.prometheus,
@@ -210,7 +210,7 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
       },
     });
     this.datasource = { name: 'Prometheus', type: 'prometheus', uid: 'prometheus', url: this.queryUrl, signal: 'metrics', isDefault: true };
-    this.addScrapeTarget({ job: 'prometheus', address: `localhost:${PORT}`, metrics: () => BACKEND_METRICS.prometheus });
+    this.addScrapeTarget({ job: this.workload.host, address: `localhost:${PORT}`, metrics: () => BACKEND_METRICS.prometheus });
   }
 
   /** Adds a scrape job for one target. */

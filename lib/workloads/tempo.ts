@@ -149,7 +149,7 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
     });
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
-      name: 'tempo',
+      name: props.name ?? 'tempo',
       instance: props.instance ?? DEFAULT_INSTANCE,
       component: 'traces-backend',
       image: props.image ?? IMAGES.tempo,
