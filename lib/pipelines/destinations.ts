@@ -87,7 +87,7 @@ export interface DestinationCredentials {
   readonly basicAuth?: { readonly username: string; readonly password: SecretKey };
 }
 
-/** Where a destination's exporters are recorded, for the backend's acceptance windows. */
+/** Where a destination's exporters are recorded: for the backend's windows and its connections. */
 export interface DestinationSenders {
   /**
    * Each config that sends here is recorded with the backlog it may replay (see
@@ -96,6 +96,14 @@ export interface DestinationSenders {
    * @default - not recorded
    */
   readonly senders?: BacklogSenders;
+  /**
+   * Called with each config and the exporter component it sends here with, every time a
+   * config asks for the destination: the backend records the connection (for its
+   * NetworkPolicies) where it is made.
+   *
+   * @default - nothing recorded
+   */
+  readonly onUse?: (config: AlloyConfig, exporter: Construct) => void;
 }
 
 /** An OTLP gRPC endpoint for traces. */
@@ -180,17 +188,19 @@ export class Destination {
    */
   public static otlpGrpc(props: OtlpGrpcDestinationProps): ITracesDestination {
     checkDestination('otlpGrpc', props.name, props.endpoint, /^[^\s/:]+:[0-9]+$/, 'host:port, such as "tempo:4317"');
-    const { senders, ...settings } = props;
+    const { senders, onUse, ...settings } = props;
     return {
       tracesInput: (config) => {
         senders?.add(config, 'traces');
-        return once(config, `otlp_${props.name}`, settings, OtelcolExporterOtlp, (scope, id) => new OtelcolExporterOtlp(scope, id, {
+        const exporter = once(config, `otlp_${props.name}`, settings, OtelcolExporterOtlp, (scope, id) => new OtelcolExporterOtlp(scope, id, {
           label: props.name,
           client: { endpoint: props.endpoint, tls: props.insecure ? { insecure: true } : undefined, auth: authHandler(config, scope, props.name, props.credentials) },
           ...DurableQueue.of(config)?.exporterSettings({
             exporter: `otelcol.exporter.otlp.${props.name}`, signal: 'traces', maxRequestBytes: props.maxRequestBytes ?? GRPC_DEFAULT_MAX_BYTES, waitForRoom: false,
           }),
-        })).input;
+        }));
+        onUse?.(config, exporter);
+        return exporter.input;
       },
     };
   }
@@ -201,14 +211,16 @@ export class Destination {
    */
   public static remoteWrite(props: RemoteWriteDestinationProps): IMetricsDestination {
     checkDestination('remoteWrite', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://prometheus:9090/api/v1/write"');
-    const { senders, ...settings } = props;
+    const { senders, onUse, ...settings } = props;
     return {
       metricsReceiver: (config) => {
         senders?.add(config, 'remote-write');
-        return receiverOf(config);
+        const writer = writerOf(config);
+        onUse?.(config, writer);
+        return writer.receiver;
       },
     };
-    function receiverOf(config: AlloyConfig): MetricsReceiver {
+    function writerOf(config: AlloyConfig): PrometheusRemoteWrite {
       return once(config, `remote_write_${props.name}`, settings, PrometheusRemoteWrite, (scope, id) => {
         const durable = DurableQueue.of(config);
         const c = props.credentials;
@@ -222,7 +234,7 @@ export class Destination {
           }],
           wal: durable ? { maxKeepaliveTime: durable.metricsWalKeepalive, truncateFrequency: durable.metricsWalTruncateFrequency } : undefined,
         });
-      }).receiver;
+      });
     }
   }
 
@@ -233,7 +245,7 @@ export class Destination {
    */
   public static lokiOtlp(props: LokiOtlpDestinationProps): ILogsDestination {
     checkDestination('lokiOtlp', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://loki:3100/otlp"');
-    const { senders, ...settings } = props;
+    const { senders, onUse, ...settings } = props;
     const client = (config: AlloyConfig, scope: Construct, authName: string) => ({
       endpoint: props.url,
       headers: props.tenantId === undefined ? undefined : { 'X-Scope-OrgID': props.tenantId },
@@ -241,22 +253,28 @@ export class Destination {
     });
     const exporter = (config: AlloyConfig, label: string, waitForRoom: boolean): LogsConsumer => {
       senders?.add(config, 'logs');
-      return once(config, `otlphttp_${label}`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
+      const e = once(config, `otlphttp_${label}`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
         label,
         client: client(config, scope, label),
         ...DurableQueue.of(config)?.exporterSettings({
           exporter: `otelcol.exporter.otlphttp.${label}`, signal: 'logs', maxRequestBytes: props.maxRequestBytes ?? LOKI_DEFAULT_MAX_BYTES, waitForRoom,
         }),
-      })).input;
+      }));
+      onUse?.(config, e);
+      return e.input;
     };
     // OTLP senders: a full queue refuses their request, and they retry
     const logsInput = (config: AlloyConfig): LogsConsumer => exporter(config, props.name, false);
     // Alloy's own logs (the logging block's write_to) take their own exporter with an in-memory
     // queue: through the disk queue, a full queue's error logs would feed the full queue again
-    const selfInput = (config: AlloyConfig): LogsConsumer => once(config, `otlphttp_${props.name}_own`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
-      label: `${props.name}_own_logs`,
-      client: client(config, scope, `${props.name}_own_logs`),
-    })).input;
+    const selfInput = (config: AlloyConfig): LogsConsumer => {
+      const e = once(config, `otlphttp_${props.name}_own`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
+        label: `${props.name}_own_logs`,
+        client: client(config, scope, `${props.name}_own_logs`),
+      }));
+      onUse?.(config, e);
+      return e.input;
+    };
     return {
       logsInput,
       // loki.* sources (pod logs, events): converted, their labels made resource attributes
@@ -297,17 +315,19 @@ export class Destination {
    */
   public static prometheusOtlp(props: PrometheusOtlpDestinationProps): Pick<IMetricsDestination, 'metricsInput'> {
     checkDestination('prometheusOtlp', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://prometheus:9090/api/v1/otlp"');
-    const { senders, ...settings } = props;
+    const { senders, onUse, ...settings } = props;
     return {
       metricsInput: (config) => {
         senders?.add(config, 'metrics');
-        return once(config, `otlphttp_${props.name}`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
+        const e = once(config, `otlphttp_${props.name}`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
           label: props.name,
           client: { endpoint: props.url, auth: authHandler(config, scope, props.name, props.credentials) },
           ...DurableQueue.of(config)?.exporterSettings({
             exporter: `otelcol.exporter.otlphttp.${props.name}`, signal: 'metrics', maxRequestBytes: props.maxRequestBytes, waitForRoom: false,
           }),
-        })).input;
+        }));
+        onUse?.(config, e);
+        return e.input;
       },
     };
   }

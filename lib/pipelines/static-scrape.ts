@@ -19,6 +19,13 @@ export interface IScrapeTarget {
   readonly scrapeAddress: string;
   /** The `job` label of its series, such as "kube-state-metrics". */
   readonly scrapeJob: string;
+  /**
+   * Called with the config and the scrape that reads the target, so the target records the
+   * connection (for its NetworkPolicies) where it is made.
+   *
+   * @default - nothing recorded
+   */
+  scrapedBy?(config: Construct, scrape: Construct): void;
 }
 
 export interface StaticScrapeProps {
@@ -51,5 +58,6 @@ export class StaticScrape extends Construct {
       clustering: { enabled: true },
       forwardTo: [props.metrics.metricsReceiver(config)],
     });
+    props.target.scrapedBy?.(config, this.scrape);
   }
 }

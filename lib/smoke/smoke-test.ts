@@ -10,10 +10,11 @@
  * before applying it again (see the README).
  */
 import { Construct } from 'constructs';
-import { IntOrString, KubeConfigMap, KubeJob, KubeNetworkPolicy, NetworkPolicyPeer } from '../../imports/k8s';
+import { IntOrString, KubeConfigMap, KubeJob, KubeNetworkPolicy } from '../../imports/k8s';
 import { assertWholeNumber } from '../validation';
 import { Alloy } from '../workloads/alloy';
 import { DEFAULT_INSTANCE } from '../workloads/common-props';
+import { Connections, Peer } from '../workloads/connections';
 import { Loki } from '../workloads/loki';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../workloads/pod-security';
 import { Prometheus } from '../workloads/prometheus';
@@ -103,30 +104,32 @@ export class SmokeTest extends Construct {
       },
     });
 
+    // what the Job reaches, recorded where the checks are wired
+    const connections = Connections.of(this);
+    const jobPeer: Peer = { name: NAME, namespace: props.namespace, selector };
+    connections.allow(jobPeer, alloy.workload.peer, alloy.otlpHttpPort);
+    connections.allow(jobPeer, tempo.workload.peer, tempo.workload.port('http'));
+    connections.allow(jobPeer, prometheus.workload.peer, prometheus.workload.port('http'));
+    connections.allow(jobPeer, loki.workload.peer, loki.workload.port('http'));
     if (props.networkPolicies !== false) {
-      const job: NetworkPolicyPeer = { podSelector: { matchLabels: selector } };
-      // each by its workload: its name, its pods, its port
-      const targets = [
-        { w: alloy.workload, port: alloy.otlpHttpPort },
-        { w: tempo.workload, port: tempo.workload.port('http') },
-        { w: prometheus.workload, port: prometheus.workload.port('http') },
-        { w: loki.workload, port: loki.workload.port('http') },
-      ].map((t) => ({ ...t, name: t.w.host }));
+      // the Job's egress, and an ingress policy on each pod it reaches
+      const out = connections.all.filter((c) => c.from === jobPeer);
+      const tcp = (port: number) => [{ protocol: 'TCP', port: IntOrString.fromNumber(port) }];
       new KubeNetworkPolicy(this, 'egress', {
         metadata: metadata(NAME),
         spec: {
           podSelector: { matchLabels: selector },
           policyTypes: ['Egress'],
-          egress: targets.map((t) => ({ to: [{ podSelector: { matchLabels: t.w.selector } }], ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(t.port) }] })),
+          egress: out.map((c) => ({ to: [{ podSelector: { matchLabels: { ...c.to.selector } } }], ports: tcp(c.port) })),
         },
       });
-      for (const t of targets) {
-        new KubeNetworkPolicy(this, `to-${t.name}`, {
-          metadata: metadata(`${NAME}-to-${t.name}`),
+      for (const c of out) {
+        new KubeNetworkPolicy(this, `to-${c.to.name}`, {
+          metadata: metadata(`${NAME}-to-${c.to.name}`),
           spec: {
-            podSelector: { matchLabels: t.w.selector },
+            podSelector: { matchLabels: { ...c.to.selector } },
             policyTypes: ['Ingress'],
-            ingress: [{ from: [job], ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(t.port) }] }],
+            ingress: [{ from: [{ podSelector: { matchLabels: selector } }], ports: tcp(c.port) }],
           },
         });
       }

@@ -10,6 +10,7 @@ import { SecretKey } from '../alloy';
 import { assertNoCredentialsInUrl } from '../pipelines';
 import { assertDnsSubdomain, firstDuplicate, parsePromDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
+import { Peer } from './connections';
 import { IAlertReceiver } from './prometheus';
 import { ServerWorkload } from './server-workload';
 import { IMAGES } from './versions';
@@ -131,6 +132,7 @@ export class Alertmanager extends Construct implements IAlertReceiver {
   public readonly workload: ServerWorkload;
   /** `alertmanager:9093`. */
   public readonly alertmanagerAddress: string;
+  public readonly alertmanagerPeer: { readonly peer: Peer; readonly port: number };
   /** The rendered alertmanager.yml. */
   public readonly configText: string;
   private readonly outboundPorts: number[];
@@ -268,6 +270,7 @@ export class Alertmanager extends Construct implements IAlertReceiver {
       extraVolumes,
     });
     this.alertmanagerAddress = `${this.workload.host}:${PORT}`;
+    this.alertmanagerPeer = { peer: this.workload.peer, port: PORT };
   }
 
   /** The ports its receivers send to, for its egress policy. */

@@ -1,6 +1,7 @@
 /**
  * Grafana data sources, provided by the backends so their uids and URLs agree by construction.
  */
+import type { Peer } from './connections';
 import type { TelemetryContext } from './telemetry-alerts';
 
 /** One entry of Grafana's datasource provisioning file. */
@@ -22,6 +23,8 @@ export interface GrafanaDatasource {
 /** A backend that Grafana can query. */
 export interface IDatasource {
   readonly datasource: GrafanaDatasource;
+  /** Its pods and query port, when it runs in the cluster: Grafana's connection to it is recorded. @default - outside the stack */
+  readonly datasourcePeer?: { readonly peer: Peer; readonly port: number };
   /**
    * For a metrics data source that knows what it holds (the stack's Prometheus): the jobs and
    * who exports which metric, so dashboards show only what is there.

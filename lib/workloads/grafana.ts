@@ -9,6 +9,7 @@ import { dump } from 'js-yaml';
 import { KubeConfigMap } from '../../imports/k8s';
 import { assertDnsSubdomain, firstDuplicate } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
+import { Connections } from './connections';
 import { DashboardFile, alloyDashboard, backendsDashboard, dashboardQueries } from './dashboards';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload, workloadLabels } from './server-workload';
@@ -162,6 +163,9 @@ export class Grafana extends Construct {
       );
     }
     this.datasources.push(ds);
+    if (source.datasourcePeer !== undefined) {
+      Connections.of(this).allow(this.workload.peer, source.datasourcePeer.peer, source.datasourcePeer.port);
+    }
     if (ds.signal === 'metrics' && this.metricsSource === undefined) this.metricsSource = source;
   }
 

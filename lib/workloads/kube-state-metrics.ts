@@ -9,6 +9,7 @@
  * cluster. Pod Security: restricted (uid 65534).
  */
 import { Construct } from 'constructs';
+import { Connections } from './connections';
 import { KubeClusterRole, KubeClusterRoleBinding, KubeServiceAccount } from '../../imports/k8s';
 import { IScrapeTarget } from '../pipelines/static-scrape';
 import { firstDuplicate } from '../validation';
@@ -67,6 +68,11 @@ export class KubeStateMetrics extends Construct implements IScrapeTarget {
   /** `kube-state-metrics:8080`. */
   public readonly scrapeAddress: string;
   public readonly scrapeJob = 'kube-state-metrics';
+
+  /** A collector's scrape reads it: the connection is recorded. */
+  public scrapedBy(config: Construct, scrape: Construct): void {
+    Connections.of(this).allowComponent(config, scrape, this.workload.peer, PORT);
+  }
   /** The exported resources, sorted. */
   public readonly exportedResources: readonly string[];
 

@@ -26,6 +26,7 @@ import { AlloyConfig, LogsConsumer, LogsReceiver } from '../alloy';
 import { BacklogSenders, Destination, ILogsDestination, LOKI_LABELS, acceptanceWindow, retentionProblems } from '../pipelines';
 import { durationText, parsePromDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
+import { Connections, Peer } from './connections';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload } from './server-workload';
 import { IMAGES } from './versions';
@@ -82,6 +83,7 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
   /** `http://loki:3100`. */
   public readonly queryUrl: string;
   public readonly datasource: GrafanaDatasource;
+  public readonly datasourcePeer: { readonly peer: Peer; readonly port: number };
   /** The namespace Loki runs in. */
   public readonly namespaceName: string;
   /** The tenant, when multi-tenancy is on. */
@@ -212,6 +214,7 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
         return [...w.problems, ...retentionProblems(this.node.path, { text: retention, seconds: retentionSeconds }, { prop: 'late-entry window', seconds: w.seconds })];
       },
     });
+    this.datasourcePeer = { peer: this.workload.peer, port: HTTP_PORT };
     this.datasource = {
       name: 'Loki',
       type: 'loki',
@@ -236,7 +239,10 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
   }
 
   private destinationAt(url: string): ILogsDestination {
-    return Destination.lokiOtlp({ name: 'loki', url, tenantId: this.tenant, maxRequestBytes: this.maxRequestBytes, senders: this.senders });
+    return Destination.lokiOtlp({
+      name: 'loki', url, tenantId: this.tenant, maxRequestBytes: this.maxRequestBytes, senders: this.senders,
+      onUse: (config, exporter) => Connections.of(this).allowComponent(config, exporter, this.workload.peer, HTTP_PORT),
+    });
   }
 
   private lateWindow(): { seconds: number; problems: string[] } {

@@ -20,6 +20,7 @@ import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload } from './server-workload';
 import { BACKEND_METRICS } from './backend-metrics';
+import { Connections, Peer } from './connections';
 import { MetricsSource, selectorProblems } from './promql-selectors';
 import { AlertRule, TelemetryContext, ruleFile, telemetryAlerts } from './telemetry-alerts';
 import { IMAGES } from './versions';
@@ -91,6 +92,13 @@ export interface ScrapeTarget {
    * @default - none
    */
   readonly role?: 'collector';
+  /**
+   * The target's pods, when it runs in the cluster: Prometheus's connection to them is
+   * recorded (for the NetworkPolicies). A target without it is reached by its address's port.
+   *
+   * @default - outside the stack
+   */
+  readonly peer?: Peer;
 }
 
 /** Series Prometheus adds for every scrape job (scrape/scrape.go). */
@@ -100,12 +108,16 @@ const SCRAPE_SERIES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'
 export interface IRemoteWriteReceiver {
   /** Such as `http://prometheus:9090/api/v1/write`. */
   readonly remoteWriteUrl: string;
+  /** Its pods and port, when it runs in the cluster, for the connections recorded to it. @default - outside the stack */
+  readonly remoteWritePeer?: { readonly peer: Peer; readonly port: number };
 }
 
 /** Something that receives alerts from Prometheus. */
 export interface IAlertReceiver {
   /** `host:port` of the Alertmanager API. */
   readonly alertmanagerAddress: string;
+  /** Its pods and port, when it runs in the cluster, for the connections recorded to it. @default - outside the stack */
+  readonly alertmanagerPeer?: { readonly peer: Peer; readonly port: number };
 }
 
 const PORT = 9090;
@@ -128,7 +140,9 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
   public readonly queryUrl: string;
   /** `http://prometheus:9090/api/v1/otlp`: the OTLP receiver's base URL. */
   public readonly otlpUrl: string;
+  public readonly remoteWritePeer: { readonly peer: Peer; readonly port: number };
   public readonly datasource: GrafanaDatasource;
+  public readonly datasourcePeer: { readonly peer: Peer; readonly port: number };
   private readonly extraAlerts: readonly AlertRule[];
   private readonly namespace: string;
   private readonly remoteWritten: MetricsSource[] = [];
@@ -197,8 +211,10 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
     this.queryUrl = `http://${this.workload.host}:${PORT}`;
     this.remoteWriteUrl = `${this.queryUrl}/api/v1/write`;
     this.otlpUrl = `${this.queryUrl}/api/v1/otlp`;
-    this.destination = Destination.remoteWrite({ name: 'prometheus', url: this.remoteWriteUrl, senders: this.senders });
-    this.otlpDestination = Destination.prometheusOtlp({ name: 'prometheus', url: this.otlpUrl, maxRequestBytes: OTLP_MAX_REQUEST_BYTES, senders: this.senders });
+    const onUse = (config: AlloyConfig, exporter: Construct) => Connections.of(this).allowComponent(config, exporter, this.workload.peer, PORT);
+    this.destination = Destination.remoteWrite({ name: 'prometheus', url: this.remoteWriteUrl, senders: this.senders, onUse });
+    this.otlpDestination = Destination.prometheusOtlp({ name: 'prometheus', url: this.otlpUrl, maxRequestBytes: OTLP_MAX_REQUEST_BYTES, senders: this.senders, onUse });
+    this.remoteWritePeer = { peer: this.workload.peer, port: PORT };
     this.node.addValidation({
       validate: () => {
         const w = this.window();
@@ -209,6 +225,7 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
         ];
       },
     });
+    this.datasourcePeer = { peer: this.workload.peer, port: PORT };
     this.datasource = { name: 'Prometheus', type: 'prometheus', uid: 'prometheus', url: this.queryUrl, signal: 'metrics', isDefault: true };
     this.addScrapeTarget({ job: this.workload.host, address: `localhost:${PORT}`, metrics: () => BACKEND_METRICS.prometheus });
   }
@@ -223,6 +240,9 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
       throw new Error(`${this.node.path}: invalid scrape address for job "${target.job}" (got ${JSON.stringify(target.address)}); use host:port`);
     }
     this.targets.push(target);
+    if (target.peer !== undefined) {
+      Connections.of(this).allow(this.workload.peer, target.peer, Number(target.address.slice(target.address.lastIndexOf(':') + 1)));
+    }
   }
 
   /**
@@ -286,6 +306,9 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
   /** Sends alerts to `receiver` (an Alertmanager). */
   public addAlertmanager(receiver: IAlertReceiver): void {
     this.alertmanagers.push(receiver);
+    if (receiver.alertmanagerPeer !== undefined) {
+      Connections.of(this).allow(this.workload.peer, receiver.alertmanagerPeer.peer, receiver.alertmanagerPeer.port);
+    }
   }
 
   public metricsReceiver(config: AlloyConfig): MetricsReceiver {

@@ -8,6 +8,7 @@ import {
   Container, EnvVar, IntOrString, KubeConfigMap, KubeDaemonSet, KubeDeployment, KubePersistentVolumeClaim, KubePodDisruptionBudget, KubeService,
   KubeStatefulSet, Probe, Quantity, Volume, VolumeMount,
 } from '../../imports/k8s';
+import { Peer } from './connections';
 import { RunAs, exceptionContainerSecurityContext, exceptionPodSecurityContext, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 import { Resources, toResourceRequirements } from './resources';
 import { assertDnsLabel, assertPort, assertQuantity, assertWholeNumber, firstDuplicate } from '../validation';
@@ -140,6 +141,8 @@ export class ServerWorkload extends Construct {
   public readonly selector: Record<string, string>;
   /** The ports of the container and the Service. */
   public readonly ports: readonly ServerPort[];
+  /** The workload's pods, for the connections recorded to and from them. */
+  public readonly peer: Peer;
 
   public constructor(scope: Construct, id: string, props: ServerWorkloadProps) {
     super(scope, id);
@@ -161,6 +164,7 @@ export class ServerWorkload extends Construct {
       'app.kubernetes.io/instance': props.instance,
     };
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels });
+    this.peer = { name: props.name, namespace: props.namespace, selector: this.selector };
 
     const configName = `${props.name}-config`;
     if (props.configFiles !== undefined) {

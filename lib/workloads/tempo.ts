@@ -26,6 +26,7 @@ import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { assertGoDuration, durationText, goDurationSeconds } from '../validation';
 import { ServerWorkload } from './server-workload';
+import { Connections, Peer } from './connections';
 import { IRemoteWriteReceiver } from './prometheus';
 import { IMAGES } from './versions';
 
@@ -78,6 +79,7 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
   /** `tempo:3200`, where Tempo serves its own metrics. */
   public readonly metricsAddress: string;
   public readonly datasource: GrafanaDatasource;
+  public readonly datasourcePeer: { readonly peer: Peer; readonly port: number };
   /** The collectors that send here, with the backlog each may replay. */
   public readonly senders = new BacklogSenders();
   /** The largest OTLP gRPC message the receiver takes, in bytes. */
@@ -170,13 +172,19 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
     this.queryUrl = `http://${this.workload.host}:${HTTP_PORT}`;
     this.destination = Destination.otlpGrpc({
       name: 'tempo', endpoint: this.otlpGrpcEndpoint, insecure: true, maxRequestBytes: this.maxRequestBytes, senders: this.senders,
+      onUse: (config, exporter) => Connections.of(this).allowComponent(config, exporter, this.workload.peer, OTLP_GRPC_PORT),
     });
+    // the metrics generator writes to its target
+    if (props.metricsGenerator?.remoteWritePeer !== undefined) {
+      Connections.of(this).allow(this.workload.peer, props.metricsGenerator.remoteWritePeer.peer, props.metricsGenerator.remoteWritePeer.port);
+    }
     this.node.addValidation({
       validate: () => {
         const w = this.lateWindow();
         return [...w.problems, ...retentionProblems(this.node.path, { text: retention, seconds: goDurationSeconds(retention) }, { prop: 'late-span window', seconds: w.seconds })];
       },
     });
+    this.datasourcePeer = { peer: this.workload.peer, port: HTTP_PORT };
     this.datasource = {
       name: 'Tempo',
       type: 'tempo',
