@@ -116,6 +116,14 @@ describe('synth checks keep each pipeline where it works', () => {
       'a DaemonSet collector reads its own node and does not cluster');
   });
 
+  test('pod logs read through the API run once: not on a DaemonSet, and clustered across replicas', () => {
+    fails((c) => new PodLogs(c, 'pod_logs', { logs: loki }), { controller: 'DaemonSet' },
+      'reads the whole cluster, so a DaemonSet would read it once per node; put it in a StatefulSet collector');
+    const { alloy, manifests } = collector((c) => new PodLogs(c, 'pod_logs', { logs: loki }));
+    expect(alloy.clustering).toBe(true);
+    expect(find(manifests(), 'StatefulSet', 'alloy').spec.template.spec.containers[0].args).toContain('--cluster.enabled=true');
+  });
+
   test('a DaemonSet takes no replicas or claim; host paths need a DaemonSet', () => {
     expect(() => new Alloy(Testing.chart(), 'a', { namespace: 'o', controller: 'DaemonSet', replicas: 3 })).toThrow(
       'test/a: a DaemonSet collector runs one pod per node, without clustering or a claim (got replicas 3); drop those props, or use controller: "StatefulSet"');

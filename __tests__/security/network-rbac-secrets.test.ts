@@ -6,7 +6,7 @@ import * as path from 'path';
 import {
   Alertmanager, Alloy, Destination, DiscoveryKubernetes, Expr, LokiSourceKubernetes, LokiWrite, ObservabilityStack, OtlpGateway, RemoteKubernetesSecret,
 } from '../../lib';
-import { DiscoveryKubelet } from '../../imports/alloy';
+import { BeylaEbpf, DiscoveryKubelet } from '../../imports/alloy';
 import { find, manifestsOf, testApp } from '../support/manifests';
 
 describe('NetworkPolicies', () => {
@@ -134,6 +134,20 @@ describe('RBAC by need', () => {
     const b = new Alloy(new Chart(app2, 'c'), 'alloy', { namespace: 'obs' });
     new RemoteKubernetesSecret(b.config, 's', { namespace: 'obs', name: Expr.env('SECRET_NAME') });
     expect(() => app2.synth()).toThrow('c/alloy/config/s (remote.kubernetes.secret.s): name must be a literal to derive the RBAC it needs (got an expression)');
+  });
+
+  test('fails closed for every component the table of needs marks as not derived (beyla.ebpf too), unless access is granted', () => {
+    const app = testApp();
+    const a = new Alloy(new Chart(app, 'c'), 'alloy', { namespace: 'obs' });
+    new BeylaEbpf(a.config, 'beyla', {});
+    expect(() => app.synth()).toThrow('c/alloy/config/beyla (beyla.ebpf.beyla): beyla.ebpf needs Kubernetes API access that cdk8s-alloy does not derive; grant it with alloy.grantClusterAccess([...]) (the rules its documentation lists)');
+    const ms = collector((b) => {
+      b.grantClusterAccess([{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]);
+      new BeylaEbpf(b.config, 'beyla', {});
+    });
+    expect(rbac(ms).map((r) => [r.kind, r.rules])).toEqual([
+      ['ClusterRole', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]], ['ClusterRoleBinding', undefined],
+    ]);
   });
 
   test('loki.source.kubernetes reads pods/log; remote.kubernetes.secret gets that one Secret', () => {

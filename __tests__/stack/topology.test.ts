@@ -4,7 +4,7 @@
  */
 import { Testing } from 'cdk8s';
 import { load } from 'js-yaml';
-import { Alloy, AnnotationAutodiscovery, ObservabilityStack, SMOKE_CHECKS, SmokeTest, StackNetworkPolicies } from '../../lib';
+import { Alloy, AnnotationAutodiscovery, KubeletMetrics, ObservabilityStack, SMOKE_CHECKS, SmokeTest, StackNetworkPolicies, StaticScrape } from '../../lib';
 import { facts, unknownNames } from '../support/alloy-facts';
 import { schemaErrors } from '../support/k8s-schema';
 import { Manifest, find, manifestsOf, testApp } from '../support/manifests';
@@ -183,5 +183,21 @@ describe('NetworkPolicies of a collector of your own', () => {
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } },
     ]);
     expect(toPods('alloy-wide')).toEqual([{ namespaceSelector: {} }]);
+  });
+
+  test('a kubelet scrape opens the kubelets\' port, not every pod; a static target outside the stack opens its port', () => {
+    const stack = new ObservabilityStack(testApp(), 'observability', { networkPolicies: false, metricsCollector: false, logsCollector: false });
+    const nodes = new Alloy(stack, 'nodes', { namespace: 'observability', name: 'alloy-nodes', otlp: false, replicas: 1 });
+    new KubeletMetrics(nodes.config, 'kubelet', { metrics: stack.prometheus });
+    new StaticScrape(nodes.config, 'node_exporter', { target: { scrapeAddress: 'node-exporter.monitoring:9100', scrapeJob: 'node-exporter' }, metrics: stack.prometheus });
+    new StackNetworkPolicies(stack, 'np', {
+      namespace: 'observability', alloy: stack.alloy, collectors: [nodes],
+      tempo: stack.tempo, prometheus: stack.prometheus, loki: stack.loki, grafana: stack.grafana, alertmanager: stack.alertmanager,
+    });
+    const egress = find(manifestsOf(stack), 'NetworkPolicy', 'alloy-nodes').spec.egress;
+    expect(egress.filter((r: any) => r.ports === undefined)).toEqual([]);
+    expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 10250 }] });
+    expect(egress).toContainEqual({ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 9100 }] });
+    expect(egress).toContainEqual({ to: [{ podSelector: { matchLabels: stack.prometheus.workload.selector } }], ports: [{ protocol: 'TCP', port: 9090 }] });
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { LokiSourceApi, OtelcolProcessorMemoryLimiter, OtelcolReceiverOtlp, OtelcolReceiverZipkin, OtelcolStorageFile, PrometheusScrape } from '../../imports/alloy';
+import { LokiSourceApi, LokiSourceKubernetesEvents, OtelcolProcessorMemoryLimiter, OtelcolReceiverOtlp, OtelcolReceiverZipkin, OtelcolStorageFile, PrometheusScrape } from '../../imports/alloy';
 import { Alloy, DurableQueue, ObservabilityStack, budgetTable, outageBudget, windowsTable } from '../../lib';
 import { find, manifestsOf, testApp } from '../support/manifests';
 
@@ -217,6 +217,18 @@ describe('cross-checks at synth', () => {
   test('fails when several replicas would scrape the same targets', () => {
     synthFails((a) => new PrometheusScrape(a.config, 's', { targets: [], forwardTo: [], dropOutput: true }),
       'c/alloy/config/s (prometheus.scrape.s): 2 replicas would each scrape the same targets; add clustering: { enabled: true } so they share them, or run one replica');
+  });
+
+  test('fails when several replicas would each read the same events; one replica, or clustering, passes', () => {
+    synthFails((a) => new LokiSourceKubernetesEvents(a.config, 'ev', { forwardTo: [], dropOutput: true }),
+      'c/alloy/config/ev (loki.source.kubernetes_events.ev): 2 replicas would each read the same events and send them twice; add clustering: { enabled: true } so they share them, or run one replica');
+    for (const [props, clustering] of [[{ replicas: 1 }, undefined], [{}, { enabled: true }]] as const) {
+      const app = testApp();
+      const alloy = new Alloy(new (require('cdk8s').Chart)(app, 'c'), 'alloy', { namespace: 'o', ...props });
+      new LokiSourceKubernetesEvents(alloy.config, 'ev', { forwardTo: [], dropOutput: true, ...(clustering ? { clustering } : {}) });
+      new OtelcolStorageFile(alloy.config, 'q', { directory: '/var/lib/alloy/data/./q' });
+      expect(() => app.synth()).not.toThrow();
+    }
   });
 });
 

@@ -14,8 +14,9 @@ import { Construct } from 'constructs';
 import { LoggingBlock, LoggingBlockProps } from '../../imports/alloy/components/logging-block';
 import { LokiProcess } from '../../imports/alloy/components/loki-process';
 import { IntOrString, Quantity, KubeClusterRole, KubeClusterRoleBinding, KubeRole, KubeRoleBinding, KubeService, KubeServiceAccount } from '../../imports/k8s';
-import { accessOf, mergeRules } from './alloy-access';
-import { AlloyConfig, Block, Expr, StabilityLevel, Statement, permits } from '../alloy';
+import { accessRulesOf, mergeRules } from './alloy-access';
+import { ConfigNeeds, configNeeds } from './alloy-components';
+import { AlloyConfig, Expr, StabilityLevel, Statement, permits } from '../alloy';
 import { AccessRule, DurableQueue, DurableQueueProps, ILogsDestination } from '../pipelines';
 import { assertDnsLabel, assertHostPath, assertPort, assertWholeNumber, firstDuplicate, parseSize, quantityText } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
@@ -125,16 +126,6 @@ export const ALLOY_HTTP_PORT = 12345;
 const CONFIG_DIR = '/etc/alloy';
 const STORAGE = '/var/lib/alloy/data';
 const MIB = 2 ** 20;
-/**
- * Components that must run once across replicas (clustered, or one replica), with what
- * several unclustered replicas would each do; those that read the whole cluster are marked,
- * since a DaemonSet (which does not cluster) would run them once per node.
- */
-const RUN_ONCE: ReadonlyMap<string, { readonly twice: string; readonly wholeCluster: boolean }> = new Map([
-  ['prometheus.scrape', { twice: 'scrape the same targets', wholeCluster: false }],
-  ['loki.source.kubernetes', { twice: 'read the same pods and send them twice', wholeCluster: true }],
-  ['loki.source.kubernetes_events', { twice: 'read the same events and send them twice', wholeCluster: true }],
-]);
 
 export class Alloy extends Construct {
   /** The config.alloy of this collector: create components with it as their scope. */
@@ -376,7 +367,12 @@ export class Alloy extends Construct {
   /** Whether clustering is on: as set, or because a component of the config asks for it. */
   public get clustering(): boolean {
     if (this.controller === 'DaemonSet') return false;
-    return this.clusteringProp ?? this.config.components.some((c) => hasClustering(c.toStatement()));
+    return this.clusteringProp ?? this.needs.components.some((n) => n.clustered);
+  }
+
+  /** What the components of the config need (alloy-components.ts), read once per component count. */
+  private get needs(): ConfigNeeds {
+    return configNeeds(this.config, this.namespace);
   }
 
   /**
@@ -394,8 +390,9 @@ export class Alloy extends Construct {
    * namespaces, cluster-wide otherwise.
    */
   public accessRules(): { cluster: AccessRule[]; byNamespace: Map<string, AccessRule[]> } {
+    const granted = this.grants.length > 0;
     const scoped = [
-      ...this.config.components.flatMap((c) => accessOf(c.toStatement(), this.namespace, `${c.node.path} (${c.componentId})`, this.grants.length > 0)),
+      ...this.needs.components.flatMap((n) => accessRulesOf(n.access, granted)),
       ...this.grants.map((rule) => ({ rule, namespace: undefined })),
     ];
     const byNamespace = new Map<string, AccessRule[]>();
@@ -470,22 +467,23 @@ export class Alloy extends Construct {
       );
     }
     const exposed = new Set(this.ports.map((p) => p.port));
-    for (const c of this.config.components) {
-      const stmt = c.toStatement();
-      if (c.componentName === 'otelcol.storage.file') {
-        const dir = attributeString(stmt.body, 'directory');
-        const normal = dir === undefined ? undefined : posix.normalize(dir);
-        if (normal !== undefined && normal !== STORAGE && !normal.startsWith(`${STORAGE}/`)) {
+    const needs = this.needs;
+    for (const n of needs.components) {
+      const c = n.component;
+      const stmt = n.block;
+      for (const { attribute, directory } of n.storage) {
+        const normal = posix.normalize(directory);
+        if (normal !== STORAGE && !normal.startsWith(`${STORAGE}/`)) {
           problems.push(
-            `${c.node.path} (${c.componentId}): directory ${JSON.stringify(dir)} is not on the collector's volume; ` +
+            `${n.subject}: ${attribute} ${JSON.stringify(directory)} is not on the collector's volume; ` +
             `put it under ${STORAGE}/ so the queue survives restarts`,
           );
         }
       }
-      for (const port of listenPorts(c.componentName, stmt)) {
+      for (const port of n.listens) {
         if (!exposed.has(port.port)) {
           problems.push(
-            `${c.node.path} (${c.componentId}): ${port.where} listens on port ${port.port}, which neither the container nor the Service exposes ` +
+            `${n.subject}: ${port.where} listens on port ${port.port}, which neither the container nor the Service exposes ` +
             `(they expose ${[...exposed].join(', ')}); add it with extraPorts`,
           );
         }
@@ -510,20 +508,20 @@ export class Alloy extends Construct {
           );
         }
       }
-      const once = RUN_ONCE.get(c.componentName);
+      const once = n.runOnce;
       if (once?.wholeCluster && this.controller === 'DaemonSet') {
         problems.push(
-          `${c.node.path} (${c.componentId}): reads the whole cluster, so a DaemonSet would read it once per node; ` +
+          `${n.subject}: reads the whole cluster, so a DaemonSet would read it once per node; ` +
           'put it in a StatefulSet collector',
         );
-      } else if (once !== undefined && this.replicas > 1 && !hasClustering(stmt)) {
+      } else if (once !== undefined && this.replicas > 1 && !n.clustered) {
         problems.push(
-          `${c.node.path} (${c.componentId}): ${this.replicas} replicas would each ${once.twice}; ` +
+          `${n.subject}: ${this.replicas} replicas would each ${once.twice}; ` +
           'add clustering: { enabled: true } so they share them, or run one replica',
         );
       }
     }
-    for (const [hostPath, by] of this.config.requiredHostPaths) {
+    for (const [hostPath, by] of needs.hostPaths) {
       if (!this.hostPaths.some((hp) => hostPath === hp || hostPath.startsWith(`${hp}/`))) {
         problems.push(
           `${by}: reads ${hostPath} on the node, but the collector ${path} ${this.controller === 'DaemonSet' ? `mounts ${this.hostPaths.length === 0 ? 'no host path' : this.hostPaths.join(', ')}` : 'is a StatefulSet'}; ` +
@@ -531,14 +529,14 @@ export class Alloy extends Construct {
         );
       }
     }
-    const clustered = this.controller === 'DaemonSet' ? this.config.components.filter((c) => hasClustering(c.toStatement())) : [];
+    const clustered = this.controller === 'DaemonSet' ? needs.components.filter((n) => n.clustered) : [];
     if (clustered.length > 0) {
       problems.push(
-        `${path}: a component enables clustering (${clustered.map((c) => c.componentId).join(', ')}), ` +
+        `${path}: a component enables clustering (${clustered.map((n) => n.component.componentId).join(', ')}), ` +
         'but a DaemonSet collector reads its own node and does not cluster; move it to a StatefulSet collector, or remove its clustering block',
       );
     }
-    if (this.clusteringProp === false && this.config.components.some((c) => hasClustering(c.toStatement()))) {
+    if (this.clusteringProp === false && needs.components.some((n) => n.clustered)) {
       problems.push(
         `${path}: a component enables clustering but the collector runs with clustering: false, so there is no --cluster.enabled and no headless ` +
         `Service to join; remove clustering: false, or the clustering block`,
@@ -561,32 +559,7 @@ export class Alloy extends Construct {
   }
 }
 
-/** The ports a component listens on: `endpoint` host:port of OTel receivers, `listen_port` of HTTP/gRPC servers. */
-function listenPorts(component: string, block: Block): Array<{ where: string; port: number }> {
-  const out: Array<{ where: string; port: number }> = [];
-  const walk = (body: readonly Statement[], where: string) => {
-    for (const s of body) {
-      if (s.kind === 'attribute') {
-        if (component.startsWith('otelcol.receiver.') && s.name === 'endpoint' && typeof s.value === 'string' && /:\d+$/.test(s.value) && !/^[a-z]+:\/\//.test(s.value)) {
-          out.push({ where: where || 'endpoint', port: Number(s.value.slice(s.value.lastIndexOf(':') + 1)) });
-        }
-        if (s.name === 'listen_port' && typeof s.value === 'number') {
-          out.push({ where: where || 'listen_port', port: s.value });
-        }
-      } else if (s.kind === 'block') {
-        walk(s.body, where ? `${where} > ${s.name}` : s.name);
-      }
-    }
-  };
-  walk(block.body, '');
-  return out;
-}
-
 function attributeString(body: readonly Statement[], name: string): string | undefined {
   const a = body.find((s) => s.kind === 'attribute' && s.name === name);
   return a !== undefined && a.kind === 'attribute' && typeof a.value === 'string' ? a.value : undefined;
-}
-
-function hasClustering(block: Block): boolean {
-  return block.body.some((s) => s.kind === 'block' && ((s.name === 'clustering' && s.body.some((a) => a.kind === 'attribute' && a.name === 'enabled' && a.value === true)) || hasClustering(s)));
 }

@@ -10,9 +10,9 @@ import { Construct } from 'constructs';
 import {
   IntOrString, KubeNetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
 } from '../../imports/k8s';
-import { AlloyValue, Block, Statement, isAlloyObject } from '../alloy';
 import { Alertmanager } from './alertmanager';
 import { Alloy } from './alloy';
+import { ConfigNeeds, configNeeds } from './alloy-components';
 import { KubeStateMetrics } from './kube-state-metrics';
 import { DEFAULT_INSTANCE } from './common-props';
 import { Grafana } from './grafana';
@@ -231,27 +231,22 @@ export class StackNetworkPolicies extends Construct {
    * hosts by port, and whether it scrapes discovered pods (any pod, any port).
    */
   private egressTargets(alloy: Alloy): EgressTargets {
+    // what each component sends to and scrapes, from the table of alloy-components.ts
+    const needs = configNeeds(alloy.config, alloy.namespaceName);
     const known = this.targets.get(alloy);
-    if (known !== undefined && known.components === alloy.config.components.length) return known.targets;
+    if (known !== undefined && known.components === needs.components.length) return known.targets;
     const internal = new Map<ServerWorkload, Set<number>>();
     const external = new Set<number>();
     let discovered = false;
     const local = alloy.namespaceName === this.props.namespace;
-    for (const c of alloy.config.components) {
-      const stmt = c.toStatement();
-      if (c.componentName === 'prometheus.scrape' && !stmt.body.some((x) => x.kind === 'attribute' && x.name === 'bearer_token_file')) {
-        // static targets are addresses; discovered ones (a reference) can be any pod
-        const targets = stmt.body.find((x) => x.kind === 'attribute' && x.name === 'targets');
-        const literal = targets?.kind === 'attribute' && Array.isArray(targets.value) ? targetAddresses(targets.value) : undefined;
-        if (literal === undefined) discovered = true;
-        for (const address of literal ?? []) this.addTarget(address, local, internal, external);
-        continue;
+    for (const { egress } of needs.components) {
+      if (egress.scrapes === 'discovered') discovered = true;
+      for (const address of [...(egress.scrapes === 'discovered' ? [] : egress.scrapes ?? []), ...egress.sendsTo]) {
+        this.addTarget(address, local, internal, external);
       }
-      if (!/^(otelcol\.exporter\.|prometheus\.remote_write$|loki\.write$)/.test(c.componentName)) continue;
-      for (const address of addresses(stmt)) this.addTarget(address, local, internal, external);
     }
-    const result = { internal, external, discovered, discoveredIn: discovered ? discoveryNamespaces(alloy) : undefined };
-    this.targets.set(alloy, { components: alloy.config.components.length, targets: result });
+    const result = { internal, external, discovered, discoveredIn: discovered ? discoveryNamespaces(needs) : undefined };
+    this.targets.set(alloy, { components: needs.components.length, targets: result });
     return result;
   }
 
@@ -302,33 +297,13 @@ export class StackNetworkPolicies extends Construct {
  * The namespaces the collector's pod and Service discovery is limited to, or undefined when
  * one of them reads every namespace (or names them by an expression).
  */
-function discoveryNamespaces(alloy: Alloy): string[] | undefined {
+function discoveryNamespaces(needs: ConfigNeeds): string[] | undefined {
   const names = new Set<string>();
-  for (const c of alloy.config.components.filter((x) => x.componentName === 'discovery.kubernetes')) {
-    const body = c.toStatement().body;
-    const role = body.find((x) => x.kind === 'attribute' && x.name === 'role');
-    if (role?.kind === 'attribute' && (role.value === 'node' || role.value === 'ingress')) continue;
-    const ns = body.find((x): x is Block => x.kind === 'block' && x.name === 'namespaces');
-    const list = ns?.body.find((x) => x.kind === 'attribute' && x.name === 'names');
-    const ownNamespace = ns?.body.some((x) => x.kind === 'attribute' && x.name === 'own_namespace' && x.value === true) ?? false;
-    if (list?.kind !== 'attribute' || !Array.isArray(list.value) || !list.value.every((v) => typeof v === 'string')) {
-      if (!ownNamespace) return undefined;
-    } else {
-      for (const n of list.value as string[]) names.add(n);
-    }
-    if (ownNamespace) names.add(alloy.namespaceName);
+  for (const { egress } of needs.components) {
+    if (egress.discoversPodsIn === 'all') return undefined;
+    for (const n of egress.discoversPodsIn ?? []) names.add(n);
   }
   return names.size === 0 ? undefined : [...names].sort();
-}
-
-/** The `__address__` of each target of a literal target list, or undefined when one is not a literal. */
-function targetAddresses(list: readonly AlloyValue[]): string[] | undefined {
-  const out: string[] = [];
-  for (const t of list) {
-    if (!isAlloyObject(t) || typeof t.__address__ !== 'string') return undefined;
-    out.push(t.__address__);
-  }
-  return out;
 }
 
 /** Remove peers that are the same selector twice (the gateway listed again as a sender). */
@@ -340,19 +315,6 @@ function uniquePeers(peers: NetworkPolicyPeer[]): NetworkPolicyPeer[] {
     seen.add(key);
     return true;
   });
-}
-
-/** Every `endpoint` and `url` string of a component's block. */
-function addresses(block: Block): string[] {
-  const out: string[] = [];
-  const walk = (body: readonly Statement[]) => {
-    for (const s of body) {
-      if (s.kind === 'attribute' && (s.name === 'endpoint' || s.name === 'url') && typeof s.value === 'string') out.push(s.value);
-      if (s.kind === 'block') walk(s.body);
-    }
-  };
-  walk(block.body);
-  return out;
 }
 
 /** Host and port of `host:port` or a URL (the scheme's port when none is given). */
