@@ -246,8 +246,7 @@ describe('the pieces under the pipelines', () => {
     const pods = new DiscoveryKubernetes(own.config, 'pods', { role: 'pod', namespaces: { ownNamespace: true } });
     new PrometheusScrape(own.config, 'scrape', { targets: pods.targets, forwardTo: [stack.prometheus.metricsReceiver(own.config)] });
     new StackNetworkPolicies(stack, 'np', {
-      namespace: 'observability', alloy: stack.alloy, collectors: [own],
-      tempo: stack.tempo, prometheus: stack.prometheus, loki: stack.loki, grafana: stack.grafana, alertmanager: stack.alertmanager,
+      namespace: 'observability',
     });
     const egress = find(manifestsOf(stack), 'NetworkPolicy', 'alloy-own').spec.egress;
     expect(egress.find((r: any) => r.ports === undefined).to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }]);

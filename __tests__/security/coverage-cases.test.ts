@@ -6,7 +6,7 @@ import {
   DiscoveryKubernetes, LokiSourceKubernetesEvents, LokiSourcePodlogs, LokiRulesKubernetes, OtelcolProcessorK8sattributes,
   PrometheusOperatorServicemonitors, RemoteKubernetesConfigmap, LokiWrite, OtelcolExporterOtlp,
 } from '../../imports/alloy';
-import { Alloy, AlloyConfig, Destination, Expr, ObservabilityStack, ServerWorkload, accessOf, mermaidDiagram, parseAddress, renderBody } from '../../lib';
+import { Alloy, AlloyConfig, Connections, Destination, Expr, ObservabilityStack, ServerWorkload, accessOf, mermaidDiagram, parseAddress, renderBody } from '../../lib';
 import { find, manifestsOf, testApp } from '../support/manifests';
 
 const rules = (build: (a: Alloy) => void) => {
@@ -97,11 +97,19 @@ describe('addresses, credentials and diagrams', () => {
     expect(parseAddress('no-port')).toBeUndefined();
   });
 
-  test('a backend named by its full name is still reached by pod selector', () => {
+  test('a component of your own reaches a backend by pod once its connection is recorded; a pasted address alone is outside the stack', () => {
     const stack = new ObservabilityStack(testApp(), 'observability');
-    new OtelcolExporterOtlp(stack.alloy.config, 'full', { client: { endpoint: 'tempo.observability.svc.cluster.local:4318' } });
-    const egress = find(manifestsOf(stack), 'NetworkPolicy', 'alloy').spec.egress;
+    const full = new OtelcolExporterOtlp(stack.alloy.config, 'full', { client: { endpoint: 'tempo.observability.svc.cluster.local:4318' } });
+    const tempoFrom = (ms: any[]) => find(ms, 'NetworkPolicy', 'tempo').spec.ingress.filter((r: any) => r.from[0].podSelector?.matchLabels['app.kubernetes.io/name'] === 'alloy');
+    const before = manifestsOf(stack);
+    // by address: egress by port only, and Tempo does not take it
+    expect(find(before, 'NetworkPolicy', 'alloy').spec.egress.find((r: any) => r.ports?.some((p: any) => p.port === 4318)).to).toEqual([{ namespaceSelector: {} }, { ipBlock: { cidr: '0.0.0.0/0' } }]);
+    expect(tempoFrom(before).flatMap((r: any) => r.ports.map((p: any) => p.port))).toEqual([4317]);
+    Connections.of(stack).allowComponent(stack.alloy.config, full, stack.tempo.workload.peer, 4318);
+    const after = manifestsOf(stack);
+    const egress = find(after, 'NetworkPolicy', 'alloy').spec.egress;
     expect(egress.find((r: any) => r.to[0].podSelector?.matchLabels['app.kubernetes.io/name'] === 'tempo').ports.map((p: any) => p.port)).toEqual([4317, 4318]);
+    expect(tempoFrom(after).flatMap((r: any) => r.ports.map((p: any) => p.port))).toEqual([4317, 4318]);
   });
 
   test('Loki push and OTLP destinations take credentials from Secrets', () => {

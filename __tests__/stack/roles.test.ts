@@ -54,6 +54,12 @@ describe('renaming the gateway and every backend', () => {
     for (const name of ['gateway', 'traces', 'logs', 'metrics', 'dashboards', 'alerts']) {
       expect({ name, selected: selects(name) }).toEqual({ name, selected: true });
     }
+    // each workload's policy is named after it
+    for (const name of ['gateway', 'traces', 'logs', 'metrics', 'dashboards', 'alerts']) {
+      expect(find(ms, 'NetworkPolicy', name).spec.podSelector.matchLabels['app.kubernetes.io/name']).toBe(name);
+    }
+    // Grafana's users, by its role
+    expect(find(ms, 'NetworkPolicy', 'dashboards').spec.ingress[0].from).toEqual([{ namespaceSelector: {} }]);
     // the gateway's egress reaches the renamed backends by their pods
     const egress = find(ms, 'NetworkPolicy', 'gateway').spec.egress.map((r: any) => r.to[0].podSelector?.matchLabels['app.kubernetes.io/name']);
     expect(egress).toEqual(expect.arrayContaining(['metrics', 'logs', 'traces']));

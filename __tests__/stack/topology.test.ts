@@ -99,7 +99,7 @@ describe('collector topology', () => {
         to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } }, podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'loki' } } }],
         ports: [{ protocol: 'TCP', port: 3100 }],
       },
-      { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'alloy-node-logs' } } }], ports: [{ protocol: 'TCP', port: 12345 }] },
+      // no traffic between its pods: a DaemonSet does not cluster
       { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
     ]);
     expect(own.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } }, podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'prometheus' } } }]);
@@ -173,8 +173,7 @@ describe('NetworkPolicies of a collector of your own', () => {
     const wide = new Alloy(stack, 'wide', { namespace: 'observability', name: 'alloy-wide', otlp: false, replicas: 1 });
     new AnnotationAutodiscovery(wide.config, 'a', { metrics: stack.prometheus });
     new StackNetworkPolicies(stack, 'np', {
-      namespace: 'observability', alloy: stack.alloy, collectors: [shop, wide],
-      tempo: stack.tempo, prometheus: stack.prometheus, loki: stack.loki, grafana: stack.grafana, alertmanager: stack.alertmanager,
+      namespace: 'observability',
     });
     const ms = manifestsOf(stack);
     const toPods = (name: string) => find(ms, 'NetworkPolicy', name).spec.egress.find((r: any) => r.ports === undefined).to;
@@ -191,8 +190,7 @@ describe('NetworkPolicies of a collector of your own', () => {
     new KubeletMetrics(nodes.config, 'kubelet', { metrics: stack.prometheus });
     new StaticScrape(nodes.config, 'node_exporter', { target: { scrapeAddress: 'node-exporter.monitoring:9100', scrapeJob: 'node-exporter' }, metrics: stack.prometheus });
     new StackNetworkPolicies(stack, 'np', {
-      namespace: 'observability', alloy: stack.alloy, collectors: [nodes],
-      tempo: stack.tempo, prometheus: stack.prometheus, loki: stack.loki, grafana: stack.grafana, alertmanager: stack.alertmanager,
+      namespace: 'observability',
     });
     const egress = find(manifestsOf(stack), 'NetworkPolicy', 'alloy-nodes').spec.egress;
     expect(egress.filter((r: any) => r.ports === undefined)).toEqual([]);

@@ -244,13 +244,13 @@ export class ObservabilityStack extends Chart {
     // every pod of every collector, through its headless Service; each job with the metrics its
     // components export, so alerts and dashboards follow what is there
     for (const c of this.collectors) {
-      this.prometheus.addScrapeTarget({ job: c.name, address: c.podsMetricsAddressFrom(namespace), everyPod: true, role: 'collector', metrics: () => c.exportedMetrics() });
+      this.prometheus.addScrapeTarget({ job: c.name, address: c.podsMetricsAddressFrom(namespace), everyPod: true, role: 'collector', metrics: () => c.exportedMetrics(), peer: c.workload.peer });
     }
     // each backend's job is its workload's name
-    this.prometheus.addScrapeTarget({ job: this.alertmanager.workload.host, address: this.alertmanager.alertmanagerAddress, metrics: () => BACKEND_METRICS.alertmanager });
-    this.prometheus.addScrapeTarget({ job: this.tempo.workload.host, address: this.tempo.metricsAddress, metrics: () => BACKEND_METRICS.tempo });
-    this.prometheus.addScrapeTarget({ job: this.loki.workload.host, address: this.loki.metricsAddress, metrics: () => BACKEND_METRICS.loki });
-    this.prometheus.addScrapeTarget({ job: this.grafana.workload.host, address: this.grafana.metricsAddress, metrics: () => BACKEND_METRICS.grafana });
+    this.prometheus.addScrapeTarget({ job: this.alertmanager.workload.host, address: this.alertmanager.alertmanagerAddress, metrics: () => BACKEND_METRICS.alertmanager, peer: this.alertmanager.workload.peer });
+    this.prometheus.addScrapeTarget({ job: this.tempo.workload.host, address: this.tempo.metricsAddress, metrics: () => BACKEND_METRICS.tempo, peer: this.tempo.workload.peer });
+    this.prometheus.addScrapeTarget({ job: this.loki.workload.host, address: this.loki.metricsAddress, metrics: () => BACKEND_METRICS.loki, peer: this.loki.workload.peer });
+    this.prometheus.addScrapeTarget({ job: this.grafana.workload.host, address: this.grafana.metricsAddress, metrics: () => BACKEND_METRICS.grafana, peer: this.grafana.workload.peer });
     // the kubelets' volume usage, remote-written by the metrics collector
     const kept = new RegExp(`^(?:${KUBELET_KEEP})$`);
     this.prometheus.addMetricsSource({
@@ -259,19 +259,8 @@ export class ObservabilityStack extends Chart {
     });
 
     if (props.networkPolicies !== false) {
-      this.networkPolicies = new StackNetworkPolicies(this, 'network-policies', {
-        ...props.networkPolicies,
-        namespace,
-        instance: id,
-        alloy: this.alloy,
-        collectors: this.collectors.filter((c) => c !== this.alloy),
-        kubeStateMetrics: this.kubeStateMetrics,
-        tempo: this.tempo,
-        prometheus: this.prometheus,
-        loki: this.loki,
-        grafana: this.grafana,
-        alertmanager: this.alertmanager,
-      });
+      // every workload of the stack, with what was recorded to and from it
+      this.networkPolicies = new StackNetworkPolicies(this, 'network-policies', { ...props.networkPolicies, namespace, instance: id });
     }
 
     // last, so it sees every object (those made at synth included); the dashboards after the

@@ -10,7 +10,7 @@ import { SecretKey } from '../alloy';
 import { assertNoCredentialsInUrl } from '../pipelines';
 import { assertDnsSubdomain, firstDuplicate, parsePromDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
-import { Peer } from './connections';
+import { Connections, Peer } from './connections';
 import { IAlertReceiver } from './prometheus';
 import { ServerWorkload } from './server-workload';
 import { IMAGES } from './versions';
@@ -271,6 +271,8 @@ export class Alertmanager extends Construct implements IAlertReceiver {
     });
     this.alertmanagerAddress = `${this.workload.host}:${PORT}`;
     this.alertmanagerPeer = { peer: this.workload.peer, port: PORT };
+    // its receivers, outside the cluster
+    for (const port of this.outboundPorts) Connections.of(this).allowExternal(this.workload.peer, port, 'internet');
   }
 
   /** The ports its receivers send to, for its egress policy. */

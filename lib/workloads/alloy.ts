@@ -21,6 +21,7 @@ import { AccessRule, DurableQueue, DurableQueueProps, ILogsDestination } from '.
 import { assertDnsLabel, assertHostPath, assertPort, assertWholeNumber, firstDuplicate, parseSize, quantityText } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { ServerPort, ServerWorkload, workloadLabels } from './server-workload';
+import { Connections } from './connections';
 import { IMAGES } from './versions';
 import ALLOY_METRICS_JSON from '../../imports/alloy/metrics.json';
 
@@ -344,6 +345,10 @@ export class Alloy extends Construct {
     if (!daemonSet) this.clusterService = this.podsService;
     this.podsMetricsAddress = `${this.podsService.name}:${ALLOY_HTTP_PORT}`;
     this.metricsAddress = `${this.workload.host}:${ALLOY_HTTP_PORT}`;
+    // its receivers are the stack's entry point; its replicas talk to each other (clustering)
+    const connections = Connections.of(this);
+    connections.allowEntry(this.workload.peer, this.ports.filter((p) => p.name !== 'http-metrics').map((p) => p.port), 'otlp-senders');
+    if (!daemonSet) connections.allow(this.workload.peer, this.workload.peer, ALLOY_HTTP_PORT);
   }
 
   /**

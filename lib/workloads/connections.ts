@@ -36,6 +36,30 @@ export interface ComponentConnection {
   readonly port: number;
 }
 
+/**
+ * Where a connection leaves the stack's pods: `in-cluster` (another namespace's pods, or the
+ * cluster's addresses), `anywhere` (another namespace's pods, or any address), `internet`
+ * (any address), `api-server` and `kubelets` (the cluster's addresses).
+ */
+export type Reach = 'in-cluster' | 'anywhere' | 'internet' | 'api-server' | 'kubelets';
+
+/** A connection out of the stack, to no recorded peer. */
+export interface ExternalConnection {
+  readonly from: Peer;
+  readonly port: number;
+  readonly reach: Reach;
+}
+
+/** Who may connect to an entry point of the stack from outside it. */
+export type Audience = 'otlp-senders' | 'users';
+
+/** An entry point: `audience` may reach `to` on `ports`. */
+export interface EntryPoint {
+  readonly to: Peer;
+  readonly ports: readonly number[];
+  readonly audience: Audience;
+}
+
 const REGISTRIES = new WeakMap<IConstruct, Connections>();
 
 /** The connections of one construct tree (one App). */
@@ -53,6 +77,8 @@ export class Connections {
 
   private readonly connections: Connection[] = [];
   private readonly fromComponents: ComponentConnection[] = [];
+  private readonly externals: ExternalConnection[] = [];
+  private readonly entries: EntryPoint[] = [];
 
   private constructor() {}
 
@@ -68,6 +94,28 @@ export class Connections {
     if (!this.fromComponents.some((c) => c.component === component && c.to === to && c.port === port)) {
       this.fromComponents.push({ config, component, to, port });
     }
+  }
+
+  /** `from` may reach `port` outside the stack's pods, as far as `reach`. */
+  public allowExternal(from: Peer, port: number, reach: Reach): void {
+    if (!this.externals.some((c) => c.from === from && c.port === port && c.reach === reach)) {
+      this.externals.push({ from, port, reach });
+    }
+  }
+
+  /** `audience` (from outside the stack) may reach `to` on `ports`. */
+  public allowEntry(to: Peer, ports: readonly number[], audience: Audience): void {
+    if (ports.length > 0) this.entries.push({ to, ports: [...ports], audience });
+  }
+
+  /** Every connection out of the stack, in the order recorded. */
+  public get external(): readonly ExternalConnection[] {
+    return this.externals;
+  }
+
+  /** Every entry point, in the order recorded. */
+  public get entryPoints(): readonly EntryPoint[] {
+    return this.entries;
   }
 
   /** Every connection recorded between peers, in the order recorded. */

@@ -148,6 +148,8 @@ export class Grafana extends Construct {
     });
     this.url = `http://${this.workload.host}:${PORT}`;
     this.metricsAddress = `${this.workload.host}:${PORT}`;
+    // its users come from outside the stack
+    Connections.of(this).allowEntry(this.workload.peer, [PORT], 'users');
     (props.datasources ?? []).forEach((d) => this.addDatasource(d));
     this.node.addValidation({ validate: () => this.dashboardProblems() });
   }

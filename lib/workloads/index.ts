@@ -14,4 +14,5 @@ export * from './tempo';
 export * from './versions';
 export * from './alloy-access';
 export * from './network-policies';
+export * from './connections';
 export * from './kube-state-metrics';

@@ -130,5 +130,7 @@ export class KubeStateMetrics extends Construct implements IScrapeTarget {
       automountServiceAccountToken: true,
     });
     this.scrapeAddress = `${this.workload.host}:${PORT}`;
+    // it watches the objects it exports through the API server
+    for (const port of [443, 6443]) Connections.of(this).allowExternal(this.workload.peer, port, 'api-server');
   }
 }

@@ -1,48 +1,36 @@
 /**
- * NetworkPolicies of the stack: deny everything in the namespace, then allow only what the
- * stack needs. OTLP into Alloy (from every namespace, or those a selector picks); Alloy to
- * the backends and to the external destinations its config sends to; Grafana to the
- * backends; Prometheus to what it scrapes and to Alertmanager; Tempo's metrics generator to
- * Prometheus; Alertmanager to its receivers; DNS for all.
+ * NetworkPolicies of the stack: deny everything in the namespace, then allow what was
+ * recorded (Connections): each relationship is recorded where it is made (a data source, a
+ * scrape target, a destination handed to a collector's config, an Alertmanager, a
+ * metrics-generator target, an entry point), and each workload's policy renders what goes in
+ * and out of its pods. A collector's own needs (the Kubernetes API, the kubelets, pods found by
+ * discovery, destinations outside the stack) come from the table of what each Alloy component
+ * needs (alloy-components.ts). DNS for all.
  */
 import { Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
   IntOrString, KubeNetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
 } from '../../imports/k8s';
-import { Alertmanager } from './alertmanager';
 import { Alloy } from './alloy';
-import { ConfigNeeds, configNeeds } from './alloy-components';
-import { KubeStateMetrics } from './kube-state-metrics';
+import { configNeeds } from './alloy-components';
 import { DEFAULT_INSTANCE } from './common-props';
-import { Grafana } from './grafana';
-import { Loki } from './loki';
-import { Prometheus } from './prometheus';
+import { Audience, Connections, Peer, Reach } from './connections';
 import { ServerWorkload } from './server-workload';
-import { Tempo } from './tempo';
 
 export interface StackNetworkPoliciesProps {
   readonly namespace: string;
   /** `app.kubernetes.io/instance` of the policies. @default "observability" */
   readonly instance?: string;
-  /** The OTLP gateway. */
-  readonly alloy: Alloy;
   /**
-   * More collectors (scraping, logs). Those in this namespace get a policy each; those in
-   * other namespaces (the node-logs DaemonSet) may reach the backends they send to.
+   * Collectors outside this construct's scope. Every workload beneath the scope (the stack)
+   * gets a policy: create the policies after them.
    *
    * @default - none
    */
   readonly collectors?: readonly Alloy[];
-  /** kube-state-metrics, when the stack runs it. @default - none */
-  readonly kubeStateMetrics?: KubeStateMetrics;
-  readonly tempo: Tempo;
-  readonly prometheus: Prometheus;
-  readonly loki: Loki;
-  readonly grafana: Grafana;
-  readonly alertmanager: Alertmanager;
   /**
-   * Namespaces (by label) whose pods may send OTLP to Alloy.
+   * Namespaces (by label) whose pods may send OTLP to the collectors' receivers.
    *
    * @default - every namespace
    */
@@ -67,254 +55,185 @@ export interface StackNetworkPoliciesProps {
   readonly clusterCidrs?: readonly string[];
 }
 
+/** The order of the policies after the collectors', by role (`app.kubernetes.io/component`). */
+const ROLE_ORDER = ['metrics-exporter', 'traces-backend', 'logs-backend', 'metrics-backend', 'dashboards', 'alerting'];
 
 function tcp(...ports: number[]): NetworkPolicyPort[] {
   return [...new Set(ports)].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) }));
 }
 
-function pods(w: ServerWorkload): NetworkPolicyPeer {
-  return { podSelector: { matchLabels: w.selector } };
+/** Peers grouped by the ports they use, in the order first recorded. */
+function byPorts(entries: ReadonlyArray<{ peer: Peer; port: number }>): Array<{ peers: Peer[]; ports: number[] }> {
+  const portsOf = new Map<Peer, number[]>();
+  for (const e of entries) portsOf.set(e.peer, [...new Set([...(portsOf.get(e.peer) ?? []), e.port])]);
+  const groups: Array<{ peers: Peer[]; ports: number[] }> = [];
+  for (const [peer, ports] of portsOf) {
+    const key = [...ports].sort((a, b) => a - b).join(',');
+    const group = groups.find((g) => [...g.ports].sort((a, b) => a - b).join(',') === key);
+    if (group !== undefined) group.peers.push(peer);
+    else groups.push({ peers: [peer], ports });
+  }
+  return groups;
 }
-
-function namespaces(labels: Record<string, string> | undefined): NetworkPolicyPeer {
-  return { namespaceSelector: labels === undefined ? {} : { matchLabels: labels } };
-}
-
-type EgressTargets = { internal: Map<ServerWorkload, Set<number>>; external: Set<number>; discovered: boolean; discoveredIn?: string[] };
 
 export class StackNetworkPolicies extends Construct {
   public readonly policies: KubeNetworkPolicy[] = [];
-  /** Each collector's targets, read once per synth (several policies ask), with the component count they were read at. */
-  private readonly targets = new Map<Alloy, { components: number; targets: EgressTargets }>();
+  private readonly connections: Connections;
+  private readonly workloads: ServerWorkload[];
+  private readonly collectorOf = new Map<ServerWorkload, Alloy>();
 
   public constructor(scope: Construct, id: string, private readonly props: StackNetworkPoliciesProps) {
     super(scope, id);
-    const { alloy, tempo, prometheus, loki, grafana, alertmanager } = props;
-    const a = alloy.workload;
-    const t = tempo.workload;
-    const p = prometheus.workload;
-    const l = loki.workload;
-    const g = grafana.workload;
-    const am = alertmanager.workload;
-    const policy = (name: string, podSelector: Record<string, string> | undefined, types: string[], ingress?: NetworkPolicyIngressRule[], egress?: unknown, namespace = props.namespace) => {
-      this.policies.push(new KubeNetworkPolicy(this, namespace === props.namespace ? name : `${namespace}-${name}`, {
-        metadata: {
-          name,
-          namespace,
-          labels: { 'app.kubernetes.io/instance': props.instance ?? DEFAULT_INSTANCE, 'app.kubernetes.io/part-of': 'cdk8s-alloy', 'app.kubernetes.io/managed-by': 'cdk8s' },
-        },
-        spec: { podSelector: podSelector === undefined ? {} : { matchLabels: podSelector }, policyTypes: types, ingress, egress: egress as NetworkPolicyEgressRule[] },
-      }));
-    };
+    this.connections = Connections.of(this);
+    const beneath = scope.node.findAll();
+    const collectors = [...new Set([...beneath.filter((c: IConstruct): c is Alloy => c instanceof Alloy), ...(props.collectors ?? [])])];
+    for (const c of collectors) this.collectorOf.set(c.workload, c);
+    // the collectors first (their traffic is the stack's purpose), then every other workload in
+    // the order of its role: exporters, backends, dashboards, alerting
+    const others = beneath.filter((c: IConstruct): c is ServerWorkload => c instanceof ServerWorkload && !this.collectorOf.has(c));
+    const rank = (w: ServerWorkload) => { const i = ROLE_ORDER.indexOf(w.role); return i < 0 ? ROLE_ORDER.length : i; };
+    this.workloads = [...collectors.map((c) => c.workload), ...others.map((w, i) => ({ w, i })).sort((a, b) => rank(a.w) - rank(b.w) || a.i - b.i).map((x) => x.w)];
 
-    const baseline = (namespace: string) => {
-      policy('default-deny', undefined, ['Ingress', 'Egress'], undefined, undefined, namespace);
-      // the cluster DNS (kube-dns / CoreDNS, labelled k8s-app=kube-dns in kube-system)
-      policy('allow-dns', undefined, ['Egress'], undefined, [{
+    const namespaces = [...new Set([props.namespace, ...this.workloads.map((w) => w.peer.namespace)])];
+    for (const namespace of namespaces) this.baseline(namespace);
+    for (const w of this.workloads) {
+      const local = w.peer.namespace === props.namespace;
+      this.policies.push(new KubeNetworkPolicy(this, local ? w.peer.name : `${w.peer.namespace}-${w.peer.name}`, {
+        metadata: this.metadata(w.peer.name, w.peer.namespace),
+        spec: {
+          podSelector: { matchLabels: { ...w.peer.selector } },
+          policyTypes: Lazy.any({ produce: () => [...(this.ingress(w).length > 0 ? ['Ingress'] : []), ...(this.egress(w).length > 0 ? ['Egress'] : [])] }) as never,
+          ingress: Lazy.any({ produce: () => (this.ingress(w).length > 0 ? this.ingress(w) : undefined) }) as never,
+          egress: Lazy.any({ produce: () => (this.egress(w).length > 0 ? this.egress(w) : undefined) }) as never,
+        },
+      }));
+    }
+  }
+
+  private metadata(name: string, namespace: string) {
+    return {
+      name,
+      namespace,
+      labels: { 'app.kubernetes.io/instance': this.props.instance ?? DEFAULT_INSTANCE, 'app.kubernetes.io/part-of': 'cdk8s-alloy', 'app.kubernetes.io/managed-by': 'cdk8s' },
+    };
+  }
+
+  /** Default deny in `namespace`, and DNS for every pod there. */
+  private baseline(namespace: string): void {
+    const policy = (name: string, spec: object) => this.policies.push(new KubeNetworkPolicy(
+      this, namespace === this.props.namespace ? name : `${namespace}-${name}`, { metadata: this.metadata(name, namespace), spec: spec as never },
+    ));
+    policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    // the cluster DNS (kube-dns / CoreDNS, labelled k8s-app=kube-dns in kube-system)
+    policy('allow-dns', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{
         to: [{
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.dnsNamespace ?? 'kube-system' } },
-          podSelector: { matchLabels: props.dnsPodLabels ?? { 'k8s-app': 'kube-dns' } },
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.props.dnsNamespace ?? 'kube-system' } },
+          podSelector: { matchLabels: this.props.dnsPodLabels ?? { 'k8s-app': 'kube-dns' } },
         }],
         ports: [{ protocol: 'UDP', port: IntOrString.fromNumber(53) }, { protocol: 'TCP', port: IntOrString.fromNumber(53) }],
-      }], namespace);
-    };
-    baseline(props.namespace);
-    // collectors in namespaces of their own (the node-logs DaemonSet): the same default deny
-    // there, Prometheus's scrape in, and their egress out
-    for (const c of this.allCollectors.filter((x) => x.namespaceName !== props.namespace)) {
-      baseline(c.namespaceName);
-      policy(c.name, c.workload.selector, ['Ingress', 'Egress'], [
-        { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.namespace } }, podSelector: { matchLabels: p.selector } }], ports: tcp(c.workload.port('http-metrics')) },
-      ], Lazy.any({ produce: () => this.alloyEgress(c) }), c.namespaceName);
-    }
-    for (const c of this.localCollectors) {
-      const w = c.workload;
-      const receivers = w.ports.filter((x) => x.name !== 'http-metrics').map((x) => x.port);
-      policy(c.name, w.selector, ['Ingress', 'Egress'], [
-        // OTLP and any receiver port the user added, from the allowed namespaces
-        ...(receivers.length > 0 ? [{ from: [namespaces(props.otlpFromNamespaces)], ports: tcp(...receivers) }] : []),
-        // scraping by Prometheus, and the other replicas (clustering)
-        { from: [pods(p), pods(w)], ports: tcp(w.port('http-metrics')) },
-      ], Lazy.any({ produce: () => this.alloyEgress(c) }));
-    }
-    const ksm = props.kubeStateMetrics;
-    if (ksm !== undefined) {
-      const k = ksm.workload;
-      policy('kube-state-metrics', k.selector, ['Ingress', 'Egress'], Lazy.any({
-        produce: () => {
-          const scrapers = this.localCollectors.filter((c) => this.egressTargets(c).internal.has(k));
-          return scrapers.length > 0 ? [{ from: scrapers.map((c) => pods(c.workload)), ports: tcp(k.port('http-metrics')) }] : [];
-        },
-      }) as never, [{ to: this.anywhere, ports: tcp(443, 6443) }]);
-    }
-    // a backend's ingress: from the collectors that send to it
-    const senders = (w: ServerWorkload): NetworkPolicyPeer[] => this.allCollectors
-      .filter((c) => this.egressTargets(c).internal.has(w))
-      .map((c) => c.namespaceName === props.namespace
-        ? pods(c.workload)
-        : { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.namespaceName } }, podSelector: { matchLabels: c.workload.selector } });
-    policy('tempo', t.selector, ['Ingress', 'Egress'], [
-      { from: [pods(a)], ports: tcp(t.port('otlp-grpc'), t.port('otlp-http')) },
-      { from: [pods(g), pods(p)], ports: tcp(t.port('http')) },
-    ], [{ to: [pods(p)], ports: tcp(p.port('http')) }]);
-    policy('loki', l.selector, ['Ingress'], Lazy.any({
-      produce: () => [{ from: [...uniquePeers([pods(a), ...senders(l)]), pods(g), pods(p)], ports: tcp(l.port('http')) }],
-    }) as never);
-    policy('prometheus', p.selector, ['Ingress', 'Egress'], Lazy.any({
-      produce: () => [{ from: [...uniquePeers([pods(a), ...senders(p)]), pods(t), pods(g)], ports: tcp(p.port('http')) }],
-    }) as never, Lazy.any({ produce: () => this.prometheusEgress() }));
-    policy('grafana', g.selector, ['Ingress', 'Egress'], [
-      { from: [namespaces(props.grafanaFromNamespaces)], ports: tcp(g.port('http')) },
-      { from: [pods(p)], ports: tcp(g.port('http')) },
-    ], [
-      { to: [pods(p)], ports: tcp(p.port('http')) },
-      { to: [pods(t)], ports: tcp(t.port('http')) },
-      { to: [pods(l)], ports: tcp(l.port('http')) },
-    ]);
-    policy('alertmanager', am.selector, ['Ingress', 'Egress'], [
-      { from: [pods(p)], ports: tcp(am.port('http')) },
-    ], Lazy.any({
-      produce: () => {
-        const ports = alertmanager.receiverPorts();
-        return ports.length === 0 ? [] : [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: tcp(...ports) }];
-      },
-    }));
+      }],
+    });
   }
 
-  /** The collectors in this namespace, the gateway first. */
-  private get localCollectors(): Alloy[] {
-    return this.allCollectors.filter((c) => c.namespaceName === this.props.namespace);
-  }
-
-  private get allCollectors(): Alloy[] {
-    return [...new Set([this.props.alloy, ...(this.props.collectors ?? [])])];
+  /** A peer as seen from a pod in `namespace`: by pod, and by namespace when it is in another one. */
+  private peer(p: Peer, namespace: string): NetworkPolicyPeer {
+    return p.namespace === namespace
+      ? { podSelector: { matchLabels: { ...p.selector } } }
+      : { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } }, podSelector: { matchLabels: { ...p.selector } } };
   }
 
   private get anywhere(): NetworkPolicyPeer[] {
     return (this.props.clusterCidrs ?? ['0.0.0.0/0']).map((cidr) => ({ ipBlock: { cidr } }));
   }
 
-  /** The workload of the stack a host name points at: the Service name, or its namespaced or full name. */
-  private stackWorkload(host: string): ServerWorkload | undefined {
-    const { tempo, prometheus, loki, grafana, alertmanager, namespace } = this.props;
-    const names = (h: string) => [h, `${h}.${namespace}`, `${h}.${namespace}.svc`, `${h}.${namespace}.svc.cluster.local`];
-    // a collector's headless Service stands for its pods too
-    const headless = this.localCollectors.find((c) => names(c.podsService.name).includes(host));
-    if (headless !== undefined) return headless.workload;
-    return [...this.localCollectors, tempo, prometheus, loki, grafana, alertmanager, ...(this.props.kubeStateMetrics ? [this.props.kubeStateMetrics] : [])]
-      .map((x) => x.workload).find((w) => names(w.host).includes(host));
+  private audience(audience: Audience): NetworkPolicyPeer {
+    const labels = audience === 'otlp-senders' ? this.props.otlpFromNamespaces : this.props.grafanaFromNamespaces;
+    return { namespaceSelector: labels === undefined ? {} : { matchLabels: labels } };
   }
 
-  /** Prometheus's egress: every scrape target, by pod when it is part of the stack, by port otherwise. */
-  private prometheusEgress(): NetworkPolicyEgressRule[] {
-    const byWorkload = new Map<ServerWorkload, Set<number>>();
-    const external = new Set<number>();
-    for (const address of [...this.props.prometheus.scrapeAddresses(), this.props.alertmanager.alertmanagerAddress]) {
-      const target = parseAddress(address)!;
-      if (target.host === 'localhost') continue;
-      const w = this.stackWorkload(target.host);
-      if (w !== undefined) byWorkload.set(w, new Set([...(byWorkload.get(w) ?? []), target.port]));
-      else external.add(target.port);
-    }
-    return [
-      ...[...byWorkload].map(([w, ports]) => ({ to: [pods(w)], ports: tcp(...ports) })),
-      ...(external.size > 0 ? [{ to: [{ namespaceSelector: {} }, ...this.anywhere], ports: tcp(...external) }] : []),
+  /** The workload a recorded connection from a collector's component comes from. */
+  private workloadOfConfig(config: IConstruct): ServerWorkload | undefined {
+    const scope = config.node.scope;
+    return scope instanceof Alloy ? scope.workload : undefined;
+  }
+
+  /** Who reaches `w`: its entry points, then what was recorded toward it. */
+  private ingress(w: ServerWorkload): NetworkPolicyIngressRule[] {
+    const ns = w.peer.namespace;
+    const entries = this.connections.entryPoints.filter((e) => e.to === w.peer)
+      .map((e) => ({ from: [this.audience(e.audience)], ports: tcp(...e.ports) }));
+    const recorded = [
+      ...this.connections.components.filter((c) => c.to === w.peer)
+        .flatMap((c) => { const from = this.workloadOfConfig(c.config); return from === undefined ? [] : [{ peer: from.peer, port: c.port }]; }),
+      ...this.connections.all.filter((c) => c.to === w.peer).map((c) => ({ peer: c.from, port: c.port })),
     ];
+    return [...entries, ...byPorts(recorded).map((g) => ({ from: g.peers.map((p) => this.peer(p, ns)), ports: tcp(...g.ports) }))];
   }
 
-  /**
-   * Alloy's egress: the stack's backends by pod, every other destination of its config by
-   * port, the Kubernetes API and the kubelets when its components use them.
-   */
-  /**
-   * Where a collector's config sends and scrapes: the stack's workloads by port, other
-   * hosts by port, and whether it scrapes discovered pods (any pod, any port).
-   */
-  private egressTargets(alloy: Alloy): EgressTargets {
-    // what each component sends to and scrapes, from the table of alloy-components.ts
-    const needs = configNeeds(alloy.config, alloy.namespaceName);
-    const known = this.targets.get(alloy);
-    if (known !== undefined && known.components === needs.components.length) return known.targets;
-    const internal = new Map<ServerWorkload, Set<number>>();
-    const external = new Set<number>();
-    let discovered = false;
-    const local = alloy.namespaceName === this.props.namespace;
-    for (const { egress } of needs.components) {
-      if (egress.scrapes === 'discovered') discovered = true;
-      for (const address of [...(egress.scrapes === 'discovered' ? [] : egress.scrapes ?? []), ...egress.sendsTo]) {
-        this.addTarget(address, local, internal, external);
-      }
-    }
-    const result = { internal, external, discovered, discoveredIn: discovered ? discoveryNamespaces(needs) : undefined };
-    this.targets.set(alloy, { components: needs.components.length, targets: result });
-    return result;
-  }
-
-  private addTarget(address: string, local: boolean, internal: Map<ServerWorkload, Set<number>>, external: Set<number>): void {
-    const target = parseAddress(address);
-    if (target === undefined) return;
-    const host = local ? target.host : target.host.replace(new RegExp(`\\.${this.props.namespace}(\\.svc(\\.cluster\\.local)?)?$`), '');
-    const w = local || host !== target.host ? this.stackWorkload(host) : undefined;
-    if (w !== undefined) internal.set(w, new Set([...(internal.get(w) ?? []), target.port]));
-    else external.add(target.port);
-  }
-
-  private alloyEgress(alloy: Alloy): NetworkPolicyEgressRule[] {
-    const a = alloy.workload;
-    const { internal, external, discovered, discoveredIn } = this.egressTargets(alloy);
-    // the stack's workloads: by pod, and by namespace too from a collector in another one
-    const peer = (w: ServerWorkload): NetworkPolicyPeer => alloy.namespaceName === this.props.namespace
-      ? pods(w)
-      : { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.props.namespace } }, podSelector: { matchLabels: w.selector } };
-    const rules: NetworkPolicyEgressRule[] = [...internal].map(([w, ports]) => ({ to: [peer(w)], ports: tcp(...ports) }));
-    if (discovered) {
-      // pods found by discovery, on the port their annotations name: in the namespaces the
-      // discovery is limited to, else in any
-      rules.push({
-        to: discoveredIn === undefined
-          ? [{ namespaceSelector: {} }]
-          : discoveredIn.map((n) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n } } })),
-      });
-    }
-    rules.push({ to: [pods(a)], ports: tcp(a.port('http-metrics')) });
-    const access = alloy.accessRules();
-    if (access.cluster.length > 0 || access.byNamespace.size > 0) {
-      // the Kubernetes API: its address differs per cluster
-      rules.push({ to: this.anywhere, ports: tcp(443, 6443) });
-    }
-    if (access.cluster.some((r) => r.resources.includes('nodes/metrics'))) {
-      rules.push({ to: this.anywhere, ports: tcp(10250) });
-    }
-    if (external.size > 0) {
-      // other namespaces' Services, or hosts outside the cluster
-      rules.push({ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: '0.0.0.0/0' } }], ports: tcp(...external) });
+  /** Where `w` reaches: what was recorded from it, then, for a collector, what its components need. */
+  private egress(w: ServerWorkload): NetworkPolicyEgressRule[] {
+    const ns = w.peer.namespace;
+    const recorded = [
+      ...this.connections.components.filter((c) => this.workloadOfConfig(c.config) === w).map((c) => ({ peer: c.to, port: c.port })),
+      ...this.connections.all.filter((c) => c.from === w.peer).map((c) => ({ peer: c.to, port: c.port })),
+    ];
+    const targets = new Map<Peer, number[]>();
+    for (const r of recorded) targets.set(r.peer, [...(targets.get(r.peer) ?? []), r.port]);
+    const rules: NetworkPolicyEgressRule[] = [...targets].map(([peer, ports]) => ({ to: [this.peer(peer, ns)], ports: tcp(...ports) }));
+    const collector = this.collectorOf.get(w);
+    const external = new Map<Reach, number[]>();
+    for (const e of this.connections.external.filter((x) => x.from === w.peer)) external.set(e.reach, [...(external.get(e.reach) ?? []), e.port]);
+    if (collector !== undefined) this.collectorNeeds(collector, rules, external);
+    const reach: Record<Reach, () => NetworkPolicyPeer[]> = {
+      'api-server': () => this.anywhere,
+      'kubelets': () => this.anywhere,
+      'in-cluster': () => [{ namespaceSelector: {} }, ...this.anywhere],
+      'anywhere': () => [{ namespaceSelector: {} }, { ipBlock: { cidr: '0.0.0.0/0' } }],
+      'internet': () => [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+    };
+    for (const kind of ['api-server', 'kubelets', 'in-cluster', 'anywhere', 'internet'] as const) {
+      const ports = external.get(kind);
+      if (ports !== undefined) rules.push({ to: reach[kind](), ports: tcp(...ports) });
     }
     return rules;
   }
-}
 
-/**
- * The namespaces the collector's pod and Service discovery is limited to, or undefined when
- * one of them reads every namespace (or names them by an expression).
- */
-function discoveryNamespaces(needs: ConfigNeeds): string[] | undefined {
-  const names = new Set<string>();
-  for (const { egress } of needs.components) {
-    if (egress.discoversPodsIn === 'all') return undefined;
-    for (const n of egress.discoversPodsIn ?? []) names.add(n);
+  /**
+   * What a collector's components need beyond the recorded connections, from the table of
+   * alloy-components.ts: pods found by discovery (in the namespaces it is limited to), the
+   * Kubernetes API and the kubelets (from its access rules), and destinations outside the stack
+   * (addresses of components whose traffic no backend recorded).
+   */
+  private collectorNeeds(alloy: Alloy, rules: NetworkPolicyEgressRule[], external: Map<Reach, number[]>): void {
+    const needs = configNeeds(alloy.config, alloy.namespaceName);
+    const discovered = needs.components.filter((c) => c.egress.scrapes === 'discovered');
+    if (discovered.length > 0) {
+      const everywhere = needs.components.some((c) => c.egress.discoversPodsIn === 'all');
+      const names = [...new Set(needs.components.flatMap((c) => (c.egress.discoversPodsIn === 'all' ? [] : c.egress.discoversPodsIn ?? [])))].sort();
+      // pods found by discovery, on the port their annotations name
+      rules.push({
+        to: everywhere || names.length === 0
+          ? [{ namespaceSelector: {} }]
+          : names.map((n) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n } } })),
+      });
+    }
+    const add = (reach: Reach, ...ports: number[]) => external.set(reach, [...(external.get(reach) ?? []), ...ports]);
+    const access = alloy.accessRules();
+    // the Kubernetes API: its address differs per cluster
+    if (access.cluster.length > 0 || access.byNamespace.size > 0) add('api-server', 443, 6443);
+    if (access.cluster.some((r) => r.resources.includes('nodes/metrics'))) add('kubelets', 10250);
+    for (const c of needs.components.filter((x) => !this.connections.isRecorded(x.component))) {
+      const addresses = [...c.egress.sendsTo, ...(Array.isArray(c.egress.scrapes) ? c.egress.scrapes : [])];
+      // other namespaces' Services, or hosts outside the cluster
+      for (const a of addresses) {
+        const target = parseAddress(a);
+        if (target !== undefined) add('anywhere', target.port);
+      }
+    }
   }
-  return names.size === 0 ? undefined : [...names].sort();
-}
-
-/** Remove peers that are the same selector twice (the gateway listed again as a sender). */
-function uniquePeers(peers: NetworkPolicyPeer[]): NetworkPolicyPeer[] {
-  const seen = new Set<string>();
-  return peers.filter((p) => {
-    const key = JSON.stringify(p);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /** Host and port of `host:port` or a URL (the scheme's port when none is given). */

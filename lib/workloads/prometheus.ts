@@ -240,8 +240,12 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
       throw new Error(`${this.node.path}: invalid scrape address for job "${target.job}" (got ${JSON.stringify(target.address)}); use host:port`);
     }
     this.targets.push(target);
+    const port = Number(target.address.slice(target.address.lastIndexOf(':') + 1));
     if (target.peer !== undefined) {
-      Connections.of(this).allow(this.workload.peer, target.peer, Number(target.address.slice(target.address.lastIndexOf(':') + 1)));
+      Connections.of(this).allow(this.workload.peer, target.peer, port);
+    } else if (!target.address.startsWith('localhost:')) {
+      // a target outside the stack: another namespace's pods, or the cluster's addresses
+      Connections.of(this).allowExternal(this.workload.peer, port, 'in-cluster');
     }
   }
 

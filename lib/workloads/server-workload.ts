@@ -143,6 +143,8 @@ export class ServerWorkload extends Construct {
   public readonly ports: readonly ServerPort[];
   /** The workload's pods, for the connections recorded to and from them. */
   public readonly peer: Peer;
+  /** Its role: `app.kubernetes.io/component`, such as "collector" or "traces-backend". */
+  public readonly role: string;
 
   public constructor(scope: Construct, id: string, props: ServerWorkloadProps) {
     super(scope, id);
@@ -165,6 +167,7 @@ export class ServerWorkload extends Construct {
     };
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels });
     this.peer = { name: props.name, namespace: props.namespace, selector: this.selector };
+    this.role = props.component;
 
     const configName = `${props.name}-config`;
     if (props.configFiles !== undefined) {
