@@ -104,15 +104,15 @@ class Emitter {
       case 'string': use('Arg'); return 'Arg<string>';
       case 'bool': use('Arg'); return 'Arg<boolean>';
       case 'number': use('Arg'); return 'Arg<number>';
-      case 'duration': use('Arg', 'Duration'); return 'Arg<Duration>';
-      case 'secret': use('Secret'); return 'Secret';
+      case 'duration': use('Arg', 'AlloyDuration'); return 'Arg<AlloyDuration>';
+      case 'secret': use('AlloySecret'); return 'AlloySecret';
       case 'list(string)': use('Arg'); return 'Arg<readonly Arg<string>[]>';
       case 'list(number)': use('Arg'); return 'Arg<readonly Arg<number>[]>';
-      case 'list(duration)': use('Arg', 'Duration'); return 'Arg<readonly Arg<Duration>[]>';
-      case 'list(secret)': use('Arg', 'Secret'); return 'Arg<readonly Secret[]>';
+      case 'list(duration)': use('Arg', 'AlloyDuration'); return 'Arg<readonly Arg<AlloyDuration>[]>';
+      case 'list(secret)': use('Arg', 'AlloySecret'); return 'Arg<readonly AlloySecret[]>';
       case 'map(string)': use('Arg'); return 'Arg<Readonly<Record<string, Arg<string>>>>';
-      case 'map(secret)': use('Arg', 'Secret'); return 'Arg<Readonly<Record<string, Secret>>>';
-      case 'map(list(secret))': use('Arg', 'Secret'); return 'Arg<Readonly<Record<string, readonly Secret[]>>>';
+      case 'map(secret)': use('Arg', 'AlloySecret'); return 'Arg<Readonly<Record<string, AlloySecret>>>';
+      case 'map(list(secret))': use('Arg', 'AlloySecret'); return 'Arg<Readonly<Record<string, readonly AlloySecret[]>>>';
       case 'map(list(string))': use('Arg'); return 'Arg<Readonly<Record<string, readonly Arg<string>[]>>>';
       case 'map(any)': use('Arg', 'AlloyObject'); return 'Arg<AlloyObject>';
       case 'consumers': {
@@ -323,9 +323,15 @@ function configBlockFile(name: string, c: ComponentFacts, url: string | undefine
   return { file: `${kebab(name)}-block.ts`, cls, text: assemble(em, schema, lines) };
 }
 
+/** What generated code imports from lib/alloy/internal rather than lib/alloy: the schema and its shorthands. */
+const INTERNAL_IMPORTS: ReadonlySet<string> = new Set(['attr', 'blk', 'enumBlocks', 'BlockSchema', 'BodySchema', 'ComponentDefinition']);
+
 function assemble(em: Emitter, schema: string, classLines: string[]): string {
   em.imports.add('BodySchema');
   const names = [...em.imports].sort((a, b) => a.localeCompare(b, 'en'));
+  // the schema helpers are for generated code only: lib/alloy/internal, which the package root does not export
+  const internal = names.filter((n) => INTERNAL_IMPORTS.has(n));
+  const pub = names.filter((n) => !INTERNAL_IMPORTS.has(n));
   // the stage options refer to themselves (stage.match nests stages), so they are filled in after
   const stages = em.stageOptions === undefined ? [] : [
     'const STAGE_OPTIONS: { [key: string]: BlockSchema } = {};',
@@ -335,7 +341,8 @@ function assemble(em: Emitter, schema: string, classLines: string[]): string {
   return [
     HEADER,
     "import { Construct } from 'constructs';",
-    `import {\n${names.map((n) => `  ${n},`).join('\n')}\n} from '../../../lib/alloy';`,
+    `import {\n${pub.map((n) => `  ${n},`).join('\n')}\n} from '../../../lib/alloy';`,
+    `import {\n${internal.map((n) => `  ${n},`).join('\n')}\n} from '../../../lib/alloy/internal';`,
     '',
     em.interfaces.join('\n'),
     ...stages,

@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { ObservabilityStack, budgetTable, windowsTable } from '../lib';
+import { ObservabilityStack } from '../lib';
+import { budgetTable, windowsTable } from '../lib/stack';
 
 const file = path.join(__dirname, '..', 'docs', 'outage-budget.md');
 const stack = new ObservabilityStack(new App({ outdir: path.join(__dirname, '..', '.tmp') }), 'observability');

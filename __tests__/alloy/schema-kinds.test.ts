@@ -2,7 +2,8 @@ import { Testing } from 'cdk8s';
 import {
   DiscoveryRelabel, LokiWrite, OtelcolExporterOtlp, OtelcolProcessorBatch, PrometheusScrape, PrometheusRemoteWrite, RemoteHttp,
 } from '../../imports/alloy';
-import { AlloyConfig, Expr, renderBody } from '../../lib/alloy';
+import { AlloyConfig, Expr } from '../../lib/alloy';
+import { renderBody } from '../../lib/alloy/internal';
 
 function cfg(): AlloyConfig {
   return new AlloyConfig(Testing.chart(), 'alloy');

@@ -10,9 +10,8 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { facts, unknownNames } from '../support/alloy-facts';
 import * as generated from '../../imports/alloy';
-import {
-  AlloyComponent, AlloyConfig, BodySchema, ComponentDefinition, Expr,
-} from '../../lib/alloy';
+import { AlloyComponent, AlloyConfig, Expr } from '../../lib/alloy';
+import { BodySchema, ComponentDefinition } from '../../lib/alloy/internal';
 
 type ComponentClass = { DEFINITION: ComponentDefinition; new (scope: AlloyConfig, id: string, props: object): AlloyComponent };
 const classes = new Map<string, ComponentClass>();

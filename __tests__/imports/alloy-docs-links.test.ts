@@ -11,7 +11,8 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { facts } from '../support/alloy-facts';
 import * as generated from '../../imports/alloy';
-import { AlloyComponent, AlloyConfigBlock, ComponentDefinition } from '../../lib/alloy';
+import { AlloyComponent, AlloyConfigBlock } from '../../lib/alloy';
+import { ComponentDefinition } from '../../lib/alloy/internal';
 
 const root = path.join(__dirname, '..', '..');
 const componentsDir = path.join(root, 'imports', 'alloy', 'components');

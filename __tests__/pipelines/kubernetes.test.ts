@@ -5,10 +5,12 @@
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
-  AccessRule, Alloy, AlloyConfig, AnnotationAutodiscovery, ClusterEvents, Destination, KubeStateMetrics, KubeletMetrics, KubeletVolumeStats,
-  DiscoveryKubernetes, LOG_JOB_RULE, LOKI_LABELS, Loki, NodeLogs, ObservabilityStack, OtlpGateway, POD_LABEL_RULES, PodLogs, PrometheusScrape,
-  ServerWorkload, StackNetworkPolicies, StaticScrape,
+  AccessRule, Alloy, AlloyConfig, AnnotationAutodiscovery, ClusterEvents, Destination, KubeStateMetrics, KubeletMetrics,
+  KubeletVolumeStats, Loki, NodeLogs, ObservabilityStack, OtlpGateway, PodLogs, ServerWorkload, StackNetworkPolicies,
+  StaticScrape,
 } from '../../lib';
+import { LOG_JOB_RULE, LOKI_LABELS, POD_LABEL_RULES } from '../../lib/pipelines';
+import { DiscoveryKubernetes, PrometheusScrape } from '../../imports/alloy';
 import { load } from 'js-yaml';
 import { facts, unknownNames } from '../support/alloy-facts';
 import { expectGolden } from '../support/golden';

@@ -1,7 +1,8 @@
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { expectGolden } from '../support/golden';
-import { AlloyConfig, Destination, LokiWrite, OtlpGateway } from '../../lib';
+import { AlloyConfig, Destination, OtlpGateway } from '../../lib';
+import { LokiWrite } from '../../imports/alloy';
 
 const tempo = Destination.otlpGrpc({ name: 'tempo', endpoint: 'tempo:4317', insecure: true });
 const prom = Destination.remoteWrite({ name: 'prometheus', url: 'http://prometheus:9090/api/v1/write' });

@@ -6,7 +6,10 @@ import {
   DiscoveryKubernetes, LokiSourceKubernetesEvents, LokiSourcePodlogs, LokiRulesKubernetes, OtelcolProcessorK8sattributes,
   PrometheusOperatorServicemonitors, RemoteKubernetesConfigmap, LokiWrite, OtelcolExporterOtlp,
 } from '../../imports/alloy';
-import { Alloy, AlloyConfig, Connections, Destination, Expr, ObservabilityStack, ServerWorkload, accessOf, mermaidDiagram, parseAddress, renderBody } from '../../lib';
+import { Alloy, AlloyConfig, Connections, Destination, Expr, ObservabilityStack, ServerWorkload } from '../../lib';
+import { mermaidDiagram } from '../../lib/alloy';
+import { renderBody } from '../../lib/alloy/internal';
+import { accessOf, parseAddress } from '../../lib/workloads';
 import { find, manifestsOf, testApp } from '../support/manifests';
 
 const rules = (build: (a: Alloy) => void) => {

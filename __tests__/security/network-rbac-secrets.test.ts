@@ -3,10 +3,10 @@ import { load } from 'js-yaml';
 import { distManifests, listFiles } from '../support/dist';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Alertmanager, Alloy, Destination, Expr, ObservabilityStack, OtlpGateway } from '../../lib';
 import {
-  Alertmanager, Alloy, Destination, DiscoveryKubernetes, Expr, LokiSourceKubernetes, LokiWrite, ObservabilityStack, OtlpGateway, RemoteKubernetesSecret,
-} from '../../lib';
-import { BeylaEbpf, DiscoveryKubelet } from '../../imports/alloy';
+  BeylaEbpf, DiscoveryKubelet, DiscoveryKubernetes, LokiSourceKubernetes, LokiWrite, RemoteKubernetesSecret,
+} from '../../imports/alloy';
 import { find, manifestsOf, testApp } from '../support/manifests';
 
 describe('NetworkPolicies', () => {

@@ -4,7 +4,8 @@
  */
 import { load } from 'js-yaml';
 import { App } from 'cdk8s';
-import { ENVIRONMENTS, ObservabilityStack, ObservabilityStackProps } from '../../lib';
+import { ObservabilityStack, ObservabilityStackProps } from '../../lib';
+import { ENVIRONMENTS } from '../../lib/stack';
 import { backendSchema, configProblems } from '../support/backend-schema';
 import { find, manifestsOf, testApp } from '../support/manifests';
 

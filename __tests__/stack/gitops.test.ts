@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { loadAll } from 'js-yaml';
-import { ArgoCdApplication, ENVIRONMENTS, ObservabilityStack, synthEnvironments } from '../../lib';
+import { ObservabilityStack, synthEnvironments } from '../../lib';
+import { ArgoCdApplication, ENVIRONMENTS } from '../../lib/stack';
 import { listFiles } from '../support/dist';
 import { manifestsOf, testApp } from '../support/manifests';
 

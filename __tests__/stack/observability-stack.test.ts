@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { Expr, ObservabilityStack, OtelcolExporterDebug, OtelcolExporterSplunkhec, OtelcolStorageFile } from '../../lib';
+import { Expr, ObservabilityStack } from '../../lib';
+import { OtelcolExporterDebug, OtelcolExporterSplunkhec, OtelcolStorageFile } from '../../imports/alloy';
 import { facts, unknownNames } from '../support/alloy-facts';
 import { expectGolden } from '../support/golden';
 import { schemaErrors } from '../support/k8s-schema';

@@ -4,7 +4,10 @@
  */
 import { Testing } from 'cdk8s';
 import { load } from 'js-yaml';
-import { Alloy, AnnotationAutodiscovery, KubeletMetrics, ObservabilityStack, SMOKE_CHECKS, SmokeTest, StackNetworkPolicies, StaticScrape } from '../../lib';
+import {
+  Alloy, AnnotationAutodiscovery, KubeletMetrics, ObservabilityStack, SmokeTest, StackNetworkPolicies, StaticScrape,
+} from '../../lib';
+import { SMOKE_CHECKS } from '../../lib/smoke';
 import { facts, unknownNames } from '../support/alloy-facts';
 import { schemaErrors } from '../support/k8s-schema';
 import { Manifest, find, manifestsOf, testApp } from '../support/manifests';

@@ -5,11 +5,14 @@
  */
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  Alertmanager, Alloy, AlloyConfig, AnnotationAutodiscovery, ClusterEvents, Destination, Expr, Grafana, KubeStateMetrics, KubeletMetrics,
-  LokiWrite, NodeLogs, ObservabilityStack, OtelcolExporterLoki, PodLogs, SmokeTest,
-  OtelcolExporterOtlp, OtelcolProcessorBatch, OtelcolReceiverOtlp, OtelcolStorageFile, OtlpGateway, Prometheus, PrometheusRemoteWrite,
-  ServerWorkload, Tempo, quote,
+  Alertmanager, Alloy, AlloyConfig, AnnotationAutodiscovery, ClusterEvents, Destination, Expr, Grafana, KubeStateMetrics,
+  KubeletMetrics, NodeLogs, ObservabilityStack, PodLogs, SmokeTest, OtlpGateway, Prometheus, ServerWorkload, Tempo,
 } from '../../lib';
+import { quote } from '../../lib/alloy';
+import {
+  LokiWrite, OtelcolExporterLoki, OtelcolExporterOtlp, OtelcolProcessorBatch, OtelcolReceiverOtlp, OtelcolStorageFile,
+  PrometheusRemoteWrite,
+} from '../../imports/alloy';
 
 const ns = { namespace: 'obs' };
 const loki = Destination.lokiPush({ name: 'loki', url: 'http://loki:3100/loki/api/v1/push' });

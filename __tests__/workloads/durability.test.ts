@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { LokiSourceApi, LokiSourceKubernetesEvents, OtelcolProcessorMemoryLimiter, OtelcolReceiverOtlp, OtelcolReceiverZipkin, OtelcolStorageFile, PrometheusScrape } from '../../imports/alloy';
-import { Alloy, DurableQueue, ObservabilityStack, budgetTable, outageBudget, windowsTable } from '../../lib';
+import { Alloy, DurableQueue, ObservabilityStack } from '../../lib';
+import { budgetTable, outageBudget, windowsTable } from '../../lib/stack';
 import { find, manifestsOf, testApp } from '../support/manifests';
 
 const stack = new ObservabilityStack(testApp(), 'observability');

@@ -3,7 +3,8 @@
  * egress to grafana.com it needs), and when asked, exactly the plugins listed.
  */
 import { Testing } from 'cdk8s';
-import { GRAFANA_DEFAULT_PREINSTALL_PLUGINS, Grafana, GrafanaProps } from '../../lib';
+import { Grafana, GrafanaProps } from '../../lib';
+import { GRAFANA_DEFAULT_PREINSTALL_PLUGINS } from '../../lib/workloads';
 import { schemaErrors } from '../support/k8s-schema';
 import { find, manifestsOf } from '../support/manifests';
 

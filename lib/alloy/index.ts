@@ -1,6 +1,8 @@
-export * from './component';
+// the helpers of generated code (schemas, attr, blk, ...) are in ./internal, not here
+export { AlloyBlockConstruct, AlloyComponent, AlloyConfigBlock } from './component';
+export type { AlloyComponentProps } from './component';
 export * from './config';
-export * from './schema';
+export type { AlloyDuration, AlloySecret, Arg } from './schema';
 export * from './signals';
 export * from './stability';
 export * from './syntax';

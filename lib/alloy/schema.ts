@@ -372,10 +372,10 @@ export function describe(value: unknown): string {
 export type Arg<T> = T | Expr;
 
 /** A Go duration string, such as `"30s"`, `"5m"` or `"1h30m"`. */
-export type Duration = string;
+export type AlloyDuration = string;
 
 /** A secret: never a literal; a reference such as `Expr.env('TOKEN')`. */
-export type Secret = Expr;
+export type AlloySecret = Expr;
 
 /** Every attribute and block name a schema renders, by block path (`''` for the body itself). */
 export function knownNames(schema: BodySchema, path = '', seen: ReadonlySet<BodySchema> = new Set()): Map<string, Set<string>> {

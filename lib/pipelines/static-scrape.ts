@@ -13,7 +13,10 @@ import { assertGoDuration } from '../validation';
 import { IMetricsDestination } from './destinations';
 import { enclosingConfig } from './kubernetes-common';
 
-/** Something that serves Prometheus metrics at a fixed address in the cluster. */
+/**
+ * Something that serves Prometheus metrics at a fixed address in the cluster, for a collector's
+ * `StaticScrape` to read. (A scrape job of Prometheus's own config is `PrometheusScrapeTarget`.)
+ */
 export interface IScrapeTarget {
   /** `host:port`, such as `kube-state-metrics:8080`. */
   readonly scrapeAddress: string;

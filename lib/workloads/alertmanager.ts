@@ -11,7 +11,7 @@ import { assertNoCredentialsInUrl } from '../pipelines';
 import { assertDnsSubdomain, firstDuplicate, parsePromDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { Connections, Peer } from './connections';
-import { IAlertReceiver } from './prometheus';
+import { IAlertmanager } from './prometheus';
 import { ServerWorkload } from './server-workload';
 import { IMAGES } from './versions';
 
@@ -128,7 +128,7 @@ const WATCHDOG_TIMING = {
   repeat_interval: `${(HEARTBEAT_SECONDS * 3) / 4}s`,
 } as const;
 
-export class Alertmanager extends Construct implements IAlertReceiver {
+export class Alertmanager extends Construct implements IAlertmanager {
   public readonly workload: ServerWorkload;
   /** `alertmanager:9093`. */
   public readonly alertmanagerAddress: string;

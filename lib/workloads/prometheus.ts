@@ -63,8 +63,11 @@ export interface PrometheusProps extends WorkloadProps {
   readonly convertDeltaToCumulative?: boolean;
 }
 
-/** A scrape job of Prometheus's own config. */
-export interface ScrapeTarget {
+/**
+ * A scrape job of Prometheus's own config (`Prometheus.addScrapeTarget`). Not to be confused with
+ * `IScrapeTarget`, something an Alloy collector scrapes (`StaticScrape`).
+ */
+export interface PrometheusScrapeTarget {
   /** The job name, a DNS label such as "alloy". */
   readonly job: string;
   /** `host:port` of the target. */
@@ -112,8 +115,8 @@ export interface IRemoteWriteReceiver {
   readonly remoteWritePeer?: { readonly peer: Peer; readonly port: number };
 }
 
-/** Something that receives alerts from Prometheus. */
-export interface IAlertReceiver {
+/** An Alertmanager Prometheus sends its alerts to: the stack's `Alertmanager`, or one outside the stack. */
+export interface IAlertmanager {
   /** `host:port` of the Alertmanager API. */
   readonly alertmanagerAddress: string;
   /** Its pods and port, when it runs in the cluster, for the connections recorded to it. @default - outside the stack */
@@ -150,8 +153,8 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
   public readonly senders = new BacklogSenders();
   private readonly destination: IMetricsDestination;
   private readonly otlpDestination: Pick<IMetricsDestination, 'metricsInput'>;
-  private readonly targets: ScrapeTarget[] = [];
-  private readonly alertmanagers: IAlertReceiver[] = [];
+  private readonly targets: PrometheusScrapeTarget[] = [];
+  private readonly alertmanagers: IAlertmanager[] = [];
   private readonly scrapeInterval: string;
   private readonly outOfOrderWindow?: { readonly text: string; readonly seconds: number };
 
@@ -231,7 +234,7 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
   }
 
   /** Adds a scrape job for one target. */
-  public addScrapeTarget(target: ScrapeTarget): void {
+  public addScrapeTarget(target: PrometheusScrapeTarget): void {
     assertDnsLabel(this.node.path, 'scrape job name', target.job);
     if (this.targets.some((t) => t.job === target.job)) {
       throw new Error(`${this.node.path}: duplicate scrape job "${target.job}"; give each target its own job name`);
@@ -307,11 +310,11 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
     return this.targets.map((t) => t.address);
   }
 
-  /** Sends alerts to `receiver` (an Alertmanager). */
-  public addAlertmanager(receiver: IAlertReceiver): void {
-    this.alertmanagers.push(receiver);
-    if (receiver.alertmanagerPeer !== undefined) {
-      Connections.of(this).allow(this.workload.peer, receiver.alertmanagerPeer.peer, receiver.alertmanagerPeer.port);
+  /** Sends alerts to `alertmanager` (the stack's, or one outside it). */
+  public addAlertmanager(alertmanager: IAlertmanager): void {
+    this.alertmanagers.push(alertmanager);
+    if (alertmanager.alertmanagerPeer !== undefined) {
+      Connections.of(this).allow(this.workload.peer, alertmanager.alertmanagerPeer.peer, alertmanager.alertmanagerPeer.port);
     }
   }
 

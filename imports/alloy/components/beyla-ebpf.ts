@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `attributes > host_id` of `beyla.ebpf`. */
 export interface BeylaEbpfAttributesHostId {
@@ -39,9 +41,9 @@ export interface BeylaEbpfAttributesKubernetes {
   /** Alloy argument `enable` (required). */
   readonly enable: Arg<string>;
   /** Alloy argument `informers_resync_period`. @default - omitted; Alloy's default: "30m" */
-  readonly informersResyncPeriod?: Arg<Duration>;
+  readonly informersResyncPeriod?: Arg<AlloyDuration>;
   /** Alloy argument `informers_sync_timeout`. @default - omitted; Alloy's default: "30s" */
-  readonly informersSyncTimeout?: Arg<Duration>;
+  readonly informersSyncTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `kubeconfig_path`. @default - omitted */
   readonly kubeconfigPath?: Arg<string>;
   /** Alloy argument `meta_cache_address`. @default - omitted; Alloy's default: "" */
@@ -49,7 +51,7 @@ export interface BeylaEbpfAttributesKubernetes {
   /** Alloy argument `meta_restrict_local_node`. @default - omitted; Alloy's default: false */
   readonly metaRestrictLocalNode?: Arg<boolean>;
   /** Alloy argument `reconnect_initial_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reconnectInitialInterval?: Arg<Duration>;
+  readonly reconnectInitialInterval?: Arg<AlloyDuration>;
   /** Alloy argument `resource_labels`. @default - omitted */
   readonly resourceLabels?: Arg<Readonly<Record<string, readonly Arg<string>[]>>>;
   /** Alloy argument `service_name_template`. @default - omitted */
@@ -59,11 +61,11 @@ export interface BeylaEbpfAttributesKubernetes {
 /** Block `attributes > metadata_retry` of `beyla.ebpf`. */
 export interface BeylaEbpfAttributesMetadataRetry {
   /** Alloy argument `max_interval`. @default - omitted */
-  readonly maxInterval?: Arg<Duration>;
+  readonly maxInterval?: Arg<AlloyDuration>;
   /** Alloy argument `start_interval`. @default - omitted */
-  readonly startInterval?: Arg<Duration>;
+  readonly startInterval?: Arg<AlloyDuration>;
   /** Alloy argument `timeout`. @default - omitted */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
 }
 
 /** Block `attributes > select` of `beyla.ebpf`. */
@@ -499,9 +501,9 @@ export interface BeylaEbpfDiscovery {
   /** Alloy argument `exclude_otel_instrumented_services_span_metrics`. @default - omitted */
   readonly excludeOtelInstrumentedServicesSpanMetrics?: Arg<boolean>;
   /** Alloy argument `min_process_age`. @default - omitted */
-  readonly minProcessAge?: Arg<Duration>;
+  readonly minProcessAge?: Arg<AlloyDuration>;
   /** Alloy argument `poll_interval`. @default - omitted */
-  readonly pollInterval?: Arg<Duration>;
+  readonly pollInterval?: Arg<AlloyDuration>;
   /** Alloy argument `skip_go_specific_tracers`. @default - omitted; Alloy's default: false */
   readonly skipGoSpecificTracers?: Arg<boolean>;
   /** Alloy block `default_exclude_instrument`; an array repeats it. @default - omitted */
@@ -733,17 +735,17 @@ export interface BeylaEbpfEbpf {
   /** Alloy argument `context_propagation`. @default - omitted; Alloy's default: "disabled" */
   readonly contextPropagation?: Arg<string>;
   /** Alloy argument `dns_request_timeout`. @default - omitted */
-  readonly dnsRequestTimeout?: Arg<Duration>;
+  readonly dnsRequestTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `heuristic_sql_detect`. @default - omitted; Alloy's default: false */
   readonly heuristicSqlDetect?: Arg<boolean>;
   /** Alloy argument `high_request_volume`. @default - omitted; Alloy's default: false */
   readonly highRequestVolume?: Arg<boolean>;
   /** Alloy argument `http_request_timeout`. @default - omitted; Alloy's default: "30s" */
-  readonly httpRequestTimeout?: Arg<Duration>;
+  readonly httpRequestTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `instrument_cuda`. @default - omitted */
   readonly instrumentCuda?: Arg<string>;
   /** Alloy argument `max_transaction_time`. @default - omitted */
-  readonly maxTransactionTime?: Arg<Duration>;
+  readonly maxTransactionTime?: Arg<AlloyDuration>;
   /** Alloy argument `protocol_debug_print`. @default - omitted */
   readonly protocolDebugPrint?: Arg<boolean>;
   /** Alloy argument `track_request_headers`. @default - omitted; Alloy's default: false */
@@ -1009,7 +1011,7 @@ export interface BeylaEbpfMetricsNativeHistogram {
   /** Alloy argument `max_bucket_number`. @default - omitted */
   readonly maxBucketNumber?: Arg<number>;
   /** Alloy argument `min_reset_duration`. @default - omitted */
-  readonly minResetDuration?: Arg<Duration>;
+  readonly minResetDuration?: Arg<AlloyDuration>;
 }
 
 /** Block `metrics > network > geo_ip` of `beyla.ebpf`. */
@@ -1017,7 +1019,7 @@ export interface BeylaEbpfMetricsNetworkGeoIp {
   /** Alloy argument `cache_len`. @default - omitted */
   readonly cacheLen?: Arg<number>;
   /** Alloy argument `cache_ttl`. @default - omitted */
-  readonly cacheTtl?: Arg<Duration>;
+  readonly cacheTtl?: Arg<AlloyDuration>;
   /** Alloy argument `ipinfo_path`. @default - omitted */
   readonly ipinfoPath?: Arg<string>;
   /** Alloy argument `maxmind_asn_path`. @default - omitted */
@@ -1031,7 +1033,7 @@ export interface BeylaEbpfMetricsNetworkReverseDns {
   /** Alloy argument `cache_len`. @default - omitted */
   readonly cacheLen?: Arg<number>;
   /** Alloy argument `cache_ttl`. @default - omitted */
-  readonly cacheTtl?: Arg<Duration>;
+  readonly cacheTtl?: Arg<AlloyDuration>;
   /** Alloy argument `type`. @default - omitted */
   readonly type?: Arg<string>;
 }
@@ -1045,7 +1047,7 @@ export interface BeylaEbpfMetricsNetwork {
   /** Alloy argument `agent_ip_type`. @default - omitted; Alloy's default: "any" */
   readonly agentIpType?: Arg<string>;
   /** Alloy argument `cache_active_timeout`. @default - omitted; Alloy's default: "5s" */
-  readonly cacheActiveTimeout?: Arg<Duration>;
+  readonly cacheActiveTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `cache_max_flows`. @default - omitted; Alloy's default: 5000 */
   readonly cacheMaxFlows?: Arg<number>;
   /** Alloy argument `cidrs`. @default - omitted; Alloy's default: [] */
@@ -1053,7 +1055,7 @@ export interface BeylaEbpfMetricsNetwork {
   /** Alloy argument `deduper`. @default - omitted */
   readonly deduper?: Arg<string>;
   /** Alloy argument `deduper_fc_ttl`. @default - omitted */
-  readonly deduperFcTtl?: Arg<Duration>;
+  readonly deduperFcTtl?: Arg<AlloyDuration>;
   /** Alloy argument `direction`. @default - omitted; Alloy's default: "both" */
   readonly direction?: Arg<string>;
   /** Alloy argument `enable`. @default - omitted */
@@ -1069,7 +1071,7 @@ export interface BeylaEbpfMetricsNetwork {
   /** Alloy argument `listen_interfaces`. @default - omitted */
   readonly listenInterfaces?: Arg<string>;
   /** Alloy argument `listen_poll_period`. @default - omitted */
-  readonly listenPollPeriod?: Arg<Duration>;
+  readonly listenPollPeriod?: Arg<AlloyDuration>;
   /** Alloy argument `print_flows`. @default - omitted */
   readonly printFlows?: Arg<boolean>;
   /** Alloy argument `protocols`. @default - omitted; Alloy's default: [] */
@@ -1103,7 +1105,7 @@ export interface BeylaEbpfMetrics {
   /** Alloy argument `span_service_cache_size`. @default - omitted */
   readonly spanServiceCacheSize?: Arg<number>;
   /** Alloy argument `ttl`. @default - omitted */
-  readonly ttl?: Arg<Duration>;
+  readonly ttl?: Arg<AlloyDuration>;
   /** Alloy block `buckets`; an array repeats it. @default - omitted */
   readonly buckets?: BeylaEbpfMetricsBuckets | readonly BeylaEbpfMetricsBuckets[];
   /** Alloy block `native_histogram`; an array repeats it. @default - omitted */
@@ -1143,7 +1145,7 @@ export interface BeylaEbpfStatsGeoIp {
   /** Alloy argument `cache_len`. @default - omitted */
   readonly cacheLen?: Arg<number>;
   /** Alloy argument `cache_ttl`. @default - omitted */
-  readonly cacheTtl?: Arg<Duration>;
+  readonly cacheTtl?: Arg<AlloyDuration>;
   /** Alloy argument `ipinfo_path`. @default - omitted */
   readonly ipinfoPath?: Arg<string>;
   /** Alloy argument `maxmind_asn_path`. @default - omitted */
@@ -1157,7 +1159,7 @@ export interface BeylaEbpfStatsReverseDns {
   /** Alloy argument `cache_len`. @default - omitted */
   readonly cacheLen?: Arg<number>;
   /** Alloy argument `cache_ttl`. @default - omitted */
-  readonly cacheTtl?: Arg<Duration>;
+  readonly cacheTtl?: Arg<AlloyDuration>;
   /** Alloy argument `type`. @default - omitted */
   readonly type?: Arg<string>;
 }

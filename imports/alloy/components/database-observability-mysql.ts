@@ -4,16 +4,18 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  LogsReceiver,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  LogsReceiver,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `cloud_provider > aws` of `database_observability.mysql`. */
 export interface DatabaseObservabilityMysqlCloudProviderAws {
@@ -50,9 +52,9 @@ export interface DatabaseObservabilityMysqlCloudProvider {
 /** Block `explain_plans` of `database_observability.mysql`. */
 export interface DatabaseObservabilityMysqlExplainPlans {
   /** Alloy argument `collect_interval`. @default - omitted; Alloy's default: "1m" */
-  readonly collectInterval?: Arg<Duration>;
+  readonly collectInterval?: Arg<AlloyDuration>;
   /** Alloy argument `initial_lookback`. @default - omitted; Alloy's default: "24h" */
-  readonly initialLookback?: Arg<Duration>;
+  readonly initialLookback?: Arg<AlloyDuration>;
   /** Alloy argument `per_collect_ratio`. @default - omitted; Alloy's default: 1.0 */
   readonly perCollectRatio?: Arg<number>;
 }
@@ -60,15 +62,15 @@ export interface DatabaseObservabilityMysqlExplainPlans {
 /** Block `health_check` of `database_observability.mysql`. */
 export interface DatabaseObservabilityMysqlHealthCheck {
   /** Alloy argument `collect_interval`. @default - omitted; Alloy's default: "1h" */
-  readonly collectInterval?: Arg<Duration>;
+  readonly collectInterval?: Arg<AlloyDuration>;
 }
 
 /** Block `locks` of `database_observability.mysql`. */
 export interface DatabaseObservabilityMysqlLocks {
   /** Alloy argument `collect_interval`. @default - omitted; Alloy's default: "30s" */
-  readonly collectInterval?: Arg<Duration>;
+  readonly collectInterval?: Arg<AlloyDuration>;
   /** Alloy argument `threshold`. @default - omitted; Alloy's default: "1s" */
-  readonly threshold?: Arg<Duration>;
+  readonly threshold?: Arg<AlloyDuration>;
 }
 
 /** Block `prometheus_exporter > heartbeat` of `database_observability.mysql`. */
@@ -132,7 +134,7 @@ export interface DatabaseObservabilityMysqlPrometheusExporterPerfSchemaMemoryEve
 /** Block `prometheus_exporter` of `database_observability.mysql`. */
 export interface DatabaseObservabilityMysqlPrometheusExporter {
   /** Alloy argument `data_source_name`. @default - omitted */
-  readonly dataSourceName?: Secret;
+  readonly dataSourceName?: AlloySecret;
   /** Alloy argument `disable_collectors`. @default - omitted */
   readonly disableCollectors?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `enable_collectors`. @default - omitted */
@@ -164,7 +166,7 @@ export interface DatabaseObservabilityMysqlPrometheusExporter {
 /** Block `query_details` of `database_observability.mysql`. */
 export interface DatabaseObservabilityMysqlQueryDetails {
   /** Alloy argument `collect_interval`. @default - omitted; Alloy's default: "1m" */
-  readonly collectInterval?: Arg<Duration>;
+  readonly collectInterval?: Arg<AlloyDuration>;
   /** Alloy argument `statements_limit`. @default - omitted; Alloy's default: 250 */
   readonly statementsLimit?: Arg<number>;
 }
@@ -174,17 +176,17 @@ export interface DatabaseObservabilityMysqlQuerySamples {
   /** Alloy argument `auto_enable_setup_consumers`. @default - omitted; Alloy's default: false */
   readonly autoEnableSetupConsumers?: Arg<boolean>;
   /** Alloy argument `collect_interval`. @default - omitted; Alloy's default: "10s" */
-  readonly collectInterval?: Arg<Duration>;
+  readonly collectInterval?: Arg<AlloyDuration>;
   /** Alloy argument `disable_query_redaction`. @default - omitted; Alloy's default: false */
   readonly disableQueryRedaction?: Arg<boolean>;
   /** Alloy argument `enable_pre_classified_wait_events`. @default - omitted; Alloy's default: false */
   readonly enablePreClassifiedWaitEvents?: Arg<boolean>;
   /** Alloy argument `sample_min_duration`. @default - omitted; Alloy's default: "0s" */
-  readonly sampleMinDuration?: Arg<Duration>;
+  readonly sampleMinDuration?: Arg<AlloyDuration>;
   /** Alloy argument `setup_consumers_check_interval`. @default - omitted; Alloy's default: "1h" */
-  readonly setupConsumersCheckInterval?: Arg<Duration>;
+  readonly setupConsumersCheckInterval?: Arg<AlloyDuration>;
   /** Alloy argument `wait_event_min_duration`. @default - omitted; Alloy's default: "1us" */
-  readonly waitEventMinDuration?: Arg<Duration>;
+  readonly waitEventMinDuration?: Arg<AlloyDuration>;
 }
 
 /** Block `schema_details` of `database_observability.mysql`. */
@@ -194,9 +196,9 @@ export interface DatabaseObservabilityMysqlSchemaDetails {
   /** Alloy argument `cache_size`. @default - omitted; Alloy's default: 256 */
   readonly cacheSize?: Arg<number>;
   /** Alloy argument `cache_ttl`. @default - omitted; Alloy's default: "10m" */
-  readonly cacheTtl?: Arg<Duration>;
+  readonly cacheTtl?: Arg<AlloyDuration>;
   /** Alloy argument `collect_interval`. @default - omitted; Alloy's default: "1m" */
-  readonly collectInterval?: Arg<Duration>;
+  readonly collectInterval?: Arg<AlloyDuration>;
 }
 
 /** Block `setup_actors` of `database_observability.mysql`. */
@@ -204,13 +206,13 @@ export interface DatabaseObservabilityMysqlSetupActors {
   /** Alloy argument `auto_update_setup_actors`. @default - omitted; Alloy's default: false */
   readonly autoUpdateSetupActors?: Arg<boolean>;
   /** Alloy argument `collect_interval`. @default - omitted; Alloy's default: "1h" */
-  readonly collectInterval?: Arg<Duration>;
+  readonly collectInterval?: Arg<AlloyDuration>;
 }
 
 /** Block `setup_consumers` of `database_observability.mysql`. */
 export interface DatabaseObservabilityMysqlSetupConsumers {
   /** Alloy argument `collect_interval`. @default - omitted; Alloy's default: "1h" */
-  readonly collectInterval?: Arg<Duration>;
+  readonly collectInterval?: Arg<AlloyDuration>;
 }
 
 /** Props of `database_observability.mysql` (generally-available). */
@@ -218,7 +220,7 @@ export interface DatabaseObservabilityMysqlProps extends AlloyComponentProps {
   /** Alloy argument `allow_update_performance_schema_settings`. @default - omitted; Alloy's default: false */
   readonly allowUpdatePerformanceSchemaSettings?: Arg<boolean>;
   /** Alloy argument `data_source_name` (required). */
-  readonly dataSourceName: Secret;
+  readonly dataSourceName: AlloySecret;
   /** Alloy argument `disable_collectors`. @default - omitted */
   readonly disableCollectors?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `enable_collectors`. @default - omitted */

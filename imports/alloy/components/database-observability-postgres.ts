@@ -4,16 +4,18 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  LogsReceiver,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  LogsReceiver,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `cloud_provider > aws` of `database_observability.postgres`. */
 export interface DatabaseObservabilityPostgresCloudProviderAws {
@@ -50,7 +52,7 @@ export interface DatabaseObservabilityPostgresCloudProvider {
 /** Block `explain_plans` of `database_observability.postgres`. */
 export interface DatabaseObservabilityPostgresExplainPlans {
   /** Alloy argument `collect_interval`. @default - omitted; Alloy's default: "1m" */
-  readonly collectInterval?: Arg<Duration>;
+  readonly collectInterval?: Arg<AlloyDuration>;
   /** Alloy argument `per_collect_ratio`. @default - omitted; Alloy's default: 1.0 */
   readonly perCollectRatio?: Arg<number>;
 }
@@ -58,7 +60,7 @@ export interface DatabaseObservabilityPostgresExplainPlans {
 /** Block `health_check` of `database_observability.postgres`. */
 export interface DatabaseObservabilityPostgresHealthCheck {
   /** Alloy argument `collect_interval`. @default - omitted; Alloy's default: "1h" */
-  readonly collectInterval?: Arg<Duration>;
+  readonly collectInterval?: Arg<AlloyDuration>;
 }
 
 /** Block `logs` of `database_observability.postgres`. */
@@ -96,7 +98,7 @@ export interface DatabaseObservabilityPostgresPrometheusExporter {
   /** Alloy argument `custom_queries_config_path`. @default - omitted */
   readonly customQueriesConfigPath?: Arg<string>;
   /** Alloy argument `data_source_names`. @default - omitted */
-  readonly dataSourceNames?: Arg<readonly Secret[]>;
+  readonly dataSourceNames?: Arg<readonly AlloySecret[]>;
   /** Alloy argument `disable_default_metrics`. @default - omitted */
   readonly disableDefaultMetrics?: Arg<boolean>;
   /** Alloy argument `disable_settings_metrics`. @default - omitted */
@@ -112,7 +114,7 @@ export interface DatabaseObservabilityPostgresPrometheusExporter {
 /** Block `query_details` of `database_observability.postgres`. */
 export interface DatabaseObservabilityPostgresQueryDetails {
   /** Alloy argument `collect_interval`. @default - omitted; Alloy's default: "1m" */
-  readonly collectInterval?: Arg<Duration>;
+  readonly collectInterval?: Arg<AlloyDuration>;
   /** Alloy argument `statements_limit`. @default - omitted; Alloy's default: 100 */
   readonly statementsLimit?: Arg<number>;
 }
@@ -120,7 +122,7 @@ export interface DatabaseObservabilityPostgresQueryDetails {
 /** Block `query_samples` of `database_observability.postgres`. */
 export interface DatabaseObservabilityPostgresQuerySamples {
   /** Alloy argument `collect_interval`. @default - omitted; Alloy's default: "10s" */
-  readonly collectInterval?: Arg<Duration>;
+  readonly collectInterval?: Arg<AlloyDuration>;
   /** Alloy argument `disable_query_redaction`. @default - omitted; Alloy's default: false */
   readonly disableQueryRedaction?: Arg<boolean>;
   /** Alloy argument `enable_pre_classified_wait_events`. @default - omitted; Alloy's default: false */
@@ -136,15 +138,15 @@ export interface DatabaseObservabilityPostgresSchemaDetails {
   /** Alloy argument `cache_size`. @default - omitted; Alloy's default: 256 */
   readonly cacheSize?: Arg<number>;
   /** Alloy argument `cache_ttl`. @default - omitted; Alloy's default: "10m" */
-  readonly cacheTtl?: Arg<Duration>;
+  readonly cacheTtl?: Arg<AlloyDuration>;
   /** Alloy argument `collect_interval`. @default - omitted; Alloy's default: "1m" */
-  readonly collectInterval?: Arg<Duration>;
+  readonly collectInterval?: Arg<AlloyDuration>;
 }
 
 /** Props of `database_observability.postgres` (generally-available). */
 export interface DatabaseObservabilityPostgresProps extends AlloyComponentProps {
   /** Alloy argument `data_source_name` (required). */
-  readonly dataSourceName: Secret;
+  readonly dataSourceName: AlloySecret;
   /** Alloy argument `disable_collectors`. @default - omitted */
   readonly disableCollectors?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `enable_collectors`. @default - omitted */

@@ -4,27 +4,29 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  LogsReceiver,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  LogsReceiver,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `schema_details` of `database_observability.sql_server`. */
 export interface DatabaseObservabilitySqlServerSchemaDetails {
   /** Alloy argument `collect_interval`. @default - omitted; Alloy's default: "1m" */
-  readonly collectInterval?: Arg<Duration>;
+  readonly collectInterval?: Arg<AlloyDuration>;
 }
 
 /** Props of `database_observability.sql_server` (experimental). */
 export interface DatabaseObservabilitySqlServerProps extends AlloyComponentProps {
   /** Alloy argument `data_source_name` (required). */
-  readonly dataSourceName: Secret;
+  readonly dataSourceName: AlloySecret;
   /** Alloy argument `disable_collectors`. @default - omitted */
   readonly disableCollectors?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `enable_collectors`. @default - omitted */

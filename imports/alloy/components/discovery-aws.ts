@@ -4,20 +4,22 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `authorization` of `discovery.aws`. */
 export interface DiscoveryAwsAuthorization {
   /** Alloy argument `credentials`. @default - omitted */
-  readonly credentials?: Secret;
+  readonly credentials?: AlloySecret;
   /** Alloy argument `credentials_file`. @default - omitted */
   readonly credentialsFile?: Arg<string>;
   /** Alloy argument `type`. @default - omitted */
@@ -27,7 +29,7 @@ export interface DiscoveryAwsAuthorization {
 /** Block `basic_auth` of `discovery.aws`. */
 export interface DiscoveryAwsBasicAuth {
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `password_file`. @default - omitted */
   readonly passwordFile?: Arg<string>;
   /** Alloy argument `username`. @default - omitted */
@@ -57,7 +59,7 @@ export interface DiscoveryAwsOauth2TlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -69,7 +71,7 @@ export interface DiscoveryAwsOauth2 {
   /** Alloy argument `client_id`. @default - omitted */
   readonly clientId?: Arg<string>;
   /** Alloy argument `client_secret`. @default - omitted */
-  readonly clientSecret?: Secret;
+  readonly clientSecret?: AlloySecret;
   /** Alloy argument `client_secret_file`. @default - omitted */
   readonly clientSecretFile?: Arg<string>;
   /** Alloy argument `endpoint_params`. @default - omitted */
@@ -77,7 +79,7 @@ export interface DiscoveryAwsOauth2 {
   /** Alloy argument `no_proxy`. @default - omitted */
   readonly noProxy?: Arg<string>;
   /** Alloy argument `proxy_connect_header`. @default - omitted */
-  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted; Alloy's default: false */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
@@ -105,7 +107,7 @@ export interface DiscoveryAwsTlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -117,7 +119,7 @@ export interface DiscoveryAwsProps extends AlloyComponentProps {
   /** Alloy argument `access_key`. @default - omitted */
   readonly accessKey?: Arg<string>;
   /** Alloy argument `bearer_token`. @default - omitted */
-  readonly bearerToken?: Secret;
+  readonly bearerToken?: AlloySecret;
   /** Alloy argument `bearer_token_file`. @default - omitted */
   readonly bearerTokenFile?: Arg<string>;
   /** Alloy argument `clusters`. @default - omitted */
@@ -131,7 +133,7 @@ export interface DiscoveryAwsProps extends AlloyComponentProps {
   /** Alloy argument `follow_redirects`. @default - omitted; Alloy's default: true */
   readonly followRedirects?: Arg<boolean>;
   /** Alloy argument `http_headers`. @default - omitted */
-  readonly httpHeaders?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly httpHeaders?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `no_proxy`. @default - omitted */
   readonly noProxy?: Arg<string>;
   /** Alloy argument `port`. @default - omitted; Alloy's default: 80 */
@@ -139,13 +141,13 @@ export interface DiscoveryAwsProps extends AlloyComponentProps {
   /** Alloy argument `profile`. @default - omitted */
   readonly profile?: Arg<string>;
   /** Alloy argument `proxy_connect_header`. @default - omitted */
-  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted; Alloy's default: false */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
   readonly proxyUrl?: Arg<string>;
   /** Alloy argument `refresh_interval`. @default - omitted; Alloy's default: "60s" */
-  readonly refreshInterval?: Arg<Duration>;
+  readonly refreshInterval?: Arg<AlloyDuration>;
   /** Alloy argument `region`. @default - omitted */
   readonly region?: Arg<string>;
   /** Alloy argument `request_concurrency`. @default - omitted */
@@ -155,7 +157,7 @@ export interface DiscoveryAwsProps extends AlloyComponentProps {
   /** Alloy argument `role_arn`. @default - omitted */
   readonly roleArn?: Arg<string>;
   /** Alloy argument `secret_key`. @default - omitted */
-  readonly secretKey?: Secret;
+  readonly secretKey?: AlloySecret;
   /** Alloy block `authorization`; an array repeats it. @default - omitted */
   readonly authorization?: DiscoveryAwsAuthorization | readonly DiscoveryAwsAuthorization[];
   /** Alloy block `basic_auth`; an array repeats it. @default - omitted */

@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `tls_config` of `discovery.consulagent`. */
 export interface DiscoveryConsulagentTlsConfig {
@@ -29,7 +31,7 @@ export interface DiscoveryConsulagentTlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -41,9 +43,9 @@ export interface DiscoveryConsulagentProps extends AlloyComponentProps {
   /** Alloy argument `datacenter`. @default - omitted */
   readonly datacenter?: Arg<string>;
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `refresh_interval`. @default - omitted; Alloy's default: "30s" */
-  readonly refreshInterval?: Arg<Duration>;
+  readonly refreshInterval?: Arg<AlloyDuration>;
   /** Alloy argument `scheme`. @default - omitted; Alloy's default: "http" */
   readonly scheme?: Arg<string>;
   /** Alloy argument `server`. @default - omitted; Alloy's default: "localhost:8500" */
@@ -55,7 +57,7 @@ export interface DiscoveryConsulagentProps extends AlloyComponentProps {
   /** Alloy argument `tags`. @default - omitted */
   readonly tags?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `token`. @default - omitted */
-  readonly token?: Secret;
+  readonly token?: AlloySecret;
   /** Alloy argument `username`. @default - omitted */
   readonly username?: Arg<string>;
   /** Alloy block `tls_config`; an array repeats it. @default - omitted */

@@ -4,13 +4,15 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `discovery.dns` (generally-available). */
 export interface DiscoveryDnsProps extends AlloyComponentProps {
@@ -19,7 +21,7 @@ export interface DiscoveryDnsProps extends AlloyComponentProps {
   /** Alloy argument `port`. @default - omitted; Alloy's default: 0 */
   readonly port?: Arg<number>;
   /** Alloy argument `refresh_interval`. @default - omitted; Alloy's default: "30s" */
-  readonly refreshInterval?: Arg<Duration>;
+  readonly refreshInterval?: Arg<AlloyDuration>;
   /** Alloy argument `type`. @default - omitted; Alloy's default: "SRV" */
   readonly type?: Arg<string>;
 }

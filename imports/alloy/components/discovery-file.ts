@@ -4,20 +4,22 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `discovery.file` (generally-available). */
 export interface DiscoveryFileProps extends AlloyComponentProps {
   /** Alloy argument `files` (required). */
   readonly files: Arg<readonly Arg<string>[]>;
   /** Alloy argument `refresh_interval`. @default - omitted; Alloy's default: "5m" */
-  readonly refreshInterval?: Arg<Duration>;
+  readonly refreshInterval?: Arg<AlloyDuration>;
 }
 
 const SCHEMA: BodySchema = {

@@ -4,13 +4,15 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `discovery.gce` (generally-available). */
 export interface DiscoveryGceProps extends AlloyComponentProps {
@@ -21,7 +23,7 @@ export interface DiscoveryGceProps extends AlloyComponentProps {
   /** Alloy argument `project` (required). */
   readonly project: Arg<string>;
   /** Alloy argument `refresh_interval`. @default - omitted; Alloy's default: "60s" */
-  readonly refreshInterval?: Arg<Duration>;
+  readonly refreshInterval?: Arg<AlloyDuration>;
   /** Alloy argument `tag_separator`. @default - omitted; Alloy's default: "," */
   readonly tagSeparator?: Arg<string>;
   /** Alloy argument `zone` (required). */

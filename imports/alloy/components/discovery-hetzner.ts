@@ -4,20 +4,22 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `authorization` of `discovery.hetzner`. */
 export interface DiscoveryHetznerAuthorization {
   /** Alloy argument `credentials`. @default - omitted */
-  readonly credentials?: Secret;
+  readonly credentials?: AlloySecret;
   /** Alloy argument `credentials_file`. @default - omitted */
   readonly credentialsFile?: Arg<string>;
   /** Alloy argument `type`. @default - omitted */
@@ -27,7 +29,7 @@ export interface DiscoveryHetznerAuthorization {
 /** Block `basic_auth` of `discovery.hetzner`. */
 export interface DiscoveryHetznerBasicAuth {
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `password_file`. @default - omitted */
   readonly passwordFile?: Arg<string>;
   /** Alloy argument `username`. @default - omitted */
@@ -49,7 +51,7 @@ export interface DiscoveryHetznerOauth2TlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -61,7 +63,7 @@ export interface DiscoveryHetznerOauth2 {
   /** Alloy argument `client_id`. @default - omitted */
   readonly clientId?: Arg<string>;
   /** Alloy argument `client_secret`. @default - omitted */
-  readonly clientSecret?: Secret;
+  readonly clientSecret?: AlloySecret;
   /** Alloy argument `client_secret_file`. @default - omitted */
   readonly clientSecretFile?: Arg<string>;
   /** Alloy argument `endpoint_params`. @default - omitted */
@@ -69,7 +71,7 @@ export interface DiscoveryHetznerOauth2 {
   /** Alloy argument `no_proxy`. @default - omitted */
   readonly noProxy?: Arg<string>;
   /** Alloy argument `proxy_connect_header`. @default - omitted */
-  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted; Alloy's default: false */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
@@ -97,7 +99,7 @@ export interface DiscoveryHetznerTlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -107,7 +109,7 @@ export interface DiscoveryHetznerTlsConfig {
 /** Props of `discovery.hetzner` (generally-available). */
 export interface DiscoveryHetznerProps extends AlloyComponentProps {
   /** Alloy argument `bearer_token`. @default - omitted */
-  readonly bearerToken?: Secret;
+  readonly bearerToken?: AlloySecret;
   /** Alloy argument `bearer_token_file`. @default - omitted */
   readonly bearerTokenFile?: Arg<string>;
   /** Alloy argument `enable_http2`. @default - omitted; Alloy's default: true */
@@ -115,19 +117,19 @@ export interface DiscoveryHetznerProps extends AlloyComponentProps {
   /** Alloy argument `follow_redirects`. @default - omitted; Alloy's default: true */
   readonly followRedirects?: Arg<boolean>;
   /** Alloy argument `http_headers`. @default - omitted */
-  readonly httpHeaders?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly httpHeaders?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `no_proxy`. @default - omitted */
   readonly noProxy?: Arg<string>;
   /** Alloy argument `port`. @default - omitted; Alloy's default: 80 */
   readonly port?: Arg<number>;
   /** Alloy argument `proxy_connect_header`. @default - omitted */
-  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted; Alloy's default: false */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
   readonly proxyUrl?: Arg<string>;
   /** Alloy argument `refresh_interval`. @default - omitted; Alloy's default: "60s" */
-  readonly refreshInterval?: Arg<Duration>;
+  readonly refreshInterval?: Arg<AlloyDuration>;
   /** Alloy argument `role` (required). */
   readonly role: Arg<string>;
   /** Alloy block `authorization`; an array repeats it. @default - omitted */

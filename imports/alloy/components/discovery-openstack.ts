@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `tls_config` of `discovery.openstack`. */
 export interface DiscoveryOpenstackTlsConfig {
@@ -29,7 +31,7 @@ export interface DiscoveryOpenstackTlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -45,7 +47,7 @@ export interface DiscoveryOpenstackProps extends AlloyComponentProps {
   /** Alloy argument `application_credential_name`. @default - omitted */
   readonly applicationCredentialName?: Arg<string>;
   /** Alloy argument `application_credential_secret`. @default - omitted */
-  readonly applicationCredentialSecret?: Secret;
+  readonly applicationCredentialSecret?: AlloySecret;
   /** Alloy argument `availability`. @default - omitted; Alloy's default: public */
   readonly availability?: Arg<string>;
   /** Alloy argument `domain_id`. @default - omitted */
@@ -55,7 +57,7 @@ export interface DiscoveryOpenstackProps extends AlloyComponentProps {
   /** Alloy argument `identity_endpoint`. @default - omitted */
   readonly identityEndpoint?: Arg<string>;
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `port`. @default - omitted; Alloy's default: 80 */
   readonly port?: Arg<number>;
   /** Alloy argument `project_id`. @default - omitted */
@@ -63,7 +65,7 @@ export interface DiscoveryOpenstackProps extends AlloyComponentProps {
   /** Alloy argument `project_name`. @default - omitted */
   readonly projectName?: Arg<string>;
   /** Alloy argument `refresh_interval`. @default - omitted; Alloy's default: "60s" */
-  readonly refreshInterval?: Arg<Duration>;
+  readonly refreshInterval?: Arg<AlloyDuration>;
   /** Alloy argument `region` (required). */
   readonly region: Arg<string>;
   /** Alloy argument `role` (required). */

@@ -4,27 +4,29 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `discovery.ovhcloud` (generally-available). */
 export interface DiscoveryOvhcloudProps extends AlloyComponentProps {
   /** Alloy argument `application_key` (required). */
   readonly applicationKey: Arg<string>;
   /** Alloy argument `application_secret` (required). */
-  readonly applicationSecret: Secret;
+  readonly applicationSecret: AlloySecret;
   /** Alloy argument `consumer_key` (required). */
-  readonly consumerKey: Secret;
+  readonly consumerKey: AlloySecret;
   /** Alloy argument `endpoint`. @default - omitted; Alloy's default: "ovh-eu" */
   readonly endpoint?: Arg<string>;
   /** Alloy argument `refresh_interval`. @default - omitted; Alloy's default: "60s" */
-  readonly refreshInterval?: Arg<Duration>;
+  readonly refreshInterval?: Arg<AlloyDuration>;
   /** Alloy argument `service` (required). */
   readonly service: Arg<string>;
 }

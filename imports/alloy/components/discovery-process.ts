@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `discover_config` of `discovery.process`. */
 export interface DiscoveryProcessDiscoverConfig {
@@ -36,7 +38,7 @@ export interface DiscoveryProcessProps extends AlloyComponentProps {
   /** Alloy argument `join`. @default - omitted */
   readonly join?: Targets | Arg<readonly Readonly<Record<string, Arg<string>>>[]>;
   /** Alloy argument `refresh_interval`. @default - omitted; Alloy's default: "60s" */
-  readonly refreshInterval?: Arg<Duration>;
+  readonly refreshInterval?: Arg<AlloyDuration>;
   /** Alloy block `discover_config`; an array repeats it. @default - omitted */
   readonly discoverConfig?: DiscoveryProcessDiscoverConfig | readonly DiscoveryProcessDiscoverConfig[];
 }

@@ -5,13 +5,15 @@ import {
   AlloyComponent,
   AlloyComponentProps,
   Arg,
+  RelabelRules,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  RelabelRules,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `rule` of `discovery.relabel`. */
 export interface DiscoveryRelabelRule {

@@ -4,13 +4,15 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `discovery.serverset` (generally-available). */
 export interface DiscoveryServersetProps extends AlloyComponentProps {
@@ -19,7 +21,7 @@ export interface DiscoveryServersetProps extends AlloyComponentProps {
   /** Alloy argument `servers` (required). */
   readonly servers: Arg<readonly Arg<string>[]>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "10s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
 }
 
 const SCHEMA: BodySchema = {

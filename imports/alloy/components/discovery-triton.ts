@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `tls_config` of `discovery.triton`. */
 export interface DiscoveryTritonTlsConfig {
@@ -29,7 +31,7 @@ export interface DiscoveryTritonTlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -49,7 +51,7 @@ export interface DiscoveryTritonProps extends AlloyComponentProps {
   /** Alloy argument `port`. @default - omitted; Alloy's default: 9163 */
   readonly port?: Arg<number>;
   /** Alloy argument `refresh_interval`. @default - omitted; Alloy's default: "60s" */
-  readonly refreshInterval?: Arg<Duration>;
+  readonly refreshInterval?: Arg<AlloyDuration>;
   /** Alloy argument `role`. @default - omitted; Alloy's default: "container" */
   readonly role?: Arg<string>;
   /** Alloy argument `version`. @default - omitted; Alloy's default: 1 */

@@ -4,16 +4,18 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  LogsReceiver,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  LogsReceiver,
-  OtelConsumer,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `output` of `faro.receiver`. */
 export interface FaroReceiverOutput {
@@ -38,7 +40,7 @@ export interface FaroReceiverServerRateLimiting {
 /** Block `server` of `faro.receiver`. */
 export interface FaroReceiverServer {
   /** Alloy argument `api_key`. @default - omitted; Alloy's default: "" */
-  readonly apiKey?: Secret;
+  readonly apiKey?: AlloySecret;
   /** Alloy argument `cors_allowed_origins`. @default - omitted; Alloy's default: [] */
   readonly corsAllowedOrigins?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `include_metadata`. @default - omitted; Alloy's default: false */
@@ -56,11 +58,11 @@ export interface FaroReceiverServer {
 /** Block `sourcemaps > cache` of `faro.receiver`. */
 export interface FaroReceiverSourcemapsCache {
   /** Alloy argument `cleanup_check_interval`. @default - omitted; Alloy's default: "30s" */
-  readonly cleanupCheckInterval?: Arg<Duration>;
+  readonly cleanupCheckInterval?: Arg<AlloyDuration>;
   /** Alloy argument `error_cleanup_interval`. @default - omitted; Alloy's default: "1h" */
-  readonly errorCleanupInterval?: Arg<Duration>;
+  readonly errorCleanupInterval?: Arg<AlloyDuration>;
   /** Alloy argument `ttl`. @default - omitted; Alloy's default: inf */
-  readonly ttl?: Arg<Duration>;
+  readonly ttl?: Arg<AlloyDuration>;
 }
 
 /** Block `sourcemaps > location` of `faro.receiver`. */
@@ -78,7 +80,7 @@ export interface FaroReceiverSourcemaps {
   /** Alloy argument `download_from_origins`. @default - omitted; Alloy's default: ["*"] */
   readonly downloadFromOrigins?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `download_timeout`. @default - omitted; Alloy's default: "1s" */
-  readonly downloadTimeout?: Arg<Duration>;
+  readonly downloadTimeout?: Arg<AlloyDuration>;
   /** Alloy block `cache`; an array repeats it. @default - omitted */
   readonly cache?: FaroReceiverSourcemapsCache | readonly FaroReceiverSourcemapsCache[];
   /** Alloy block `location`; an array repeats it. @default - omitted */

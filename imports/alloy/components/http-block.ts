@@ -3,18 +3,20 @@
 import { Construct } from 'constructs';
 import {
   AlloyConfigBlock,
+  AlloySecret,
   Arg,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `auth > basic` of `http`. */
 export interface HttpAuthBasic {
   /** Alloy argument `password` (required). */
-  readonly password: Secret;
+  readonly password: AlloySecret;
   /** Alloy argument `username` (required). */
   readonly username: Arg<string>;
 }

@@ -4,10 +4,12 @@ import { Construct } from 'constructs';
 import {
   AlloyConfigBlock,
   Arg,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of the `livedebugging` configuration block. */
 export interface LivedebuggingBlockProps {

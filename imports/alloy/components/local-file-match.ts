@@ -4,22 +4,24 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `local.file_match` (generally-available). */
 export interface LocalFileMatchProps extends AlloyComponentProps {
   /** Alloy argument `ignore_older_than`. @default - omitted; Alloy's default: "0s" */
-  readonly ignoreOlderThan?: Arg<Duration>;
+  readonly ignoreOlderThan?: Arg<AlloyDuration>;
   /** Alloy argument `path_targets` (required). */
   readonly pathTargets: Targets | Arg<readonly Readonly<Record<string, Arg<string>>>[]>;
   /** Alloy argument `sync_period`. @default - omitted; Alloy's default: "10s" */
-  readonly syncPeriod?: Arg<Duration>;
+  readonly syncPeriod?: Arg<AlloyDuration>;
 }
 
 const SCHEMA: BodySchema = {

@@ -4,13 +4,15 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  Reference,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Reference,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `local.file` (generally-available). */
 export interface LocalFileProps extends AlloyComponentProps {
@@ -21,7 +23,7 @@ export interface LocalFileProps extends AlloyComponentProps {
   /** Alloy argument `is_secret`. @default - omitted; Alloy's default: false */
   readonly isSecret?: Arg<boolean>;
   /** Alloy argument `poll_frequency`. @default - omitted; Alloy's default: "1m" */
-  readonly pollFrequency?: Arg<Duration>;
+  readonly pollFrequency?: Arg<AlloyDuration>;
 }
 
 const SCHEMA: BodySchema = {

@@ -4,11 +4,13 @@ import { Construct } from 'constructs';
 import {
   AlloyConfigBlock,
   Arg,
+  LogsReceiver,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  LogsReceiver,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of the `logging` configuration block. */
 export interface LoggingBlockProps {

@@ -4,10 +4,12 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
-  BodySchema,
-  ComponentDefinition,
   LogsReceiver,
 } from '../../../lib/alloy';
+import {
+  BodySchema,
+  ComponentDefinition,
+} from '../../../lib/alloy/internal';
 
 /** Props of `loki.echo` (generally-available). */
 export interface LokiEchoProps extends AlloyComponentProps {

@@ -5,12 +5,14 @@ import {
   AlloyComponent,
   AlloyComponentProps,
   Arg,
-  attr,
-  BodySchema,
-  ComponentDefinition,
   LogsReceiver,
   Targets,
 } from '../../../lib/alloy';
+import {
+  attr,
+  BodySchema,
+  ComponentDefinition,
+} from '../../../lib/alloy/internal';
 
 /** Props of `loki.enrich` (experimental). */
 export interface LokiEnrichProps extends AlloyComponentProps {

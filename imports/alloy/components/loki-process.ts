@@ -4,16 +4,18 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  LogsReceiver,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BlockSchema,
   BodySchema,
   ComponentDefinition,
-  Duration,
   enumBlocks,
-  LogsReceiver,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `stage.cri` of `loki.process`. */
 export interface LokiProcessStageCri {
@@ -42,7 +44,7 @@ export interface LokiProcessStageDrop {
   /** Alloy argument `longer_than`. @default - omitted; Alloy's default: "" */
   readonly longerThan?: Arg<string>;
   /** Alloy argument `older_than`. @default - omitted; Alloy's default: "" */
-  readonly olderThan?: Arg<Duration>;
+  readonly olderThan?: Arg<AlloyDuration>;
   /** Alloy argument `separator`. @default - omitted; Alloy's default: ";" */
   readonly separator?: Arg<string>;
   /** Alloy argument `source`. @default - omitted; Alloy's default: "" */
@@ -164,7 +166,7 @@ export interface LokiProcessStageMetricsMetricCounter {
   /** Alloy argument `match_all`. @default - omitted; Alloy's default: false */
   readonly matchAll?: Arg<boolean>;
   /** Alloy argument `max_idle_duration`. @default - omitted; Alloy's default: "5m" */
-  readonly maxIdleDuration?: Arg<Duration>;
+  readonly maxIdleDuration?: Arg<AlloyDuration>;
   /** Alloy argument `name` (required). */
   readonly name: Arg<string>;
   /** Alloy argument `prefix`. @default - omitted; Alloy's default: "loki_process_custom_" */
@@ -180,7 +182,7 @@ export interface LokiProcessStageMetricsMetricGauge {
   /** Alloy argument `action` (required). */
   readonly action: Arg<string>;
   /** Alloy argument `max_idle_duration`. @default - omitted; Alloy's default: "5m" */
-  readonly maxIdleDuration?: Arg<Duration>;
+  readonly maxIdleDuration?: Arg<AlloyDuration>;
   /** Alloy argument `name` (required). */
   readonly name: Arg<string>;
   /** Alloy argument `prefix`. @default - omitted; Alloy's default: "loki_process_custom_" */
@@ -196,7 +198,7 @@ export interface LokiProcessStageMetricsMetricHistogram {
   /** Alloy argument `buckets` (required). */
   readonly buckets: Arg<readonly Arg<number>[]>;
   /** Alloy argument `max_idle_duration`. @default - omitted; Alloy's default: "5m" */
-  readonly maxIdleDuration?: Arg<Duration>;
+  readonly maxIdleDuration?: Arg<AlloyDuration>;
   /** Alloy argument `name` (required). */
   readonly name: Arg<string>;
   /** Alloy argument `prefix`. @default - omitted; Alloy's default: "loki_process_custom_" */
@@ -224,7 +226,7 @@ export interface LokiProcessStageMultiline {
   /** Alloy argument `max_lines`. @default - omitted; Alloy's default: 128 */
   readonly maxLines?: Arg<number>;
   /** Alloy argument `max_wait_time`. @default - omitted; Alloy's default: "3s" */
-  readonly maxWaitTime?: Arg<Duration>;
+  readonly maxWaitTime?: Arg<AlloyDuration>;
   /** Alloy argument `trim_newlines`. @default - omitted; Alloy's default: true */
   readonly trimNewlines?: Arg<boolean>;
 }

@@ -5,13 +5,15 @@ import {
   AlloyComponent,
   AlloyComponentProps,
   Arg,
+  LogsReceiver,
+  RelabelRules,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  LogsReceiver,
-  RelabelRules,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `rule` of `loki.relabel`. */
 export interface LokiRelabelRule {

@@ -4,19 +4,21 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `authorization` of `loki.rules.kubernetes`. */
 export interface LokiRulesKubernetesAuthorization {
   /** Alloy argument `credentials`. @default - omitted */
-  readonly credentials?: Secret;
+  readonly credentials?: AlloySecret;
   /** Alloy argument `credentials_file`. @default - omitted */
   readonly credentialsFile?: Arg<string>;
   /** Alloy argument `type`. @default - omitted */
@@ -26,7 +28,7 @@ export interface LokiRulesKubernetesAuthorization {
 /** Block `basic_auth` of `loki.rules.kubernetes`. */
 export interface LokiRulesKubernetesBasicAuth {
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `password_file`. @default - omitted */
   readonly passwordFile?: Arg<string>;
   /** Alloy argument `username`. @default - omitted */
@@ -64,7 +66,7 @@ export interface LokiRulesKubernetesOauth2TlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -76,7 +78,7 @@ export interface LokiRulesKubernetesOauth2 {
   /** Alloy argument `client_id`. @default - omitted */
   readonly clientId?: Arg<string>;
   /** Alloy argument `client_secret`. @default - omitted */
-  readonly clientSecret?: Secret;
+  readonly clientSecret?: AlloySecret;
   /** Alloy argument `client_secret_file`. @default - omitted */
   readonly clientSecretFile?: Arg<string>;
   /** Alloy argument `endpoint_params`. @default - omitted */
@@ -84,7 +86,7 @@ export interface LokiRulesKubernetesOauth2 {
   /** Alloy argument `no_proxy`. @default - omitted */
   readonly noProxy?: Arg<string>;
   /** Alloy argument `proxy_connect_header`. @default - omitted */
-  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted; Alloy's default: false */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
@@ -148,7 +150,7 @@ export interface LokiRulesKubernetesTlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -160,7 +162,7 @@ export interface LokiRulesKubernetesProps extends AlloyComponentProps {
   /** Alloy argument `address` (required). */
   readonly address: Arg<string>;
   /** Alloy argument `bearer_token`. @default - omitted */
-  readonly bearerToken?: Secret;
+  readonly bearerToken?: AlloySecret;
   /** Alloy argument `bearer_token_file`. @default - omitted */
   readonly bearerTokenFile?: Arg<string>;
   /** Alloy argument `enable_http2`. @default - omitted; Alloy's default: true */
@@ -170,7 +172,7 @@ export interface LokiRulesKubernetesProps extends AlloyComponentProps {
   /** Alloy argument `follow_redirects`. @default - omitted; Alloy's default: true */
   readonly followRedirects?: Arg<boolean>;
   /** Alloy argument `http_headers`. @default - omitted */
-  readonly httpHeaders?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly httpHeaders?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `loki_namespace_prefix`. @default - omitted; Alloy's default: "alloy" */
   readonly lokiNamespacePrefix?: Arg<string>;
   /** Alloy argument `loki_namespace_separator`. @default - omitted; Alloy's default: "-" */
@@ -178,13 +180,13 @@ export interface LokiRulesKubernetesProps extends AlloyComponentProps {
   /** Alloy argument `no_proxy`. @default - omitted */
   readonly noProxy?: Arg<string>;
   /** Alloy argument `proxy_connect_header`. @default - omitted */
-  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
   readonly proxyUrl?: Arg<string>;
   /** Alloy argument `sync_interval`. @default - omitted; Alloy's default: "30s" */
-  readonly syncInterval?: Arg<Duration>;
+  readonly syncInterval?: Arg<AlloyDuration>;
   /** Alloy argument `tenant_id`. @default - omitted */
   readonly tenantId?: Arg<string>;
   /** Alloy argument `use_legacy_routes`. @default - omitted; Alloy's default: false */

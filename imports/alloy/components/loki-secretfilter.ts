@@ -4,13 +4,15 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  LogsReceiver,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  LogsReceiver,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `loki.secretfilter` (experimental). */
 export interface LokiSecretfilterProps extends AlloyComponentProps {
@@ -25,7 +27,7 @@ export interface LokiSecretfilterProps extends AlloyComponentProps {
   /** Alloy argument `origin_label`. @default - omitted; Alloy's default: "" */
   readonly originLabel?: Arg<string>;
   /** Alloy argument `processing_timeout`. @default - omitted; Alloy's default: 0 */
-  readonly processingTimeout?: Arg<Duration>;
+  readonly processingTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `rate`. @default - omitted; Alloy's default: 1.0 */
   readonly rate?: Arg<number>;
   /** Alloy argument `redact_percent`. @default - omitted; Alloy's default: 80 */

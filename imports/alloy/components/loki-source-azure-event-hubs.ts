@@ -4,20 +4,22 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloySecret,
   Arg,
+  LogsReceiver,
+  RelabelRules,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  LogsReceiver,
-  RelabelRules,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `authentication` of `loki.source.azure_event_hubs`. */
 export interface LokiSourceAzureEventHubsAuthentication {
   /** Alloy argument `connection_string`. @default - omitted */
-  readonly connectionString?: Secret;
+  readonly connectionString?: AlloySecret;
   /** Alloy argument `mechanism` (required). */
   readonly mechanism: Arg<string>;
   /** Alloy argument `scopes`. @default - omitted */

@@ -4,21 +4,23 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  LogsReceiver,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  LogsReceiver,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `loki.source.cloudflare` (generally-available). */
 export interface LokiSourceCloudflareProps extends AlloyComponentProps {
   /** Alloy argument `additional_fields`. @default - omitted */
   readonly additionalFields?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `api_token` (required). */
-  readonly apiToken: Secret;
+  readonly apiToken: AlloySecret;
   /** Alloy argument `fields_type`. @default - omitted; Alloy's default: "default" */
   readonly fieldsType?: Arg<string>;
   /** Alloy argument `forward_to` (required). */
@@ -26,7 +28,7 @@ export interface LokiSourceCloudflareProps extends AlloyComponentProps {
   /** Alloy argument `labels`. @default - omitted; Alloy's default: {} */
   readonly labels?: Arg<Readonly<Record<string, Arg<string>>>>;
   /** Alloy argument `pull_range`. @default - omitted; Alloy's default: "1m" */
-  readonly pullRange?: Arg<Duration>;
+  readonly pullRange?: Arg<AlloyDuration>;
   /** Alloy argument `workers`. @default - omitted; Alloy's default: 3 */
   readonly workers?: Arg<number>;
   /** Alloy argument `zone_id` (required). */

@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  LogsReceiver,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  LogsReceiver,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `decompression` of `loki.source.file`. */
 export interface LokiSourceFileDecompression {
@@ -21,7 +23,7 @@ export interface LokiSourceFileDecompression {
   /** Alloy argument `format` (required). */
   readonly format: Arg<string>;
   /** Alloy argument `initial_delay`. @default - omitted; Alloy's default: 0 */
-  readonly initialDelay?: Arg<Duration>;
+  readonly initialDelay?: Arg<AlloyDuration>;
 }
 
 /** Block `file_match` of `loki.source.file`. */
@@ -29,17 +31,17 @@ export interface LokiSourceFileFileMatch {
   /** Alloy argument `enabled`. @default - omitted; Alloy's default: false */
   readonly enabled?: Arg<boolean>;
   /** Alloy argument `ignore_older_than`. @default - omitted; Alloy's default: "0s" */
-  readonly ignoreOlderThan?: Arg<Duration>;
+  readonly ignoreOlderThan?: Arg<AlloyDuration>;
   /** Alloy argument `sync_period`. @default - omitted; Alloy's default: "10s" */
-  readonly syncPeriod?: Arg<Duration>;
+  readonly syncPeriod?: Arg<AlloyDuration>;
 }
 
 /** Block `file_watch` of `loki.source.file`. */
 export interface LokiSourceFileFileWatch {
   /** Alloy argument `max_poll_frequency`. @default - omitted; Alloy's default: 250ms */
-  readonly maxPollFrequency?: Arg<Duration>;
+  readonly maxPollFrequency?: Arg<AlloyDuration>;
   /** Alloy argument `min_poll_frequency`. @default - omitted; Alloy's default: 250ms */
-  readonly minPollFrequency?: Arg<Duration>;
+  readonly minPollFrequency?: Arg<AlloyDuration>;
 }
 
 /** Props of `loki.source.file` (generally-available). */

@@ -5,12 +5,14 @@ import {
   AlloyComponent,
   AlloyComponentProps,
   Arg,
-  attr,
-  BodySchema,
-  ComponentDefinition,
   LogsReceiver,
   RelabelRules,
 } from '../../../lib/alloy';
+import {
+  attr,
+  BodySchema,
+  ComponentDefinition,
+} from '../../../lib/alloy/internal';
 
 /** Props of `loki.source.gelf` (generally-available). */
 export interface LokiSourceGelfProps extends AlloyComponentProps {

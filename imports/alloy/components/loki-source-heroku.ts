@@ -4,16 +4,18 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  LogsReceiver,
+  RelabelRules,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  LogsReceiver,
-  RelabelRules,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `grpc > tls` of `loki.source.heroku`. */
 export interface LokiSourceHerokuGrpcTls {
@@ -32,7 +34,7 @@ export interface LokiSourceHerokuGrpcTls {
   /** Alloy argument `key_file`. @default - omitted; Alloy's default: "" */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted; Alloy's default: "" */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
 }
@@ -46,11 +48,11 @@ export interface LokiSourceHerokuGrpc {
   /** Alloy argument `listen_port`. @default - omitted; Alloy's default: 0 */
   readonly listenPort?: Arg<number>;
   /** Alloy argument `max_connection_age`. @default - omitted; Alloy's default: "infinity" */
-  readonly maxConnectionAge?: Arg<Duration>;
+  readonly maxConnectionAge?: Arg<AlloyDuration>;
   /** Alloy argument `max_connection_age_grace`. @default - omitted; Alloy's default: "infinity" */
-  readonly maxConnectionAgeGrace?: Arg<Duration>;
+  readonly maxConnectionAgeGrace?: Arg<AlloyDuration>;
   /** Alloy argument `max_connection_idle`. @default - omitted; Alloy's default: "infinity" */
-  readonly maxConnectionIdle?: Arg<Duration>;
+  readonly maxConnectionIdle?: Arg<AlloyDuration>;
   /** Alloy argument `server_max_concurrent_streams`. @default - omitted; Alloy's default: 100 */
   readonly serverMaxConcurrentStreams?: Arg<number>;
   /** Alloy argument `server_max_recv_msg_size`. @default - omitted; Alloy's default: 4MB */
@@ -66,7 +68,7 @@ export interface LokiSourceHerokuHttpHttp2 {
   /** Alloy argument `enabled`. @default - omitted */
   readonly enabled?: Arg<boolean>;
   /** Alloy argument `idle_timeout`. @default - omitted */
-  readonly idleTimeout?: Arg<Duration>;
+  readonly idleTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `max_concurrent_streams`. @default - omitted */
   readonly maxConcurrentStreams?: Arg<number>;
   /** Alloy argument `max_decoder_header_table_size`. @default - omitted */
@@ -84,11 +86,11 @@ export interface LokiSourceHerokuHttpHttp2 {
   /** Alloy argument `permit_prohibited_ciphers`. @default - omitted */
   readonly permitProhibitedCiphers?: Arg<boolean>;
   /** Alloy argument `ping_timeout`. @default - omitted */
-  readonly pingTimeout?: Arg<Duration>;
+  readonly pingTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `read_idle_timeout`. @default - omitted */
-  readonly readIdleTimeout?: Arg<Duration>;
+  readonly readIdleTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `write_byte_timeout`. @default - omitted */
-  readonly writeByteTimeout?: Arg<Duration>;
+  readonly writeByteTimeout?: Arg<AlloyDuration>;
 }
 
 /** Block `http > tls` of `loki.source.heroku`. */
@@ -108,7 +110,7 @@ export interface LokiSourceHerokuHttpTls {
   /** Alloy argument `key_file`. @default - omitted; Alloy's default: "" */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted; Alloy's default: "" */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
 }
@@ -122,11 +124,11 @@ export interface LokiSourceHerokuHttp {
   /** Alloy argument `listen_port`. @default - omitted; Alloy's default: 8080 */
   readonly listenPort?: Arg<number>;
   /** Alloy argument `server_idle_timeout`. @default - omitted; Alloy's default: "120s" */
-  readonly serverIdleTimeout?: Arg<Duration>;
+  readonly serverIdleTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `server_read_timeout`. @default - omitted; Alloy's default: "30s" */
-  readonly serverReadTimeout?: Arg<Duration>;
+  readonly serverReadTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `server_write_timeout`. @default - omitted; Alloy's default: "30s" */
-  readonly serverWriteTimeout?: Arg<Duration>;
+  readonly serverWriteTimeout?: Arg<AlloyDuration>;
   /** Alloy block `http2`; an array repeats it. @default - omitted */
   readonly http2?: LokiSourceHerokuHttpHttp2 | readonly LokiSourceHerokuHttpHttp2[];
   /** Alloy block `tls`; an array repeats it. @default - omitted */
@@ -138,7 +140,7 @@ export interface LokiSourceHerokuProps extends AlloyComponentProps {
   /** Alloy argument `forward_to` (required). */
   readonly forwardTo: readonly LogsReceiver[];
   /** Alloy argument `graceful_shutdown_timeout`. @default - omitted; Alloy's default: "30s" */
-  readonly gracefulShutdownTimeout?: Arg<Duration>;
+  readonly gracefulShutdownTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `labels`. @default - omitted; Alloy's default: {} */
   readonly labels?: Arg<Readonly<Record<string, Arg<string>>>>;
   /** Alloy argument `relabel_rules`. @default - omitted; Alloy's default: {} */

@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  LogsReceiver,
+  RelabelRules,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  LogsReceiver,
-  RelabelRules,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `legacy_position` of `loki.source.journal`. */
 export interface LokiSourceJournalLegacyPosition {
@@ -31,7 +33,7 @@ export interface LokiSourceJournalProps extends AlloyComponentProps {
   /** Alloy argument `matches`. @default - omitted; Alloy's default: "" */
   readonly matches?: Arg<string>;
   /** Alloy argument `max_age`. @default - omitted; Alloy's default: "7h" */
-  readonly maxAge?: Arg<Duration>;
+  readonly maxAge?: Arg<AlloyDuration>;
   /** Alloy argument `path`. @default - omitted; Alloy's default: "" */
   readonly path?: Arg<string>;
   /** Alloy argument `relabel_rules`. @default - omitted; Alloy's default: {} */

@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloySecret,
   Arg,
+  LogsReceiver,
+  RelabelRules,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  LogsReceiver,
-  RelabelRules,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `authentication > sasl_config > oauth_config` of `loki.source.kafka`. */
 export interface LokiSourceKafkaAuthenticationSaslConfigOauthConfig {
@@ -37,7 +39,7 @@ export interface LokiSourceKafkaAuthenticationSaslConfigTlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -49,7 +51,7 @@ export interface LokiSourceKafkaAuthenticationSaslConfig {
   /** Alloy argument `mechanism`. @default - omitted; Alloy's default: "PLAIN"" */
   readonly mechanism?: Arg<string>;
   /** Alloy argument `password`. @default - omitted; Alloy's default: "" */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `use_tls`. @default - omitted; Alloy's default: false */
   readonly useTls?: Arg<boolean>;
   /** Alloy argument `user`. @default - omitted; Alloy's default: "" */
@@ -75,7 +77,7 @@ export interface LokiSourceKafkaAuthenticationTlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */

@@ -4,16 +4,18 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  LogsReceiver,
+  RelabelRules,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  LogsReceiver,
-  RelabelRules,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `listener > raw_format_options` of `loki.source.syslog`. */
 export interface LokiSourceSyslogListenerRawFormatOptions {
@@ -50,7 +52,7 @@ export interface LokiSourceSyslogListenerTlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -62,7 +64,7 @@ export interface LokiSourceSyslogListener {
   /** Alloy argument `address` (required). */
   readonly address: Arg<string>;
   /** Alloy argument `idle_timeout`. @default - omitted; Alloy's default: "120s" */
-  readonly idleTimeout?: Arg<Duration>;
+  readonly idleTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `label_structured_data`. @default - omitted; Alloy's default: false */
   readonly labelStructuredData?: Arg<boolean>;
   /** Alloy argument `labels`. @default - omitted; Alloy's default: {} */

@@ -4,13 +4,15 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  LogsReceiver,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  LogsReceiver,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `loki.source.windowsevent` (generally-available). */
 export interface LokiSourceWindowseventProps extends AlloyComponentProps {
@@ -33,7 +35,7 @@ export interface LokiSourceWindowseventProps extends AlloyComponentProps {
   /** Alloy argument `locale`. @default - omitted; Alloy's default: 0 */
   readonly locale?: Arg<number>;
   /** Alloy argument `poll_interval`. @default - omitted; Alloy's default: "3s" */
-  readonly pollInterval?: Arg<Duration>;
+  readonly pollInterval?: Arg<AlloyDuration>;
   /** Alloy argument `use_incoming_timestamp`. @default - omitted; Alloy's default: false */
   readonly useIncomingTimestamp?: Arg<boolean>;
   /** Alloy argument `xpath_query`. @default - omitted; Alloy's default: "*" */

@@ -4,20 +4,22 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  LogsReceiver,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  LogsReceiver,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `endpoint > authorization` of `loki.write`. */
 export interface LokiWriteEndpointAuthorization {
   /** Alloy argument `credentials`. @default - omitted */
-  readonly credentials?: Secret;
+  readonly credentials?: AlloySecret;
   /** Alloy argument `credentials_file`. @default - omitted */
   readonly credentialsFile?: Arg<string>;
   /** Alloy argument `type`. @default - omitted */
@@ -27,7 +29,7 @@ export interface LokiWriteEndpointAuthorization {
 /** Block `endpoint > basic_auth` of `loki.write`. */
 export interface LokiWriteEndpointBasicAuth {
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `password_file`. @default - omitted */
   readonly passwordFile?: Arg<string>;
   /** Alloy argument `username`. @default - omitted */
@@ -49,7 +51,7 @@ export interface LokiWriteEndpointOauth2TlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -61,7 +63,7 @@ export interface LokiWriteEndpointOauth2 {
   /** Alloy argument `client_id`. @default - omitted */
   readonly clientId?: Arg<string>;
   /** Alloy argument `client_secret`. @default - omitted */
-  readonly clientSecret?: Secret;
+  readonly clientSecret?: AlloySecret;
   /** Alloy argument `client_secret_file`. @default - omitted */
   readonly clientSecretFile?: Arg<string>;
   /** Alloy argument `endpoint_params`. @default - omitted */
@@ -69,7 +71,7 @@ export interface LokiWriteEndpointOauth2 {
   /** Alloy argument `no_proxy`. @default - omitted */
   readonly noProxy?: Arg<string>;
   /** Alloy argument `proxy_connect_header`. @default - omitted */
-  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted; Alloy's default: false */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
@@ -89,7 +91,7 @@ export interface LokiWriteEndpointQueueConfig {
   /** Alloy argument `capacity`. @default - omitted; Alloy's default: 10MiB */
   readonly capacity?: Arg<string>;
   /** Alloy argument `drain_timeout`. @default - omitted; Alloy's default: "1m" */
-  readonly drainTimeout?: Arg<Duration>;
+  readonly drainTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `min_shards`. @default - omitted; Alloy's default: 1 */
   readonly minShards?: Arg<number>;
 }
@@ -109,7 +111,7 @@ export interface LokiWriteEndpointTlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -121,9 +123,9 @@ export interface LokiWriteEndpoint {
   /** Alloy argument `batch_size`. @default - omitted; Alloy's default: "1MiB" */
   readonly batchSize?: Arg<string>;
   /** Alloy argument `batch_wait`. @default - omitted; Alloy's default: "1s" */
-  readonly batchWait?: Arg<Duration>;
+  readonly batchWait?: Arg<AlloyDuration>;
   /** Alloy argument `bearer_token`. @default - omitted */
-  readonly bearerToken?: Secret;
+  readonly bearerToken?: AlloySecret;
   /** Alloy argument `bearer_token_file`. @default - omitted */
   readonly bearerTokenFile?: Arg<string>;
   /** Alloy argument `enable_http2`. @default - omitted; Alloy's default: true */
@@ -133,25 +135,25 @@ export interface LokiWriteEndpoint {
   /** Alloy argument `headers`. @default - omitted */
   readonly headers?: Arg<Readonly<Record<string, Arg<string>>>>;
   /** Alloy argument `http_headers`. @default - omitted */
-  readonly httpHeaders?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly httpHeaders?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `max_backoff_period`. @default - omitted; Alloy's default: "5m" */
-  readonly maxBackoffPeriod?: Arg<Duration>;
+  readonly maxBackoffPeriod?: Arg<AlloyDuration>;
   /** Alloy argument `max_backoff_retries`. @default - omitted; Alloy's default: 10 */
   readonly maxBackoffRetries?: Arg<number>;
   /** Alloy argument `min_backoff_period`. @default - omitted; Alloy's default: "500ms" */
-  readonly minBackoffPeriod?: Arg<Duration>;
+  readonly minBackoffPeriod?: Arg<AlloyDuration>;
   /** Alloy argument `name`. @default - omitted */
   readonly name?: Arg<string>;
   /** Alloy argument `no_proxy`. @default - omitted */
   readonly noProxy?: Arg<string>;
   /** Alloy argument `proxy_connect_header`. @default - omitted */
-  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted; Alloy's default: false */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
   readonly proxyUrl?: Arg<string>;
   /** Alloy argument `remote_timeout`. @default - omitted; Alloy's default: "10s" */
-  readonly remoteTimeout?: Arg<Duration>;
+  readonly remoteTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `retry_on_http_429`. @default - omitted; Alloy's default: true */
   readonly retryOnHttp429?: Arg<boolean>;
   /** Alloy argument `tenant_id`. @default - omitted */
@@ -173,15 +175,15 @@ export interface LokiWriteEndpoint {
 /** Block `wal` of `loki.write`. */
 export interface LokiWriteWal {
   /** Alloy argument `drain_timeout`. @default - omitted; Alloy's default: "30s" */
-  readonly drainTimeout?: Arg<Duration>;
+  readonly drainTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `enabled`. @default - omitted; Alloy's default: false */
   readonly enabled?: Arg<boolean>;
   /** Alloy argument `max_read_frequency`. @default - omitted; Alloy's default: "1s" */
-  readonly maxReadFrequency?: Arg<Duration>;
+  readonly maxReadFrequency?: Arg<AlloyDuration>;
   /** Alloy argument `max_segment_age`. @default - omitted; Alloy's default: "1h" */
-  readonly maxSegmentAge?: Arg<Duration>;
+  readonly maxSegmentAge?: Arg<AlloyDuration>;
   /** Alloy argument `min_read_frequency`. @default - omitted; Alloy's default: "250ms" */
-  readonly minReadFrequency?: Arg<Duration>;
+  readonly minReadFrequency?: Arg<AlloyDuration>;
 }
 
 /** Props of `loki.write` (generally-available). */

@@ -4,19 +4,21 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloySecret,
   Arg,
-  attr,
   AuthHandler,
+} from '../../../lib/alloy';
+import {
+  attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `client_auth` of `otelcol.auth.basic`. */
 export interface OtelcolAuthBasicClientAuth {
   /** Alloy argument `password`. @default - omitted; Alloy's default: "" */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `password_file`. @default - omitted; Alloy's default: "" */
   readonly passwordFile?: Arg<string>;
   /** Alloy argument `username`. @default - omitted; Alloy's default: "" */
@@ -42,7 +44,7 @@ export interface OtelcolAuthBasicHtpasswd {
 /** Props of `otelcol.auth.basic` (generally-available). */
 export interface OtelcolAuthBasicProps extends AlloyComponentProps {
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `username`. @default - omitted */
   readonly username?: Arg<string>;
   /** Alloy block `client_auth`; an array repeats it. @default - omitted */

@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloySecret,
   Arg,
-  attr,
   AuthHandler,
+} from '../../../lib/alloy';
+import {
+  attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.auth.bearer`. */
 export interface OtelcolAuthBearerDebugMetrics {
@@ -28,7 +30,7 @@ export interface OtelcolAuthBearerProps extends AlloyComponentProps {
   /** Alloy argument `scheme`. @default - omitted; Alloy's default: "Bearer" */
   readonly scheme?: Arg<string>;
   /** Alloy argument `token` (required). */
-  readonly token: Secret;
+  readonly token: AlloySecret;
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolAuthBearerDebugMetrics | readonly OtelcolAuthBearerDebugMetrics[];
 }

@@ -5,12 +5,14 @@ import {
   AlloyComponent,
   AlloyComponentProps,
   Arg,
-  attr,
   AuthHandler,
+} from '../../../lib/alloy';
+import {
+  attr,
   blk,
   BodySchema,
   ComponentDefinition,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.auth.headers`. */
 export interface OtelcolAuthHeadersDebugMetrics {

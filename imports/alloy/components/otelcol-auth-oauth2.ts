@@ -4,17 +4,19 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   AlloyObject,
+  AlloySecret,
   AlloyValue,
   Arg,
-  attr,
   AuthHandler,
+} from '../../../lib/alloy';
+import {
+  attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.auth.oauth2`. */
 export interface OtelcolAuthOauth2DebugMetrics {
@@ -59,13 +61,13 @@ export interface OtelcolAuthOauth2Tls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy argument `server_name`. @default - omitted */
   readonly serverName?: Arg<string>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
@@ -79,7 +81,7 @@ export interface OtelcolAuthOauth2Props extends AlloyComponentProps {
   /** Alloy argument `claims`. @default - omitted; Alloy's default: {} */
   readonly claims?: Arg<AlloyObject>;
   /** Alloy argument `client_certificate_key`. @default - omitted; Alloy's default: "" */
-  readonly clientCertificateKey?: Secret;
+  readonly clientCertificateKey?: AlloySecret;
   /** Alloy argument `client_certificate_key_file`. @default - omitted; Alloy's default: "" */
   readonly clientCertificateKeyFile?: Arg<string>;
   /** Alloy argument `client_certificate_key_id`. @default - omitted; Alloy's default: "" */
@@ -89,13 +91,13 @@ export interface OtelcolAuthOauth2Props extends AlloyComponentProps {
   /** Alloy argument `client_id_file`. @default - omitted; Alloy's default: "" */
   readonly clientIdFile?: Arg<string>;
   /** Alloy argument `client_secret`. @default - omitted; Alloy's default: "" */
-  readonly clientSecret?: Secret;
+  readonly clientSecret?: AlloySecret;
   /** Alloy argument `client_secret_file`. @default - omitted; Alloy's default: "" */
   readonly clientSecretFile?: Arg<string>;
   /** Alloy argument `endpoint_params`. @default - omitted; Alloy's default: {} */
   readonly endpointParams?: AlloyValue;
   /** Alloy argument `expiry_buffer`. @default - omitted; Alloy's default: "0s" */
-  readonly expiryBuffer?: Arg<Duration>;
+  readonly expiryBuffer?: Arg<AlloyDuration>;
   /** Alloy argument `grant_type`. @default - omitted; Alloy's default: "client_credentials" */
   readonly grantType?: Arg<string>;
   /** Alloy argument `iss`. @default - omitted; Alloy's default: "" */
@@ -105,7 +107,7 @@ export interface OtelcolAuthOauth2Props extends AlloyComponentProps {
   /** Alloy argument `signature_algorithm`. @default - omitted; Alloy's default: "RS256" */
   readonly signatureAlgorithm?: Arg<string>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "0s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy argument `token_url` (required). */
   readonly tokenUrl: Arg<string>;
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */

@@ -6,12 +6,14 @@ import {
   AlloyComponentProps,
   AlloyValue,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `datapoints > attributes` of `otelcol.connector.count`. */
 export interface OtelcolConnectorCountDatapointsAttributes {

@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.connector.host_info`. */
 export interface OtelcolConnectorHostInfoDebugMetrics {
@@ -32,7 +34,7 @@ export interface OtelcolConnectorHostInfoProps extends AlloyComponentProps {
   /** Alloy argument `host_identifiers`. @default - omitted; Alloy's default: ["host.id"] */
   readonly hostIdentifiers?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `metrics_flush_interval`. @default - omitted; Alloy's default: "60s" */
-  readonly metricsFlushInterval?: Arg<Duration>;
+  readonly metricsFlushInterval?: Arg<AlloyDuration>;
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolConnectorHostInfoDebugMetrics | readonly OtelcolConnectorHostInfoDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */

@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.connector.servicegraph`. */
 export interface OtelcolConnectorServicegraphDebugMetrics {
@@ -32,13 +34,13 @@ export interface OtelcolConnectorServicegraphStore {
   /** Alloy argument `max_items`. @default - omitted; Alloy's default: 1000 */
   readonly maxItems?: Arg<number>;
   /** Alloy argument `ttl`. @default - omitted; Alloy's default: "2s" */
-  readonly ttl?: Arg<Duration>;
+  readonly ttl?: Arg<AlloyDuration>;
 }
 
 /** Props of `otelcol.connector.servicegraph` (generally-available). */
 export interface OtelcolConnectorServicegraphProps extends AlloyComponentProps {
   /** Alloy argument `cache_loop`. @default - omitted; Alloy's default: "1m" */
-  readonly cacheLoop?: Arg<Duration>;
+  readonly cacheLoop?: Arg<AlloyDuration>;
   /** Alloy argument `database_name_attributes`. @default - omitted; Alloy's default: ["db.name"] */
   readonly databaseNameAttributes?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `dimensions`. @default - omitted; Alloy's default: [] */
@@ -46,11 +48,11 @@ export interface OtelcolConnectorServicegraphProps extends AlloyComponentProps {
   /** Alloy argument `exponential_histogram_max_size`. @default - omitted; Alloy's default: [] */
   readonly exponentialHistogramMaxSize?: Arg<number>;
   /** Alloy argument `latency_histogram_buckets`. @default - omitted; Alloy's default: ["2ms", "4ms", "6ms", "8ms", "10ms", "50ms", "100ms", "200ms", "400ms", "800ms", "1s", "1400ms", "2s", "5s", "10s", "15s"] */
-  readonly latencyHistogramBuckets?: Arg<readonly Arg<Duration>[]>;
+  readonly latencyHistogramBuckets?: Arg<readonly Arg<AlloyDuration>[]>;
   /** Alloy argument `metrics_flush_interval`. @default - omitted; Alloy's default: "60s" */
-  readonly metricsFlushInterval?: Arg<Duration>;
+  readonly metricsFlushInterval?: Arg<AlloyDuration>;
   /** Alloy argument `store_expiration_loop`. @default - omitted; Alloy's default: "2s" */
-  readonly storeExpirationLoop?: Arg<Duration>;
+  readonly storeExpirationLoop?: Arg<AlloyDuration>;
   /** Alloy argument `virtual_node_extra_label`. @default - omitted; Alloy's default: false */
   readonly virtualNodeExtraLabel?: Arg<boolean>;
   /** Alloy argument `virtual_node_peer_attributes`. @default - omitted; Alloy's default: ["peer.service", "db.name", "db.system"] */

@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `calls_dimension` of `otelcol.connector.spanmetrics`. */
 export interface OtelcolConnectorSpanmetricsCallsDimension {
@@ -72,7 +74,7 @@ export interface OtelcolConnectorSpanmetricsHistogramDimension {
 /** Block `histogram > explicit` of `otelcol.connector.spanmetrics`. */
 export interface OtelcolConnectorSpanmetricsHistogramExplicit {
   /** Alloy argument `buckets`. @default - omitted; Alloy's default: ["2ms", "4ms", "6ms", "8ms", "10ms", "50ms", "100ms", "200ms", "400ms", "800ms", "1s", "1400ms", "2s", "5s", "10s", "15s"] */
-  readonly buckets?: Arg<readonly Arg<Duration>[]>;
+  readonly buckets?: Arg<readonly Arg<AlloyDuration>[]>;
 }
 
 /** Block `histogram > exponential` of `otelcol.connector.spanmetrics`. */
@@ -118,9 +120,9 @@ export interface OtelcolConnectorSpanmetricsProps extends AlloyComponentProps {
   /** Alloy argument `metric_timestamp_cache_size`. @default - omitted; Alloy's default: 1000 */
   readonly metricTimestampCacheSize?: Arg<number>;
   /** Alloy argument `metrics_expiration`. @default - omitted; Alloy's default: "0s" */
-  readonly metricsExpiration?: Arg<Duration>;
+  readonly metricsExpiration?: Arg<AlloyDuration>;
   /** Alloy argument `metrics_flush_interval`. @default - omitted; Alloy's default: "60s" */
-  readonly metricsFlushInterval?: Arg<Duration>;
+  readonly metricsFlushInterval?: Arg<AlloyDuration>;
   /** Alloy argument `namespace`. @default - omitted; Alloy's default: "traces.span.metrics" */
   readonly namespace?: Arg<string>;
   /** Alloy argument `resource_metrics_cache_size`. @default - omitted; Alloy's default: 1000 */
@@ -128,7 +130,7 @@ export interface OtelcolConnectorSpanmetricsProps extends AlloyComponentProps {
   /** Alloy argument `resource_metrics_key_attributes`. @default - omitted; Alloy's default: [] */
   readonly resourceMetricsKeyAttributes?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `series_expiration`. @default - omitted; Alloy's default: "0s" */
-  readonly seriesExpiration?: Arg<Duration>;
+  readonly seriesExpiration?: Arg<AlloyDuration>;
   /** Alloy block `calls_dimension`; an array repeats it. @default - omitted */
   readonly callsDimension?: OtelcolConnectorSpanmetricsCallsDimension | readonly OtelcolConnectorSpanmetricsCallsDimension[];
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */

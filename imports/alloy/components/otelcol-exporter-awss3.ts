@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+  StorageHandler,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  StorageHandler,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.exporter.awss3`. */
 export interface OtelcolExporterAwss3DebugMetrics {
@@ -53,7 +55,7 @@ export interface OtelcolExporterAwss3S3Uploader {
   /** Alloy argument `retry_max_attempts`. @default - omitted; Alloy's default: 3 */
   readonly retryMaxAttempts?: Arg<number>;
   /** Alloy argument `retry_max_backoff`. @default - omitted; Alloy's default: 20s */
-  readonly retryMaxBackoff?: Arg<Duration>;
+  readonly retryMaxBackoff?: Arg<AlloyDuration>;
   /** Alloy argument `retry_mode`. @default - omitted; Alloy's default: "standard" */
   readonly retryMode?: Arg<string>;
   /** Alloy argument `role_arn`. @default - omitted */
@@ -79,7 +81,7 @@ export interface OtelcolExporterAwss3S3Uploader {
 /** Block `sending_queue > batch` of `otelcol.exporter.awss3`. */
 export interface OtelcolExporterAwss3SendingQueueBatch {
   /** Alloy argument `flush_timeout`. @default - omitted; Alloy's default: "200ms" */
-  readonly flushTimeout?: Arg<Duration>;
+  readonly flushTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `max_size`. @default - omitted; Alloy's default: 3000 */
   readonly maxSize?: Arg<number>;
   /** Alloy argument `min_size`. @default - omitted; Alloy's default: 2000 */
@@ -111,7 +113,7 @@ export interface OtelcolExporterAwss3SendingQueue {
 /** Props of `otelcol.exporter.awss3` (experimental). */
 export interface OtelcolExporterAwss3Props extends AlloyComponentProps {
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "5s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolExporterAwss3DebugMetrics | readonly OtelcolExporterAwss3DebugMetrics[];
   /** Alloy block `marshaler`; an array repeats it. @default - omitted */

@@ -4,21 +4,23 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  OtelConsumer,
+  StorageHandler,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  Secret,
-  StorageHandler,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `api` of `otelcol.exporter.datadog`. */
 export interface OtelcolExporterDatadogApi {
   /** Alloy argument `api_key` (required). */
-  readonly apiKey: Secret;
+  readonly apiKey: AlloySecret;
   /** Alloy argument `fail_on_invalid_key`. @default - omitted; Alloy's default: false */
   readonly failOnInvalidKey?: Arg<boolean>;
   /** Alloy argument `site`. @default - omitted; Alloy's default: "datadoghq.com" */
@@ -30,7 +32,7 @@ export interface OtelcolExporterDatadogClient {
   /** Alloy argument `disable_keep_alives`. @default - omitted */
   readonly disableKeepAlives?: Arg<boolean>;
   /** Alloy argument `idle_conn_timeout`. @default - omitted; Alloy's default: "45s" */
-  readonly idleConnTimeout?: Arg<Duration>;
+  readonly idleConnTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `insecure_skip_verify`. @default - omitted */
   readonly insecureSkipVerify?: Arg<boolean>;
   /** Alloy argument `max_conns_per_host`. @default - omitted */
@@ -42,7 +44,7 @@ export interface OtelcolExporterDatadogClient {
   /** Alloy argument `read_buffer_size`. @default - omitted */
   readonly readBufferSize?: Arg<number>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "15s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy argument `write_buffer_size`. @default - omitted */
   readonly writeBufferSize?: Arg<number>;
 }
@@ -128,11 +130,11 @@ export interface OtelcolExporterDatadogRetryOnFailure {
   /** Alloy argument `enabled`. @default - omitted; Alloy's default: true */
   readonly enabled?: Arg<boolean>;
   /** Alloy argument `initial_interval`. @default - omitted; Alloy's default: "5s" */
-  readonly initialInterval?: Arg<Duration>;
+  readonly initialInterval?: Arg<AlloyDuration>;
   /** Alloy argument `max_elapsed_time`. @default - omitted; Alloy's default: "5m" */
-  readonly maxElapsedTime?: Arg<Duration>;
+  readonly maxElapsedTime?: Arg<AlloyDuration>;
   /** Alloy argument `max_interval`. @default - omitted; Alloy's default: "30s" */
-  readonly maxInterval?: Arg<Duration>;
+  readonly maxInterval?: Arg<AlloyDuration>;
   /** Alloy argument `multiplier`. @default - omitted; Alloy's default: 1.5 */
   readonly multiplier?: Arg<number>;
   /** Alloy argument `randomization_factor`. @default - omitted; Alloy's default: 0.5 */
@@ -142,7 +144,7 @@ export interface OtelcolExporterDatadogRetryOnFailure {
 /** Block `sending_queue > batch` of `otelcol.exporter.datadog`. */
 export interface OtelcolExporterDatadogSendingQueueBatch {
   /** Alloy argument `flush_timeout`. @default - omitted; Alloy's default: "200ms" */
-  readonly flushTimeout?: Arg<Duration>;
+  readonly flushTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `max_size`. @default - omitted; Alloy's default: 3000 */
   readonly maxSize?: Arg<number>;
   /** Alloy argument `min_size`. @default - omitted; Alloy's default: 2000 */
@@ -198,7 +200,7 @@ export interface OtelcolExporterDatadogProps extends AlloyComponentProps {
   /** Alloy argument `hostname`. @default - omitted */
   readonly hostname?: Arg<string>;
   /** Alloy argument `hostname_detection_timeout`. @default - omitted; Alloy's default: 25s */
-  readonly hostnameDetectionTimeout?: Arg<Duration>;
+  readonly hostnameDetectionTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `only_metadata`. @default - omitted; Alloy's default: false */
   readonly onlyMetadata?: Arg<boolean>;
   /** Alloy block `api` (required); an array repeats it. */

@@ -4,17 +4,19 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
-  attr,
   AuthHandler,
+  OtelConsumer,
+  StorageHandler,
+} from '../../../lib/alloy';
+import {
+  attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  Secret,
-  StorageHandler,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `client > compression_params` of `otelcol.exporter.faro`. */
 export interface OtelcolExporterFaroClientCompressionParams {
@@ -63,13 +65,13 @@ export interface OtelcolExporterFaroClientTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy argument `server_name`. @default - omitted */
   readonly serverName?: Arg<string>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
@@ -91,11 +93,11 @@ export interface OtelcolExporterFaroClient {
   /** Alloy argument `headers`. @default - omitted; Alloy's default: {} */
   readonly headers?: Arg<Readonly<Record<string, Arg<string>>>>;
   /** Alloy argument `http2_ping_timeout`. @default - omitted; Alloy's default: "15s" */
-  readonly http2PingTimeout?: Arg<Duration>;
+  readonly http2PingTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `http2_read_idle_timeout`. @default - omitted; Alloy's default: "0s" */
-  readonly http2ReadIdleTimeout?: Arg<Duration>;
+  readonly http2ReadIdleTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `idle_conn_timeout`. @default - omitted; Alloy's default: "90s" */
-  readonly idleConnTimeout?: Arg<Duration>;
+  readonly idleConnTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `max_conns_per_host`. @default - omitted; Alloy's default: 0 */
   readonly maxConnsPerHost?: Arg<number>;
   /** Alloy argument `max_idle_conns`. @default - omitted; Alloy's default: 100 */
@@ -107,7 +109,7 @@ export interface OtelcolExporterFaroClient {
   /** Alloy argument `read_buffer_size`. @default - omitted; Alloy's default: 0 */
   readonly readBufferSize?: Arg<string>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "30s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy argument `write_buffer_size`. @default - omitted; Alloy's default: "512KiB" */
   readonly writeBufferSize?: Arg<string>;
   /** Alloy block `compression_params`; an array repeats it. @default - omitted */
@@ -131,11 +133,11 @@ export interface OtelcolExporterFaroRetryOnFailure {
   /** Alloy argument `enabled`. @default - omitted; Alloy's default: true */
   readonly enabled?: Arg<boolean>;
   /** Alloy argument `initial_interval`. @default - omitted; Alloy's default: "5s" */
-  readonly initialInterval?: Arg<Duration>;
+  readonly initialInterval?: Arg<AlloyDuration>;
   /** Alloy argument `max_elapsed_time`. @default - omitted; Alloy's default: "5m" */
-  readonly maxElapsedTime?: Arg<Duration>;
+  readonly maxElapsedTime?: Arg<AlloyDuration>;
   /** Alloy argument `max_interval`. @default - omitted; Alloy's default: "30s" */
-  readonly maxInterval?: Arg<Duration>;
+  readonly maxInterval?: Arg<AlloyDuration>;
   /** Alloy argument `multiplier`. @default - omitted; Alloy's default: 1.5 */
   readonly multiplier?: Arg<number>;
   /** Alloy argument `randomization_factor`. @default - omitted; Alloy's default: 0.5 */
@@ -145,7 +147,7 @@ export interface OtelcolExporterFaroRetryOnFailure {
 /** Block `sending_queue > batch` of `otelcol.exporter.faro`. */
 export interface OtelcolExporterFaroSendingQueueBatch {
   /** Alloy argument `flush_timeout`. @default - omitted; Alloy's default: "200ms" */
-  readonly flushTimeout?: Arg<Duration>;
+  readonly flushTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `max_size`. @default - omitted; Alloy's default: 3000 */
   readonly maxSize?: Arg<number>;
   /** Alloy argument `min_size`. @default - omitted; Alloy's default: 2000 */

@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.exporter.file`. */
 export interface OtelcolExporterFileDebugMetrics {
@@ -52,7 +54,7 @@ export interface OtelcolExporterFileProps extends AlloyComponentProps {
   /** Alloy argument `encoding`. @default - omitted */
   readonly encoding?: Arg<string>;
   /** Alloy argument `flush_interval`. @default - omitted; Alloy's default: "1s" */
-  readonly flushInterval?: Arg<Duration>;
+  readonly flushInterval?: Arg<AlloyDuration>;
   /** Alloy argument `format`. @default - omitted; Alloy's default: "json" */
   readonly format?: Arg<string>;
   /** Alloy argument `path` (required). */

@@ -4,16 +4,18 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   AlloyValue,
   Arg,
+  OtelConsumer,
+  StorageHandler,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  StorageHandler,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.exporter.googlecloud`. */
 export interface OtelcolExporterGooglecloudDebugMetrics {
@@ -58,7 +60,7 @@ export interface OtelcolExporterGooglecloudMetricExperimentalWal {
   /** Alloy argument `directory`. @default - omitted; Alloy's default: "./" */
   readonly directory?: Arg<string>;
   /** Alloy argument `max_backoff`. @default - omitted; Alloy's default: "1h" */
-  readonly maxBackoff?: Arg<Duration>;
+  readonly maxBackoff?: Arg<AlloyDuration>;
 }
 
 /** Block `metric` of `otelcol.exporter.googlecloud`. */
@@ -98,7 +100,7 @@ export interface OtelcolExporterGooglecloudMetric {
 /** Block `sending_queue > batch` of `otelcol.exporter.googlecloud`. */
 export interface OtelcolExporterGooglecloudSendingQueueBatch {
   /** Alloy argument `flush_timeout`. @default - omitted; Alloy's default: "200ms" */
-  readonly flushTimeout?: Arg<Duration>;
+  readonly flushTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `max_size`. @default - omitted; Alloy's default: 3000 */
   readonly maxSize?: Arg<number>;
   /** Alloy argument `min_size`. @default - omitted; Alloy's default: 2000 */

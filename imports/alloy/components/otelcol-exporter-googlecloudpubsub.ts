@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+  StorageHandler,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  StorageHandler,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.exporter.googlecloudpubsub`. */
 export interface OtelcolExporterGooglecloudpubsubDebugMetrics {
@@ -37,11 +39,11 @@ export interface OtelcolExporterGooglecloudpubsubRetryOnFailure {
   /** Alloy argument `enabled`. @default - omitted; Alloy's default: true */
   readonly enabled?: Arg<boolean>;
   /** Alloy argument `initial_interval`. @default - omitted; Alloy's default: "5s" */
-  readonly initialInterval?: Arg<Duration>;
+  readonly initialInterval?: Arg<AlloyDuration>;
   /** Alloy argument `max_elapsed_time`. @default - omitted; Alloy's default: "5m" */
-  readonly maxElapsedTime?: Arg<Duration>;
+  readonly maxElapsedTime?: Arg<AlloyDuration>;
   /** Alloy argument `max_interval`. @default - omitted; Alloy's default: "30s" */
-  readonly maxInterval?: Arg<Duration>;
+  readonly maxInterval?: Arg<AlloyDuration>;
   /** Alloy argument `multiplier`. @default - omitted; Alloy's default: 1.5 */
   readonly multiplier?: Arg<number>;
   /** Alloy argument `randomization_factor`. @default - omitted; Alloy's default: 0.5 */
@@ -51,7 +53,7 @@ export interface OtelcolExporterGooglecloudpubsubRetryOnFailure {
 /** Block `sending_queue > batch` of `otelcol.exporter.googlecloudpubsub`. */
 export interface OtelcolExporterGooglecloudpubsubSendingQueueBatch {
   /** Alloy argument `flush_timeout`. @default - omitted */
-  readonly flushTimeout?: Arg<Duration>;
+  readonly flushTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `max_size`. @default - omitted */
   readonly maxSize?: Arg<number>;
   /** Alloy argument `min_size`. @default - omitted */
@@ -83,7 +85,7 @@ export interface OtelcolExporterGooglecloudpubsubSendingQueue {
 /** Block `watermark` of `otelcol.exporter.googlecloudpubsub`. */
 export interface OtelcolExporterGooglecloudpubsubWatermark {
   /** Alloy argument `allowed_drift`. @default - omitted */
-  readonly allowedDrift?: Arg<Duration>;
+  readonly allowedDrift?: Arg<AlloyDuration>;
   /** Alloy argument `behavior`. @default - omitted; Alloy's default: "" */
   readonly behavior?: Arg<string>;
 }
@@ -99,7 +101,7 @@ export interface OtelcolExporterGooglecloudpubsubProps extends AlloyComponentPro
   /** Alloy argument `project`. @default - omitted; Alloy's default: Fetch from credentials */
   readonly project?: Arg<string>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "12s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy argument `topic` (required). */
   readonly topic: Arg<string>;
   /** Alloy argument `user_agent`. @default - omitted; Alloy's default: "opentelemetry-collector-contrib {{version}}" */

@@ -4,16 +4,18 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  OtelConsumer,
+  StorageHandler,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  Secret,
-  StorageHandler,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `authentication > kerberos` of `otelcol.exporter.kafka`. */
 export interface OtelcolExporterKafkaAuthenticationKerberos {
@@ -24,7 +26,7 @@ export interface OtelcolExporterKafkaAuthenticationKerberos {
   /** Alloy argument `keytab_file`. @default - omitted */
   readonly keytabFile?: Arg<string>;
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `realm`. @default - omitted */
   readonly realm?: Arg<string>;
   /** Alloy argument `service_name`. @default - omitted */
@@ -38,7 +40,7 @@ export interface OtelcolExporterKafkaAuthenticationKerberos {
 /** Block `authentication > plaintext` of `otelcol.exporter.kafka`. */
 export interface OtelcolExporterKafkaAuthenticationPlaintext {
   /** Alloy argument `password` (required). */
-  readonly password: Secret;
+  readonly password: AlloySecret;
   /** Alloy argument `username` (required). */
   readonly username: Arg<string>;
 }
@@ -54,7 +56,7 @@ export interface OtelcolExporterKafkaAuthenticationSasl {
   /** Alloy argument `mechanism` (required). */
   readonly mechanism: Arg<string>;
   /** Alloy argument `password` (required). */
-  readonly password: Secret;
+  readonly password: AlloySecret;
   /** Alloy argument `username` (required). */
   readonly username: Arg<string>;
   /** Alloy argument `version`. @default - omitted; Alloy's default: 0 */
@@ -98,13 +100,13 @@ export interface OtelcolExporterKafkaAuthenticationTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy argument `server_name`. @default - omitted */
   readonly serverName?: Arg<string>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
@@ -146,7 +148,7 @@ export interface OtelcolExporterKafkaLogs {
 /** Block `metadata > retry` of `otelcol.exporter.kafka`. */
 export interface OtelcolExporterKafkaMetadataRetry {
   /** Alloy argument `backoff`. @default - omitted; Alloy's default: "250ms" */
-  readonly backoff?: Arg<Duration>;
+  readonly backoff?: Arg<AlloyDuration>;
   /** Alloy argument `max_retries`. @default - omitted; Alloy's default: 3 */
   readonly maxRetries?: Arg<number>;
 }
@@ -156,7 +158,7 @@ export interface OtelcolExporterKafkaMetadata {
   /** Alloy argument `full`. @default - omitted; Alloy's default: true */
   readonly full?: Arg<boolean>;
   /** Alloy argument `refresh_interval`. @default - omitted; Alloy's default: "10m" */
-  readonly refreshInterval?: Arg<Duration>;
+  readonly refreshInterval?: Arg<AlloyDuration>;
   /** Alloy block `retry`; an array repeats it. @default - omitted */
   readonly retry?: OtelcolExporterKafkaMetadataRetry | readonly OtelcolExporterKafkaMetadataRetry[];
 }
@@ -216,11 +218,11 @@ export interface OtelcolExporterKafkaRetryOnFailure {
   /** Alloy argument `enabled`. @default - omitted; Alloy's default: true */
   readonly enabled?: Arg<boolean>;
   /** Alloy argument `initial_interval`. @default - omitted; Alloy's default: "5s" */
-  readonly initialInterval?: Arg<Duration>;
+  readonly initialInterval?: Arg<AlloyDuration>;
   /** Alloy argument `max_elapsed_time`. @default - omitted; Alloy's default: "5m" */
-  readonly maxElapsedTime?: Arg<Duration>;
+  readonly maxElapsedTime?: Arg<AlloyDuration>;
   /** Alloy argument `max_interval`. @default - omitted; Alloy's default: "30s" */
-  readonly maxInterval?: Arg<Duration>;
+  readonly maxInterval?: Arg<AlloyDuration>;
   /** Alloy argument `multiplier`. @default - omitted; Alloy's default: 1.5 */
   readonly multiplier?: Arg<number>;
   /** Alloy argument `randomization_factor`. @default - omitted; Alloy's default: 0.5 */
@@ -230,7 +232,7 @@ export interface OtelcolExporterKafkaRetryOnFailure {
 /** Block `sending_queue > batch` of `otelcol.exporter.kafka`. */
 export interface OtelcolExporterKafkaSendingQueueBatch {
   /** Alloy argument `flush_timeout`. @default - omitted; Alloy's default: "200ms" */
-  readonly flushTimeout?: Arg<Duration>;
+  readonly flushTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `max_size`. @default - omitted; Alloy's default: 3000 */
   readonly maxSize?: Arg<number>;
   /** Alloy argument `min_size`. @default - omitted; Alloy's default: 2000 */
@@ -294,13 +296,13 @@ export interface OtelcolExporterKafkaTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy argument `server_name`. @default - omitted */
   readonly serverName?: Arg<string>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
@@ -326,7 +328,7 @@ export interface OtelcolExporterKafkaProps extends AlloyComponentProps {
   /** Alloy argument `client_id`. @default - omitted; Alloy's default: "otel-collector" */
   readonly clientId?: Arg<string>;
   /** Alloy argument `conn_idle_timeout`. @default - omitted; Alloy's default: "9m" */
-  readonly connIdleTimeout?: Arg<Duration>;
+  readonly connIdleTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `encoding`. @default - omitted; Alloy's default: "otlp_proto" */
   readonly encoding?: Arg<string>;
   /** Alloy argument `include_metadata_keys`. @default - omitted; Alloy's default: [] */
@@ -344,7 +346,7 @@ export interface OtelcolExporterKafkaProps extends AlloyComponentProps {
   /** Alloy argument `resolve_canonical_bootstrap_servers_only`. @default - omitted; Alloy's default: false */
   readonly resolveCanonicalBootstrapServersOnly?: Arg<boolean>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "5s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy argument `topic`. @default - omitted; Alloy's default: _See below_ */
   readonly topic?: Arg<string>;
   /** Alloy argument `topic_from_attribute`. @default - omitted; Alloy's default: "" */

@@ -4,17 +4,19 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
-  attr,
   AuthHandler,
+  OtelConsumer,
+  StorageHandler,
+} from '../../../lib/alloy';
+import {
+  attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  Secret,
-  StorageHandler,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.exporter.loadbalancing`. */
 export interface OtelcolExporterLoadbalancingDebugMetrics {
@@ -27,9 +29,9 @@ export interface OtelcolExporterLoadbalancingDebugMetrics {
 /** Block `protocol > otlp > client > keepalive` of `otelcol.exporter.loadbalancing`. */
 export interface OtelcolExporterLoadbalancingProtocolOtlpClientKeepalive {
   /** Alloy argument `ping_response_timeout`. @default - omitted */
-  readonly pingResponseTimeout?: Arg<Duration>;
+  readonly pingResponseTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `ping_wait`. @default - omitted */
-  readonly pingWait?: Arg<Duration>;
+  readonly pingWait?: Arg<AlloyDuration>;
   /** Alloy argument `ping_without_stream`. @default - omitted */
   readonly pingWithoutStream?: Arg<boolean>;
 }
@@ -69,13 +71,13 @@ export interface OtelcolExporterLoadbalancingProtocolOtlpClientTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy argument `server_name`. @default - omitted */
   readonly serverName?: Arg<string>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
@@ -109,7 +111,7 @@ export interface OtelcolExporterLoadbalancingProtocolOtlpClient {
 /** Block `protocol > otlp > queue > batch` of `otelcol.exporter.loadbalancing`. */
 export interface OtelcolExporterLoadbalancingProtocolOtlpQueueBatch {
   /** Alloy argument `flush_timeout`. @default - omitted; Alloy's default: "200ms" */
-  readonly flushTimeout?: Arg<Duration>;
+  readonly flushTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `max_size`. @default - omitted; Alloy's default: 3000 */
   readonly maxSize?: Arg<number>;
   /** Alloy argument `min_size`. @default - omitted; Alloy's default: 2000 */
@@ -143,11 +145,11 @@ export interface OtelcolExporterLoadbalancingProtocolOtlpRetry {
   /** Alloy argument `enabled`. @default - omitted; Alloy's default: true */
   readonly enabled?: Arg<boolean>;
   /** Alloy argument `initial_interval`. @default - omitted; Alloy's default: "5s" */
-  readonly initialInterval?: Arg<Duration>;
+  readonly initialInterval?: Arg<AlloyDuration>;
   /** Alloy argument `max_elapsed_time`. @default - omitted; Alloy's default: "5m" */
-  readonly maxElapsedTime?: Arg<Duration>;
+  readonly maxElapsedTime?: Arg<AlloyDuration>;
   /** Alloy argument `max_interval`. @default - omitted; Alloy's default: "30s" */
-  readonly maxInterval?: Arg<Duration>;
+  readonly maxInterval?: Arg<AlloyDuration>;
   /** Alloy argument `multiplier`. @default - omitted; Alloy's default: 1.5 */
   readonly multiplier?: Arg<number>;
   /** Alloy argument `randomization_factor`. @default - omitted; Alloy's default: 0.5 */
@@ -157,7 +159,7 @@ export interface OtelcolExporterLoadbalancingProtocolOtlpRetry {
 /** Block `protocol > otlp` of `otelcol.exporter.loadbalancing`. */
 export interface OtelcolExporterLoadbalancingProtocolOtlp {
   /** Alloy argument `timeout`. @default - omitted */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy block `client` (required); an array repeats it. */
   readonly client: OtelcolExporterLoadbalancingProtocolOtlpClient | readonly [OtelcolExporterLoadbalancingProtocolOtlpClient, ...OtelcolExporterLoadbalancingProtocolOtlpClient[]];
   /** Alloy block `queue`; an array repeats it. @default - omitted */
@@ -177,7 +179,7 @@ export interface OtelcolExporterLoadbalancingResolverAwsCloudMap {
   /** Alloy argument `health_status`. @default - omitted; Alloy's default: "HEALTHY" */
   readonly healthStatus?: Arg<string>;
   /** Alloy argument `interval`. @default - omitted; Alloy's default: "30s" */
-  readonly interval?: Arg<Duration>;
+  readonly interval?: Arg<AlloyDuration>;
   /** Alloy argument `namespace` (required). */
   readonly namespace: Arg<string>;
   /** Alloy argument `owner_account`. @default - omitted; Alloy's default: "" */
@@ -187,7 +189,7 @@ export interface OtelcolExporterLoadbalancingResolverAwsCloudMap {
   /** Alloy argument `service_name` (required). */
   readonly serviceName: Arg<string>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "5s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
 }
 
 /** Block `resolver > dns` of `otelcol.exporter.loadbalancing`. */
@@ -195,11 +197,11 @@ export interface OtelcolExporterLoadbalancingResolverDns {
   /** Alloy argument `hostname` (required). */
   readonly hostname: Arg<string>;
   /** Alloy argument `interval`. @default - omitted; Alloy's default: "5s" */
-  readonly interval?: Arg<Duration>;
+  readonly interval?: Arg<AlloyDuration>;
   /** Alloy argument `port`. @default - omitted; Alloy's default: "4317" */
   readonly port?: Arg<string>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "1s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
 }
 
 /** Block `resolver > kubernetes` of `otelcol.exporter.loadbalancing`. */
@@ -211,7 +213,7 @@ export interface OtelcolExporterLoadbalancingResolverKubernetes {
   /** Alloy argument `service` (required). */
   readonly service: Arg<string>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "1s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
 }
 
 /** Block `resolver > static` of `otelcol.exporter.loadbalancing`. */
@@ -237,11 +239,11 @@ export interface OtelcolExporterLoadbalancingRetryOnFailure {
   /** Alloy argument `enabled`. @default - omitted */
   readonly enabled?: Arg<boolean>;
   /** Alloy argument `initial_interval`. @default - omitted */
-  readonly initialInterval?: Arg<Duration>;
+  readonly initialInterval?: Arg<AlloyDuration>;
   /** Alloy argument `max_elapsed_time`. @default - omitted */
-  readonly maxElapsedTime?: Arg<Duration>;
+  readonly maxElapsedTime?: Arg<AlloyDuration>;
   /** Alloy argument `max_interval`. @default - omitted */
-  readonly maxInterval?: Arg<Duration>;
+  readonly maxInterval?: Arg<AlloyDuration>;
   /** Alloy argument `multiplier`. @default - omitted */
   readonly multiplier?: Arg<number>;
   /** Alloy argument `randomization_factor`. @default - omitted */
@@ -251,7 +253,7 @@ export interface OtelcolExporterLoadbalancingRetryOnFailure {
 /** Block `sending_queue > batch` of `otelcol.exporter.loadbalancing`. */
 export interface OtelcolExporterLoadbalancingSendingQueueBatch {
   /** Alloy argument `flush_timeout`. @default - omitted; Alloy's default: "200ms" */
-  readonly flushTimeout?: Arg<Duration>;
+  readonly flushTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `max_size`. @default - omitted; Alloy's default: 3000 */
   readonly maxSize?: Arg<number>;
   /** Alloy argument `min_size`. @default - omitted; Alloy's default: 2000 */
@@ -285,7 +287,7 @@ export interface OtelcolExporterLoadbalancingProps extends AlloyComponentProps {
   /** Alloy argument `routing_key`. @default - omitted; Alloy's default: "traceID" */
   readonly routingKey?: Arg<string>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "0s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolExporterLoadbalancingDebugMetrics | readonly OtelcolExporterLoadbalancingDebugMetrics[];
   /** Alloy block `protocol` (required); an array repeats it. */

@@ -4,12 +4,14 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
-  attr,
-  BodySchema,
-  ComponentDefinition,
   LogsReceiver,
   OtelConsumer,
 } from '../../../lib/alloy';
+import {
+  attr,
+  BodySchema,
+  ComponentDefinition,
+} from '../../../lib/alloy/internal';
 
 /** Props of `otelcol.exporter.loki` (generally-available). */
 export interface OtelcolExporterLokiProps extends AlloyComponentProps {

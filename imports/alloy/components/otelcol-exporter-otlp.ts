@@ -4,24 +4,26 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
-  attr,
   AuthHandler,
+  OtelConsumer,
+  StorageHandler,
+} from '../../../lib/alloy';
+import {
+  attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  Secret,
-  StorageHandler,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `client > keepalive` of `otelcol.exporter.otlp`. */
 export interface OtelcolExporterOtlpClientKeepalive {
   /** Alloy argument `ping_response_timeout`. @default - omitted */
-  readonly pingResponseTimeout?: Arg<Duration>;
+  readonly pingResponseTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `ping_wait`. @default - omitted */
-  readonly pingWait?: Arg<Duration>;
+  readonly pingWait?: Arg<AlloyDuration>;
   /** Alloy argument `ping_without_stream`. @default - omitted */
   readonly pingWithoutStream?: Arg<boolean>;
 }
@@ -61,13 +63,13 @@ export interface OtelcolExporterOtlpClientTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy argument `server_name`. @default - omitted */
   readonly serverName?: Arg<string>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
@@ -113,11 +115,11 @@ export interface OtelcolExporterOtlpRetryOnFailure {
   /** Alloy argument `enabled`. @default - omitted; Alloy's default: true */
   readonly enabled?: Arg<boolean>;
   /** Alloy argument `initial_interval`. @default - omitted; Alloy's default: "5s" */
-  readonly initialInterval?: Arg<Duration>;
+  readonly initialInterval?: Arg<AlloyDuration>;
   /** Alloy argument `max_elapsed_time`. @default - omitted; Alloy's default: "5m" */
-  readonly maxElapsedTime?: Arg<Duration>;
+  readonly maxElapsedTime?: Arg<AlloyDuration>;
   /** Alloy argument `max_interval`. @default - omitted; Alloy's default: "30s" */
-  readonly maxInterval?: Arg<Duration>;
+  readonly maxInterval?: Arg<AlloyDuration>;
   /** Alloy argument `multiplier`. @default - omitted; Alloy's default: 1.5 */
   readonly multiplier?: Arg<number>;
   /** Alloy argument `randomization_factor`. @default - omitted; Alloy's default: 0.5 */
@@ -127,7 +129,7 @@ export interface OtelcolExporterOtlpRetryOnFailure {
 /** Block `sending_queue > batch` of `otelcol.exporter.otlp`. */
 export interface OtelcolExporterOtlpSendingQueueBatch {
   /** Alloy argument `flush_timeout`. @default - omitted; Alloy's default: "200ms" */
-  readonly flushTimeout?: Arg<Duration>;
+  readonly flushTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `max_size`. @default - omitted; Alloy's default: 3000 */
   readonly maxSize?: Arg<number>;
   /** Alloy argument `min_size`. @default - omitted; Alloy's default: 2000 */
@@ -159,7 +161,7 @@ export interface OtelcolExporterOtlpSendingQueue {
 /** Props of `otelcol.exporter.otlp` (generally-available). */
 export interface OtelcolExporterOtlpProps extends AlloyComponentProps {
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "5s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy block `client` (required); an array repeats it. */
   readonly client: OtelcolExporterOtlpClient | readonly [OtelcolExporterOtlpClient, ...OtelcolExporterOtlpClient[]];
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */

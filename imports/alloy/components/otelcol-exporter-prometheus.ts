@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
-  attr,
-  BodySchema,
-  ComponentDefinition,
-  Duration,
   MetricsReceiver,
   OtelConsumer,
 } from '../../../lib/alloy';
+import {
+  attr,
+  BodySchema,
+  ComponentDefinition,
+} from '../../../lib/alloy/internal';
 
 /** Props of `otelcol.exporter.prometheus` (generally-available). */
 export interface OtelcolExporterPrometheusProps extends AlloyComponentProps {
@@ -22,7 +24,7 @@ export interface OtelcolExporterPrometheusProps extends AlloyComponentProps {
   /** Alloy argument `forward_to` (required). */
   readonly forwardTo: readonly MetricsReceiver[];
   /** Alloy argument `gc_frequency`. @default - omitted; Alloy's default: "5m" */
-  readonly gcFrequency?: Arg<Duration>;
+  readonly gcFrequency?: Arg<AlloyDuration>;
   /** Alloy argument `honor_metadata`. @default - omitted; Alloy's default: false */
   readonly honorMetadata?: Arg<boolean>;
   /** Alloy argument `include_scope_info`. @default - omitted; Alloy's default: false */

@@ -4,16 +4,18 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  OtelConsumer,
+  StorageHandler,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  Secret,
-  StorageHandler,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `client` of `otelcol.exporter.splunkhec`. */
 export interface OtelcolExporterSplunkhecClient {
@@ -24,7 +26,7 @@ export interface OtelcolExporterSplunkhecClient {
   /** Alloy argument `force_attempt_http2`. @default - omitted; Alloy's default: true */
   readonly forceAttemptHttp2?: Arg<boolean>;
   /** Alloy argument `idle_conn_timeout`. @default - omitted; Alloy's default: "45s" */
-  readonly idleConnTimeout?: Arg<Duration>;
+  readonly idleConnTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `insecure_skip_verify`. @default - omitted; Alloy's default: false */
   readonly insecureSkipVerify?: Arg<boolean>;
   /** Alloy argument `max_conns_per_host`. @default - omitted; Alloy's default: 0 */
@@ -36,7 +38,7 @@ export interface OtelcolExporterSplunkhecClient {
   /** Alloy argument `read_buffer_size`. @default - omitted; Alloy's default: 0 */
   readonly readBufferSize?: Arg<number>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "15s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy argument `write_buffer_size`. @default - omitted; Alloy's default: 0 */
   readonly writeBufferSize?: Arg<number>;
 }
@@ -66,11 +68,11 @@ export interface OtelcolExporterSplunkhecRetryOnFailure {
   /** Alloy argument `enabled`. @default - omitted; Alloy's default: true */
   readonly enabled?: Arg<boolean>;
   /** Alloy argument `initial_interval`. @default - omitted; Alloy's default: "5s" */
-  readonly initialInterval?: Arg<Duration>;
+  readonly initialInterval?: Arg<AlloyDuration>;
   /** Alloy argument `max_elapsed_time`. @default - omitted; Alloy's default: "5m" */
-  readonly maxElapsedTime?: Arg<Duration>;
+  readonly maxElapsedTime?: Arg<AlloyDuration>;
   /** Alloy argument `max_interval`. @default - omitted; Alloy's default: "30s" */
-  readonly maxInterval?: Arg<Duration>;
+  readonly maxInterval?: Arg<AlloyDuration>;
   /** Alloy argument `multiplier`. @default - omitted; Alloy's default: 1.5 */
   readonly multiplier?: Arg<number>;
   /** Alloy argument `randomization_factor`. @default - omitted; Alloy's default: 0.5 */
@@ -80,7 +82,7 @@ export interface OtelcolExporterSplunkhecRetryOnFailure {
 /** Block `sending_queue > batch` of `otelcol.exporter.splunkhec`. */
 export interface OtelcolExporterSplunkhecSendingQueueBatch {
   /** Alloy argument `flush_timeout`. @default - omitted; Alloy's default: "200ms" */
-  readonly flushTimeout?: Arg<Duration>;
+  readonly flushTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `max_size`. @default - omitted; Alloy's default: 3000 */
   readonly maxSize?: Arg<number>;
   /** Alloy argument `min_size`. @default - omitted; Alloy's default: 2000 */
@@ -112,7 +114,7 @@ export interface OtelcolExporterSplunkhecSendingQueue {
 /** Block `splunk > heartbeat` of `otelcol.exporter.splunkhec`. */
 export interface OtelcolExporterSplunkhecSplunkHeartbeat {
   /** Alloy argument `interval`. @default - omitted; Alloy's default: "0s" */
-  readonly interval?: Arg<Duration>;
+  readonly interval?: Arg<AlloyDuration>;
   /** Alloy argument `startup`. @default - omitted; Alloy's default: false */
   readonly startup?: Arg<boolean>;
 }
@@ -168,7 +170,7 @@ export interface OtelcolExporterSplunkhecSplunk {
   /** Alloy argument `splunk_app_version`. @default - omitted; Alloy's default: "" */
   readonly splunkAppVersion?: Arg<string>;
   /** Alloy argument `token` (required). */
-  readonly token: Secret;
+  readonly token: AlloySecret;
   /** Alloy argument `use_multi_metric_format`. @default - omitted */
   readonly useMultiMetricFormat?: Arg<boolean>;
   /** Alloy block `heartbeat`; an array repeats it. @default - omitted */

@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
-  attr,
   AuthHandler,
+} from '../../../lib/alloy';
+import {
+  attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.extension.jaeger_remote_sampling`. */
 export interface OtelcolExtensionJaegerRemoteSamplingDebugMetrics {
@@ -25,7 +27,7 @@ export interface OtelcolExtensionJaegerRemoteSamplingDebugMetrics {
 /** Block `grpc > keepalive > enforcement_policy` of `otelcol.extension.jaeger_remote_sampling`. */
 export interface OtelcolExtensionJaegerRemoteSamplingGrpcKeepaliveEnforcementPolicy {
   /** Alloy argument `min_time`. @default - omitted; Alloy's default: "5m" */
-  readonly minTime?: Arg<Duration>;
+  readonly minTime?: Arg<AlloyDuration>;
   /** Alloy argument `permit_without_stream`. @default - omitted; Alloy's default: false */
   readonly permitWithoutStream?: Arg<boolean>;
 }
@@ -33,15 +35,15 @@ export interface OtelcolExtensionJaegerRemoteSamplingGrpcKeepaliveEnforcementPol
 /** Block `grpc > keepalive > server_parameters` of `otelcol.extension.jaeger_remote_sampling`. */
 export interface OtelcolExtensionJaegerRemoteSamplingGrpcKeepaliveServerParameters {
   /** Alloy argument `max_connection_age`. @default - omitted; Alloy's default: "infinity" */
-  readonly maxConnectionAge?: Arg<Duration>;
+  readonly maxConnectionAge?: Arg<AlloyDuration>;
   /** Alloy argument `max_connection_age_grace`. @default - omitted; Alloy's default: "infinity" */
-  readonly maxConnectionAgeGrace?: Arg<Duration>;
+  readonly maxConnectionAgeGrace?: Arg<AlloyDuration>;
   /** Alloy argument `max_connection_idle`. @default - omitted; Alloy's default: "infinity" */
-  readonly maxConnectionIdle?: Arg<Duration>;
+  readonly maxConnectionIdle?: Arg<AlloyDuration>;
   /** Alloy argument `time`. @default - omitted; Alloy's default: "2h" */
-  readonly time?: Arg<Duration>;
+  readonly time?: Arg<AlloyDuration>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "20s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
 }
 
 /** Block `grpc > keepalive` of `otelcol.extension.jaeger_remote_sampling`. */
@@ -85,13 +87,13 @@ export interface OtelcolExtensionJaegerRemoteSamplingGrpcTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
   readonly tpm?: OtelcolExtensionJaegerRemoteSamplingGrpcTlsTpm | readonly OtelcolExtensionJaegerRemoteSamplingGrpcTlsTpm[];
 }
@@ -163,13 +165,13 @@ export interface OtelcolExtensionJaegerRemoteSamplingHttpTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
   readonly tpm?: OtelcolExtensionJaegerRemoteSamplingHttpTlsTpm | readonly OtelcolExtensionJaegerRemoteSamplingHttpTlsTpm[];
 }
@@ -183,7 +185,7 @@ export interface OtelcolExtensionJaegerRemoteSamplingHttp {
   /** Alloy argument `endpoint`. @default - omitted; Alloy's default: "0.0.0.0:5778" */
   readonly endpoint?: Arg<string>;
   /** Alloy argument `idle_timeout`. @default - omitted; Alloy's default: "1m" */
-  readonly idleTimeout?: Arg<Duration>;
+  readonly idleTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `include_metadata`. @default - omitted */
   readonly includeMetadata?: Arg<boolean>;
   /** Alloy argument `keep_alives_enabled`. @default - omitted; Alloy's default: true */
@@ -191,11 +193,11 @@ export interface OtelcolExtensionJaegerRemoteSamplingHttp {
   /** Alloy argument `max_request_body_size`. @default - omitted; Alloy's default: "20MiB" */
   readonly maxRequestBodySize?: Arg<string>;
   /** Alloy argument `read_header_timeout`. @default - omitted; Alloy's default: "1m" */
-  readonly readHeaderTimeout?: Arg<Duration>;
+  readonly readHeaderTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `read_timeout`. @default - omitted; Alloy's default: "" */
-  readonly readTimeout?: Arg<Duration>;
+  readonly readTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `write_timeout`. @default - omitted; Alloy's default: "30s" */
-  readonly writeTimeout?: Arg<Duration>;
+  readonly writeTimeout?: Arg<AlloyDuration>;
   /** Alloy block `cors`; an array repeats it. @default - omitted */
   readonly cors?: OtelcolExtensionJaegerRemoteSamplingHttpCors | readonly OtelcolExtensionJaegerRemoteSamplingHttpCors[];
   /** Alloy block `tls`; an array repeats it. @default - omitted */
@@ -205,9 +207,9 @@ export interface OtelcolExtensionJaegerRemoteSamplingHttp {
 /** Block `source > remote > keepalive` of `otelcol.extension.jaeger_remote_sampling`. */
 export interface OtelcolExtensionJaegerRemoteSamplingSourceRemoteKeepalive {
   /** Alloy argument `ping_response_timeout`. @default - omitted */
-  readonly pingResponseTimeout?: Arg<Duration>;
+  readonly pingResponseTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `ping_wait`. @default - omitted */
-  readonly pingWait?: Arg<Duration>;
+  readonly pingWait?: Arg<AlloyDuration>;
   /** Alloy argument `ping_without_stream`. @default - omitted */
   readonly pingWithoutStream?: Arg<boolean>;
 }
@@ -247,13 +249,13 @@ export interface OtelcolExtensionJaegerRemoteSamplingSourceRemoteTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy argument `server_name`. @default - omitted */
   readonly serverName?: Arg<string>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
@@ -291,7 +293,7 @@ export interface OtelcolExtensionJaegerRemoteSamplingSource {
   /** Alloy argument `content`. @default - omitted; Alloy's default: "" */
   readonly content?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy block `remote`; an array repeats it. @default - omitted */
   readonly remote?: OtelcolExtensionJaegerRemoteSamplingSourceRemote | readonly OtelcolExtensionJaegerRemoteSamplingSourceRemote[];
 }

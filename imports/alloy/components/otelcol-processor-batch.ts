@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.processor.batch`. */
 export interface OtelcolProcessorBatchDebugMetrics {
@@ -42,7 +44,7 @@ export interface OtelcolProcessorBatchProps extends AlloyComponentProps {
   /** Alloy argument `send_batch_size`. @default - omitted; Alloy's default: 2000 */
   readonly sendBatchSize?: Arg<number>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "200ms" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolProcessorBatchDebugMetrics | readonly OtelcolProcessorBatchDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */

@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.processor.cumulativetodelta`. */
 export interface OtelcolProcessorCumulativetodeltaDebugMetrics {
@@ -56,7 +58,7 @@ export interface OtelcolProcessorCumulativetodeltaProps extends AlloyComponentPr
   /** Alloy argument `initial_value`. @default - omitted; Alloy's default: "auto" */
   readonly initialValue?: Arg<string>;
   /** Alloy argument `max_staleness`. @default - omitted; Alloy's default: "0" */
-  readonly maxStaleness?: Arg<Duration>;
+  readonly maxStaleness?: Arg<AlloyDuration>;
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolProcessorCumulativetodeltaDebugMetrics | readonly OtelcolProcessorCumulativetodeltaDebugMetrics[];
   /** Alloy block `exclude`; an array repeats it. @default - omitted */

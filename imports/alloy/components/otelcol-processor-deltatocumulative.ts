@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.processor.deltatocumulative`. */
 export interface OtelcolProcessorDeltatocumulativeDebugMetrics {
@@ -34,7 +36,7 @@ export interface OtelcolProcessorDeltatocumulativeOutput {
 /** Props of `otelcol.processor.deltatocumulative` (experimental). */
 export interface OtelcolProcessorDeltatocumulativeProps extends AlloyComponentProps {
   /** Alloy argument `max_stale`. @default - omitted; Alloy's default: "5m" */
-  readonly maxStale?: Arg<Duration>;
+  readonly maxStale?: Arg<AlloyDuration>;
   /** Alloy argument `max_streams`. @default - omitted; Alloy's default: 9223372036854775807 */
   readonly maxStreams?: Arg<number>;
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */

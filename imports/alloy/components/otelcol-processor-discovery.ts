@@ -5,13 +5,15 @@ import {
   AlloyComponent,
   AlloyComponentProps,
   Arg,
+  OtelConsumer,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  OtelConsumer,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `output` of `otelcol.processor.discovery`. */
 export interface OtelcolProcessorDiscoveryOutput {

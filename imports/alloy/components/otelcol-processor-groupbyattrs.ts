@@ -5,12 +5,14 @@ import {
   AlloyComponent,
   AlloyComponentProps,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.processor.groupbyattrs`. */
 export interface OtelcolProcessorGroupbyattrsDebugMetrics {

@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.processor.interval`. */
 export interface OtelcolProcessorIntervalDebugMetrics {
@@ -42,7 +44,7 @@ export interface OtelcolProcessorIntervalPassthrough {
 /** Props of `otelcol.processor.interval` (experimental). */
 export interface OtelcolProcessorIntervalProps extends AlloyComponentProps {
   /** Alloy argument `interval`. @default - omitted; Alloy's default: "60s" */
-  readonly interval?: Arg<Duration>;
+  readonly interval?: Arg<AlloyDuration>;
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolProcessorIntervalDebugMetrics | readonly OtelcolProcessorIntervalDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */

@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.processor.k8sattributes`. */
 export interface OtelcolProcessorK8sattributesDebugMetrics {
@@ -136,9 +138,9 @@ export interface OtelcolProcessorK8sattributesProps extends AlloyComponentProps 
   /** Alloy argument `wait_for_metadata`. @default - omitted; Alloy's default: false */
   readonly waitForMetadata?: Arg<boolean>;
   /** Alloy argument `wait_for_metadata_timeout`. @default - omitted; Alloy's default: "10s" */
-  readonly waitForMetadataTimeout?: Arg<Duration>;
+  readonly waitForMetadataTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `watch_sync_period`. @default - omitted; Alloy's default: "5m" */
-  readonly watchSyncPeriod?: Arg<Duration>;
+  readonly watchSyncPeriod?: Arg<AlloyDuration>;
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolProcessorK8sattributesDebugMetrics | readonly OtelcolProcessorK8sattributesDebugMetrics[];
   /** Alloy block `exclude`; an array repeats it. @default - omitted */

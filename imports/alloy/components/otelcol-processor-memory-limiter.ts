@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.processor.memory_limiter`. */
 export interface OtelcolProcessorMemoryLimiterDebugMetrics {
@@ -34,7 +36,7 @@ export interface OtelcolProcessorMemoryLimiterOutput {
 /** Props of `otelcol.processor.memory_limiter` (generally-available). */
 export interface OtelcolProcessorMemoryLimiterProps extends AlloyComponentProps {
   /** Alloy argument `check_interval` (required). */
-  readonly checkInterval: Arg<Duration>;
+  readonly checkInterval: Arg<AlloyDuration>;
   /** Alloy argument `limit`. @default - omitted; Alloy's default: "0MiB" */
   readonly limit?: Arg<string>;
   /** Alloy argument `limit_percentage`. @default - omitted; Alloy's default: 0 */

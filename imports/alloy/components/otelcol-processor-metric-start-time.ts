@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.processor.metric_start_time`. */
 export interface OtelcolProcessorMetricStartTimeDebugMetrics {
@@ -34,7 +36,7 @@ export interface OtelcolProcessorMetricStartTimeOutput {
 /** Props of `otelcol.processor.metric_start_time` (generally-available). */
 export interface OtelcolProcessorMetricStartTimeProps extends AlloyComponentProps {
   /** Alloy argument `gc_interval`. @default - omitted; Alloy's default: "10m" */
-  readonly gcInterval?: Arg<Duration>;
+  readonly gcInterval?: Arg<AlloyDuration>;
   /** Alloy argument `start_time_metric_regex`. @default - omitted; Alloy's default: "" */
   readonly startTimeMetricRegex?: Arg<string>;
   /** Alloy argument `strategy`. @default - omitted; Alloy's default: "true_reset_point" */

@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `akamai > resource_attributes > cloud.provider` of `otelcol.processor.resourcedetection`. */
 export interface OtelcolProcessorResourcedetectionAkamaiResourceAttributesCloudProvider {
@@ -313,7 +315,7 @@ export interface OtelcolProcessorResourcedetectionConsul {
   /** Alloy argument `namespace`. @default - omitted; Alloy's default: "" */
   readonly namespace?: Arg<string>;
   /** Alloy argument `token`. @default - omitted; Alloy's default: "" */
-  readonly token?: Secret;
+  readonly token?: AlloySecret;
   /** Alloy block `resource_attributes`; an array repeats it. @default - omitted */
   readonly resourceAttributes?: OtelcolProcessorResourcedetectionConsulResourceAttributes | readonly OtelcolProcessorResourcedetectionConsulResourceAttributes[];
 }
@@ -481,7 +483,7 @@ export interface OtelcolProcessorResourcedetectionEc2 {
   /** Alloy argument `max_attempts`. @default - omitted; Alloy's default: 3 */
   readonly maxAttempts?: Arg<number>;
   /** Alloy argument `max_backoff`. @default - omitted; Alloy's default: "20s" */
-  readonly maxBackoff?: Arg<Duration>;
+  readonly maxBackoff?: Arg<AlloyDuration>;
   /** Alloy argument `tags`. @default - omitted; Alloy's default: [] */
   readonly tags?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `tags_from_imds`. @default - omitted; Alloy's default: false */
@@ -1293,13 +1295,13 @@ export interface OtelcolProcessorResourcedetectionOpenshiftTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy argument `server_name`. @default - omitted */
   readonly serverName?: Arg<string>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
@@ -1827,7 +1829,7 @@ export interface OtelcolProcessorResourcedetectionProps extends AlloyComponentPr
   /** Alloy argument `override`. @default - omitted; Alloy's default: true */
   readonly override?: Arg<boolean>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "5s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy block `akamai`; an array repeats it. @default - omitted */
   readonly akamai?: OtelcolProcessorResourcedetectionAkamai | readonly OtelcolProcessorResourcedetectionAkamai[];
   /** Alloy block `aks`; an array repeats it. @default - omitted */

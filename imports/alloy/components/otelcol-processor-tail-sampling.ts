@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   AlloyValue,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.processor.tail_sampling`. */
 export interface OtelcolProcessorTailSamplingDebugMetrics {
@@ -873,9 +875,9 @@ export interface OtelcolProcessorTailSamplingProps extends AlloyComponentProps {
   /** Alloy argument `decision_cache`. @default - omitted; Alloy's default: {} */
   readonly decisionCache?: AlloyValue;
   /** Alloy argument `decision_wait`. @default - omitted; Alloy's default: "30s" */
-  readonly decisionWait?: Arg<Duration>;
+  readonly decisionWait?: Arg<AlloyDuration>;
   /** Alloy argument `decision_wait_after_root_received`. @default - omitted; Alloy's default: "0s" */
-  readonly decisionWaitAfterRootReceived?: Arg<Duration>;
+  readonly decisionWaitAfterRootReceived?: Arg<AlloyDuration>;
   /** Alloy argument `drop_pending_traces_on_shutdown`. @default - omitted; Alloy's default: false */
   readonly dropPendingTracesOnShutdown?: Arg<boolean>;
   /** Alloy argument `expected_new_traces_per_sec`. @default - omitted; Alloy's default: 0 */

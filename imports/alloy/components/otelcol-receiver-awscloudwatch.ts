@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+  StorageHandler,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  StorageHandler,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.receiver.awscloudwatch`. */
 export interface OtelcolReceiverAwscloudwatchDebugMetrics {
@@ -63,7 +65,7 @@ export interface OtelcolReceiverAwscloudwatchLogs {
   /** Alloy argument `max_events_per_request`. @default - omitted; Alloy's default: 1000 */
   readonly maxEventsPerRequest?: Arg<number>;
   /** Alloy argument `poll_interval`. @default - omitted; Alloy's default: "1m" */
-  readonly pollInterval?: Arg<Duration>;
+  readonly pollInterval?: Arg<AlloyDuration>;
   /** Alloy argument `start_from`. @default - omitted; Alloy's default: "" */
   readonly startFrom?: Arg<string>;
   /** Alloy block `groups`; an array repeats it. @default - omitted */

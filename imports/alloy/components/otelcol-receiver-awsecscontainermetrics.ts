@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.receiver.awsecscontainermetrics`. */
 export interface OtelcolReceiverAwsecscontainermetricsDebugMetrics {
@@ -34,7 +36,7 @@ export interface OtelcolReceiverAwsecscontainermetricsOutput {
 /** Props of `otelcol.receiver.awsecscontainermetrics` (experimental). */
 export interface OtelcolReceiverAwsecscontainermetricsProps extends AlloyComponentProps {
   /** Alloy argument `collection_interval`. @default - omitted; Alloy's default: "20s" */
-  readonly collectionInterval?: Arg<Duration>;
+  readonly collectionInterval?: Arg<AlloyDuration>;
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolReceiverAwsecscontainermetricsDebugMetrics | readonly OtelcolReceiverAwsecscontainermetricsDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */

@@ -4,16 +4,18 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
-  attr,
   AuthHandler,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
+  attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `cors` of `otelcol.receiver.datadog`. */
 export interface OtelcolReceiverDatadogCors {
@@ -38,7 +40,7 @@ export interface OtelcolReceiverDatadogIntakeProxyApi {
   /** Alloy argument `fail_on_invalid_key`. @default - omitted; Alloy's default: false */
   readonly failOnInvalidKey?: Arg<boolean>;
   /** Alloy argument `key` (required). */
-  readonly key: Secret;
+  readonly key: AlloySecret;
   /** Alloy argument `site`. @default - omitted; Alloy's default: "datadoghq.com" */
   readonly site?: Arg<string>;
 }
@@ -100,13 +102,13 @@ export interface OtelcolReceiverDatadogTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
   readonly tpm?: OtelcolReceiverDatadogTlsTpm | readonly OtelcolReceiverDatadogTlsTpm[];
 }
@@ -120,11 +122,11 @@ export interface OtelcolReceiverDatadogProps extends AlloyComponentProps {
   /** Alloy argument `endpoint`. @default - omitted; Alloy's default: "localhost:8126" */
   readonly endpoint?: Arg<string>;
   /** Alloy argument `idle_series_cleanup_interval`. @default - omitted; Alloy's default: "5m" */
-  readonly idleSeriesCleanupInterval?: Arg<Duration>;
+  readonly idleSeriesCleanupInterval?: Arg<AlloyDuration>;
   /** Alloy argument `idle_series_timeout`. @default - omitted; Alloy's default: "0s" */
-  readonly idleSeriesTimeout?: Arg<Duration>;
+  readonly idleSeriesTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `idle_timeout`. @default - omitted; Alloy's default: "1m" */
-  readonly idleTimeout?: Arg<Duration>;
+  readonly idleTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `include_metadata`. @default - omitted; Alloy's default: false */
   readonly includeMetadata?: Arg<boolean>;
   /** Alloy argument `keep_alives_enabled`. @default - omitted; Alloy's default: true */
@@ -132,13 +134,13 @@ export interface OtelcolReceiverDatadogProps extends AlloyComponentProps {
   /** Alloy argument `max_request_body_size`. @default - omitted; Alloy's default: "20MiB" */
   readonly maxRequestBodySize?: Arg<string>;
   /** Alloy argument `read_header_timeout`. @default - omitted; Alloy's default: "1m" */
-  readonly readHeaderTimeout?: Arg<Duration>;
+  readonly readHeaderTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `read_timeout`. @default - omitted; Alloy's default: "1m" */
-  readonly readTimeout?: Arg<Duration>;
+  readonly readTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `trace_id_cache_size`. @default - omitted; Alloy's default: 0 */
   readonly traceIdCacheSize?: Arg<number>;
   /** Alloy argument `write_timeout`. @default - omitted; Alloy's default: "30s" */
-  readonly writeTimeout?: Arg<Duration>;
+  readonly writeTimeout?: Arg<AlloyDuration>;
   /** Alloy block `cors`; an array repeats it. @default - omitted */
   readonly cors?: OtelcolReceiverDatadogCors | readonly OtelcolReceiverDatadogCors[];
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */

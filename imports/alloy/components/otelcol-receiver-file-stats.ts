@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.receiver.file_stats`. */
 export interface OtelcolReceiverFileStatsDebugMetrics {
@@ -138,13 +140,13 @@ export interface OtelcolReceiverFileStatsResourceAttributes {
 /** Props of `otelcol.receiver.file_stats` (generally-available). */
 export interface OtelcolReceiverFileStatsProps extends AlloyComponentProps {
   /** Alloy argument `collection_interval`. @default - omitted; Alloy's default: "1m" */
-  readonly collectionInterval?: Arg<Duration>;
+  readonly collectionInterval?: Arg<AlloyDuration>;
   /** Alloy argument `include` (required). */
   readonly include: Arg<string>;
   /** Alloy argument `initial_delay`. @default - omitted; Alloy's default: "1s" */
-  readonly initialDelay?: Arg<Duration>;
+  readonly initialDelay?: Arg<AlloyDuration>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "0s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolReceiverFileStatsDebugMetrics | readonly OtelcolReceiverFileStatsDebugMetrics[];
   /** Alloy block `metrics`; an array repeats it. @default - omitted */

@@ -4,16 +4,18 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   AlloyValue,
   Arg,
+  OtelConsumer,
+  StorageHandler,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  StorageHandler,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.receiver.filelog`. */
 export interface OtelcolReceiverFilelogDebugMetrics {
@@ -82,11 +84,11 @@ export interface OtelcolReceiverFilelogRetryOnFailure {
   /** Alloy argument `enabled`. @default - omitted; Alloy's default: false */
   readonly enabled?: Arg<boolean>;
   /** Alloy argument `initial_interval`. @default - omitted; Alloy's default: "1s" */
-  readonly initialInterval?: Arg<Duration>;
+  readonly initialInterval?: Arg<AlloyDuration>;
   /** Alloy argument `max_elapsed_time`. @default - omitted; Alloy's default: "5m" */
-  readonly maxElapsedTime?: Arg<Duration>;
+  readonly maxElapsedTime?: Arg<AlloyDuration>;
   /** Alloy argument `max_interval`. @default - omitted; Alloy's default: "30s" */
-  readonly maxInterval?: Arg<Duration>;
+  readonly maxInterval?: Arg<AlloyDuration>;
 }
 
 /** Props of `otelcol.receiver.filelog` (public-preview). */
@@ -104,13 +106,13 @@ export interface OtelcolReceiverFilelogProps extends AlloyComponentProps {
   /** Alloy argument `exclude`. @default - omitted; Alloy's default: [] */
   readonly exclude?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `exclude_older_than`. @default - omitted; Alloy's default: "0s" */
-  readonly excludeOlderThan?: Arg<Duration>;
+  readonly excludeOlderThan?: Arg<AlloyDuration>;
   /** Alloy argument `file_cache_advise`. @default - omitted; Alloy's default: false */
   readonly fileCacheAdvise?: Arg<boolean>;
   /** Alloy argument `fingerprint_size`. @default - omitted; Alloy's default: 1KiB */
   readonly fingerprintSize?: Arg<string>;
   /** Alloy argument `force_flush_period`. @default - omitted; Alloy's default: "500ms" */
-  readonly forceFlushPeriod?: Arg<Duration>;
+  readonly forceFlushPeriod?: Arg<AlloyDuration>;
   /** Alloy argument `include` (required). */
   readonly include: Arg<readonly Arg<string>[]>;
   /** Alloy argument `include_file_name`. @default - omitted; Alloy's default: true */
@@ -138,7 +140,7 @@ export interface OtelcolReceiverFilelogProps extends AlloyComponentProps {
   /** Alloy argument `operators`. @default - omitted; Alloy's default: [] */
   readonly operators?: AlloyValue;
   /** Alloy argument `poll_interval`. @default - omitted; Alloy's default: "200ms" */
-  readonly pollInterval?: Arg<Duration>;
+  readonly pollInterval?: Arg<AlloyDuration>;
   /** Alloy argument `preserve_leading_whitespaces`. @default - omitted; Alloy's default: false */
   readonly preserveLeadingWhitespaces?: Arg<boolean>;
   /** Alloy argument `preserve_trailing_whitespaces`. @default - omitted; Alloy's default: false */

@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.receiver.googlecloudpubsub`. */
 export interface OtelcolReceiverGooglecloudpubsubDebugMetrics {
@@ -28,9 +30,9 @@ export interface OtelcolReceiverGooglecloudpubsubFlowControl {
   /** Alloy argument `max_outstanding_messages`. @default - omitted; Alloy's default: 0 */
   readonly maxOutstandingMessages?: Arg<number>;
   /** Alloy argument `stream_ack_deadline`. @default - omitted; Alloy's default: "60s" */
-  readonly streamAckDeadline?: Arg<Duration>;
+  readonly streamAckDeadline?: Arg<AlloyDuration>;
   /** Alloy argument `trigger_ack_batch_duration`. @default - omitted; Alloy's default: "10s" */
-  readonly triggerAckBatchDuration?: Arg<Duration>;
+  readonly triggerAckBatchDuration?: Arg<AlloyDuration>;
 }
 
 /** Block `output` of `otelcol.receiver.googlecloudpubsub`. */
@@ -62,7 +64,7 @@ export interface OtelcolReceiverGooglecloudpubsubProps extends AlloyComponentPro
   /** Alloy argument `subscription` (required). */
   readonly subscription: Arg<string>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "12s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy argument `user_agent`. @default - omitted */
   readonly userAgent?: Arg<string>;
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */

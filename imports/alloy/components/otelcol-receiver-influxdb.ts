@@ -4,16 +4,18 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
-  attr,
   AuthHandler,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
+  attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `cors` of `otelcol.receiver.influxdb`. */
 export interface OtelcolReceiverInfluxdbCors {
@@ -76,13 +78,13 @@ export interface OtelcolReceiverInfluxdbTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
   readonly tpm?: OtelcolReceiverInfluxdbTlsTpm | readonly OtelcolReceiverInfluxdbTlsTpm[];
 }
@@ -96,7 +98,7 @@ export interface OtelcolReceiverInfluxdbProps extends AlloyComponentProps {
   /** Alloy argument `endpoint`. @default - omitted; Alloy's default: "localhost:8086" */
   readonly endpoint?: Arg<string>;
   /** Alloy argument `idle_timeout`. @default - omitted; Alloy's default: "1m" */
-  readonly idleTimeout?: Arg<Duration>;
+  readonly idleTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `include_metadata`. @default - omitted; Alloy's default: false */
   readonly includeMetadata?: Arg<boolean>;
   /** Alloy argument `keep_alives_enabled`. @default - omitted; Alloy's default: true */
@@ -104,11 +106,11 @@ export interface OtelcolReceiverInfluxdbProps extends AlloyComponentProps {
   /** Alloy argument `max_request_body_size`. @default - omitted; Alloy's default: "20MiB" */
   readonly maxRequestBodySize?: Arg<string>;
   /** Alloy argument `read_header_timeout`. @default - omitted; Alloy's default: "1m" */
-  readonly readHeaderTimeout?: Arg<Duration>;
+  readonly readHeaderTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `read_timeout`. @default - omitted; Alloy's default: "" */
-  readonly readTimeout?: Arg<Duration>;
+  readonly readTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `write_timeout`. @default - omitted; Alloy's default: "30s" */
-  readonly writeTimeout?: Arg<Duration>;
+  readonly writeTimeout?: Arg<AlloyDuration>;
   /** Alloy block `cors`; an array repeats it. @default - omitted */
   readonly cors?: OtelcolReceiverInfluxdbCors | readonly OtelcolReceiverInfluxdbCors[];
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */

@@ -4,16 +4,18 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
-  attr,
   AuthHandler,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
+  attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.receiver.jaeger`. */
 export interface OtelcolReceiverJaegerDebugMetrics {
@@ -36,7 +38,7 @@ export interface OtelcolReceiverJaegerOutput {
 /** Block `protocols > grpc > keepalive > enforcement_policy` of `otelcol.receiver.jaeger`. */
 export interface OtelcolReceiverJaegerProtocolsGrpcKeepaliveEnforcementPolicy {
   /** Alloy argument `min_time`. @default - omitted; Alloy's default: "5m" */
-  readonly minTime?: Arg<Duration>;
+  readonly minTime?: Arg<AlloyDuration>;
   /** Alloy argument `permit_without_stream`. @default - omitted; Alloy's default: false */
   readonly permitWithoutStream?: Arg<boolean>;
 }
@@ -44,15 +46,15 @@ export interface OtelcolReceiverJaegerProtocolsGrpcKeepaliveEnforcementPolicy {
 /** Block `protocols > grpc > keepalive > server_parameters` of `otelcol.receiver.jaeger`. */
 export interface OtelcolReceiverJaegerProtocolsGrpcKeepaliveServerParameters {
   /** Alloy argument `max_connection_age`. @default - omitted; Alloy's default: "infinity" */
-  readonly maxConnectionAge?: Arg<Duration>;
+  readonly maxConnectionAge?: Arg<AlloyDuration>;
   /** Alloy argument `max_connection_age_grace`. @default - omitted; Alloy's default: "infinity" */
-  readonly maxConnectionAgeGrace?: Arg<Duration>;
+  readonly maxConnectionAgeGrace?: Arg<AlloyDuration>;
   /** Alloy argument `max_connection_idle`. @default - omitted; Alloy's default: "infinity" */
-  readonly maxConnectionIdle?: Arg<Duration>;
+  readonly maxConnectionIdle?: Arg<AlloyDuration>;
   /** Alloy argument `time`. @default - omitted; Alloy's default: "2h" */
-  readonly time?: Arg<Duration>;
+  readonly time?: Arg<AlloyDuration>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "20s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
 }
 
 /** Block `protocols > grpc > keepalive` of `otelcol.receiver.jaeger`. */
@@ -96,13 +98,13 @@ export interface OtelcolReceiverJaegerProtocolsGrpcTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
   readonly tpm?: OtelcolReceiverJaegerProtocolsGrpcTlsTpm | readonly OtelcolReceiverJaegerProtocolsGrpcTlsTpm[];
 }
@@ -202,13 +204,13 @@ export interface OtelcolReceiverJaegerProtocolsThriftHttpTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
   readonly tpm?: OtelcolReceiverJaegerProtocolsThriftHttpTlsTpm | readonly OtelcolReceiverJaegerProtocolsThriftHttpTlsTpm[];
 }
@@ -222,7 +224,7 @@ export interface OtelcolReceiverJaegerProtocolsThriftHttp {
   /** Alloy argument `endpoint`. @default - omitted; Alloy's default: "0.0.0.0:14268" */
   readonly endpoint?: Arg<string>;
   /** Alloy argument `idle_timeout`. @default - omitted; Alloy's default: "1m" */
-  readonly idleTimeout?: Arg<Duration>;
+  readonly idleTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `include_metadata`. @default - omitted */
   readonly includeMetadata?: Arg<boolean>;
   /** Alloy argument `keep_alives_enabled`. @default - omitted; Alloy's default: true */
@@ -230,11 +232,11 @@ export interface OtelcolReceiverJaegerProtocolsThriftHttp {
   /** Alloy argument `max_request_body_size`. @default - omitted; Alloy's default: "20MiB" */
   readonly maxRequestBodySize?: Arg<string>;
   /** Alloy argument `read_header_timeout`. @default - omitted; Alloy's default: "1m" */
-  readonly readHeaderTimeout?: Arg<Duration>;
+  readonly readHeaderTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `read_timeout`. @default - omitted; Alloy's default: "" */
-  readonly readTimeout?: Arg<Duration>;
+  readonly readTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `write_timeout`. @default - omitted; Alloy's default: "30s" */
-  readonly writeTimeout?: Arg<Duration>;
+  readonly writeTimeout?: Arg<AlloyDuration>;
   /** Alloy block `cors`; an array repeats it. @default - omitted */
   readonly cors?: OtelcolReceiverJaegerProtocolsThriftHttpCors | readonly OtelcolReceiverJaegerProtocolsThriftHttpCors[];
   /** Alloy block `tls`; an array repeats it. @default - omitted */

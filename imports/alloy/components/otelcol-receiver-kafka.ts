@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `authentication > kerberos` of `otelcol.receiver.kafka`. */
 export interface OtelcolReceiverKafkaAuthenticationKerberos {
@@ -23,7 +25,7 @@ export interface OtelcolReceiverKafkaAuthenticationKerberos {
   /** Alloy argument `keytab_file`. @default - omitted */
   readonly keytabFile?: Arg<string>;
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `realm`. @default - omitted */
   readonly realm?: Arg<string>;
   /** Alloy argument `service_name`. @default - omitted */
@@ -37,7 +39,7 @@ export interface OtelcolReceiverKafkaAuthenticationKerberos {
 /** Block `authentication > plaintext` of `otelcol.receiver.kafka`. */
 export interface OtelcolReceiverKafkaAuthenticationPlaintext {
   /** Alloy argument `password` (required). */
-  readonly password: Secret;
+  readonly password: AlloySecret;
   /** Alloy argument `username` (required). */
   readonly username: Arg<string>;
 }
@@ -53,7 +55,7 @@ export interface OtelcolReceiverKafkaAuthenticationSasl {
   /** Alloy argument `mechanism` (required). */
   readonly mechanism: Arg<string>;
   /** Alloy argument `password` (required). */
-  readonly password: Secret;
+  readonly password: AlloySecret;
   /** Alloy argument `username` (required). */
   readonly username: Arg<string>;
   /** Alloy argument `version`. @default - omitted; Alloy's default: 0 */
@@ -97,13 +99,13 @@ export interface OtelcolReceiverKafkaAuthenticationTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy argument `server_name`. @default - omitted */
   readonly serverName?: Arg<string>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
@@ -127,7 +129,7 @@ export interface OtelcolReceiverKafkaAutocommit {
   /** Alloy argument `enable`. @default - omitted; Alloy's default: true */
   readonly enable?: Arg<boolean>;
   /** Alloy argument `interval`. @default - omitted; Alloy's default: "1s" */
-  readonly interval?: Arg<Duration>;
+  readonly interval?: Arg<AlloyDuration>;
 }
 
 /** Block `debug_metrics` of `otelcol.receiver.kafka`. */
@@ -143,11 +145,11 @@ export interface OtelcolReceiverKafkaErrorBackoff {
   /** Alloy argument `enabled`. @default - omitted; Alloy's default: false */
   readonly enabled?: Arg<boolean>;
   /** Alloy argument `initial_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly initialInterval?: Arg<Duration>;
+  readonly initialInterval?: Arg<AlloyDuration>;
   /** Alloy argument `max_elapsed_time`. @default - omitted; Alloy's default: "0s" */
-  readonly maxElapsedTime?: Arg<Duration>;
+  readonly maxElapsedTime?: Arg<AlloyDuration>;
   /** Alloy argument `max_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly maxInterval?: Arg<Duration>;
+  readonly maxInterval?: Arg<AlloyDuration>;
   /** Alloy argument `multiplier`. @default - omitted; Alloy's default: 0 */
   readonly multiplier?: Arg<number>;
   /** Alloy argument `randomization_factor`. @default - omitted; Alloy's default: 0 */
@@ -185,7 +187,7 @@ export interface OtelcolReceiverKafkaMessageMarking {
 /** Block `metadata > retry` of `otelcol.receiver.kafka`. */
 export interface OtelcolReceiverKafkaMetadataRetry {
   /** Alloy argument `backoff`. @default - omitted; Alloy's default: "250ms" */
-  readonly backoff?: Arg<Duration>;
+  readonly backoff?: Arg<AlloyDuration>;
   /** Alloy argument `max_retries`. @default - omitted; Alloy's default: 3 */
   readonly maxRetries?: Arg<number>;
 }
@@ -195,7 +197,7 @@ export interface OtelcolReceiverKafkaMetadata {
   /** Alloy argument `full`. @default - omitted; Alloy's default: true */
   readonly full?: Arg<boolean>;
   /** Alloy argument `refresh_interval`. @default - omitted; Alloy's default: "10m" */
-  readonly refreshInterval?: Arg<Duration>;
+  readonly refreshInterval?: Arg<AlloyDuration>;
   /** Alloy block `retry`; an array repeats it. @default - omitted */
   readonly retry?: OtelcolReceiverKafkaMetadataRetry | readonly OtelcolReceiverKafkaMetadataRetry[];
 }
@@ -257,13 +259,13 @@ export interface OtelcolReceiverKafkaTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy argument `server_name`. @default - omitted */
   readonly serverName?: Arg<string>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
@@ -289,7 +291,7 @@ export interface OtelcolReceiverKafkaProps extends AlloyComponentProps {
   /** Alloy argument `client_id`. @default - omitted; Alloy's default: "otel-collector" */
   readonly clientId?: Arg<string>;
   /** Alloy argument `conn_idle_timeout`. @default - omitted; Alloy's default: "9m" */
-  readonly connIdleTimeout?: Arg<Duration>;
+  readonly connIdleTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `encoding`. @default - omitted; Alloy's default: "otlp_proto" */
   readonly encoding?: Arg<string>;
   /** Alloy argument `group_id`. @default - omitted; Alloy's default: "otel-collector" */
@@ -299,13 +301,13 @@ export interface OtelcolReceiverKafkaProps extends AlloyComponentProps {
   /** Alloy argument `group_rebalance_strategy`. @default - omitted; Alloy's default: "range" */
   readonly groupRebalanceStrategy?: Arg<string>;
   /** Alloy argument `heartbeat_interval`. @default - omitted; Alloy's default: "3s" */
-  readonly heartbeatInterval?: Arg<Duration>;
+  readonly heartbeatInterval?: Arg<AlloyDuration>;
   /** Alloy argument `initial_offset`. @default - omitted; Alloy's default: "latest" */
   readonly initialOffset?: Arg<string>;
   /** Alloy argument `max_fetch_size`. @default - omitted; Alloy's default: 1048576 */
   readonly maxFetchSize?: Arg<number>;
   /** Alloy argument `max_fetch_wait`. @default - omitted; Alloy's default: "250ms" */
-  readonly maxFetchWait?: Arg<Duration>;
+  readonly maxFetchWait?: Arg<AlloyDuration>;
   /** Alloy argument `max_partition_fetch_size`. @default - omitted; Alloy's default: 1048576 */
   readonly maxPartitionFetchSize?: Arg<number>;
   /** Alloy argument `min_fetch_size`. @default - omitted; Alloy's default: 1 */
@@ -317,7 +319,7 @@ export interface OtelcolReceiverKafkaProps extends AlloyComponentProps {
   /** Alloy argument `resolve_canonical_bootstrap_servers_only`. @default - omitted; Alloy's default: false */
   readonly resolveCanonicalBootstrapServersOnly?: Arg<boolean>;
   /** Alloy argument `session_timeout`. @default - omitted; Alloy's default: "10s" */
-  readonly sessionTimeout?: Arg<Duration>;
+  readonly sessionTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `use_leader_epoch`. @default - omitted; Alloy's default: true */
   readonly useLeaderEpoch?: Arg<boolean>;
   /** Alloy block `authentication`; an array repeats it. @default - omitted */

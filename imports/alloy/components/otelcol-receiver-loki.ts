@@ -4,13 +4,15 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  LogsReceiver,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  LogsReceiver,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `output` of `otelcol.receiver.loki`. */
 export interface OtelcolReceiverLokiOutput {

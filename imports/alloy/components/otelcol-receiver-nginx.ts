@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.receiver.nginx`. */
 export interface OtelcolReceiverNginxDebugMetrics {
@@ -34,11 +36,11 @@ export interface OtelcolReceiverNginxOutput {
 /** Props of `otelcol.receiver.nginx` (experimental). */
 export interface OtelcolReceiverNginxProps extends AlloyComponentProps {
   /** Alloy argument `collection_interval`. @default - omitted; Alloy's default: "10s" */
-  readonly collectionInterval?: Arg<Duration>;
+  readonly collectionInterval?: Arg<AlloyDuration>;
   /** Alloy argument `endpoint` (required). */
   readonly endpoint: Arg<string>;
   /** Alloy argument `initial_delay`. @default - omitted; Alloy's default: "1s" */
-  readonly initialDelay?: Arg<Duration>;
+  readonly initialDelay?: Arg<AlloyDuration>;
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */
   readonly debugMetrics?: OtelcolReceiverNginxDebugMetrics | readonly OtelcolReceiverNginxDebugMetrics[];
   /** Alloy block `output` (required); an array repeats it. */

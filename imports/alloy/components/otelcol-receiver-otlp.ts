@@ -4,16 +4,18 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
-  attr,
   AuthHandler,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
+  attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.receiver.otlp`. */
 export interface OtelcolReceiverOtlpDebugMetrics {
@@ -26,7 +28,7 @@ export interface OtelcolReceiverOtlpDebugMetrics {
 /** Block `grpc > keepalive > enforcement_policy` of `otelcol.receiver.otlp`. */
 export interface OtelcolReceiverOtlpGrpcKeepaliveEnforcementPolicy {
   /** Alloy argument `min_time`. @default - omitted; Alloy's default: "5m" */
-  readonly minTime?: Arg<Duration>;
+  readonly minTime?: Arg<AlloyDuration>;
   /** Alloy argument `permit_without_stream`. @default - omitted; Alloy's default: false */
   readonly permitWithoutStream?: Arg<boolean>;
 }
@@ -34,15 +36,15 @@ export interface OtelcolReceiverOtlpGrpcKeepaliveEnforcementPolicy {
 /** Block `grpc > keepalive > server_parameters` of `otelcol.receiver.otlp`. */
 export interface OtelcolReceiverOtlpGrpcKeepaliveServerParameters {
   /** Alloy argument `max_connection_age`. @default - omitted; Alloy's default: "infinity" */
-  readonly maxConnectionAge?: Arg<Duration>;
+  readonly maxConnectionAge?: Arg<AlloyDuration>;
   /** Alloy argument `max_connection_age_grace`. @default - omitted; Alloy's default: "infinity" */
-  readonly maxConnectionAgeGrace?: Arg<Duration>;
+  readonly maxConnectionAgeGrace?: Arg<AlloyDuration>;
   /** Alloy argument `max_connection_idle`. @default - omitted; Alloy's default: "infinity" */
-  readonly maxConnectionIdle?: Arg<Duration>;
+  readonly maxConnectionIdle?: Arg<AlloyDuration>;
   /** Alloy argument `time`. @default - omitted; Alloy's default: "2h" */
-  readonly time?: Arg<Duration>;
+  readonly time?: Arg<AlloyDuration>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "20s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
 }
 
 /** Block `grpc > keepalive` of `otelcol.receiver.otlp`. */
@@ -86,13 +88,13 @@ export interface OtelcolReceiverOtlpGrpcTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
   readonly tpm?: OtelcolReceiverOtlpGrpcTlsTpm | readonly OtelcolReceiverOtlpGrpcTlsTpm[];
 }
@@ -164,13 +166,13 @@ export interface OtelcolReceiverOtlpHttpTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
   readonly tpm?: OtelcolReceiverOtlpHttpTlsTpm | readonly OtelcolReceiverOtlpHttpTlsTpm[];
 }
@@ -184,7 +186,7 @@ export interface OtelcolReceiverOtlpHttp {
   /** Alloy argument `endpoint`. @default - omitted; Alloy's default: "0.0.0.0:4318" */
   readonly endpoint?: Arg<string>;
   /** Alloy argument `idle_timeout`. @default - omitted; Alloy's default: "1m" */
-  readonly idleTimeout?: Arg<Duration>;
+  readonly idleTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `include_metadata`. @default - omitted; Alloy's default: false */
   readonly includeMetadata?: Arg<boolean>;
   /** Alloy argument `keep_alives_enabled`. @default - omitted; Alloy's default: true */
@@ -196,13 +198,13 @@ export interface OtelcolReceiverOtlpHttp {
   /** Alloy argument `metrics_url_path`. @default - omitted; Alloy's default: "/v1/metrics" */
   readonly metricsUrlPath?: Arg<string>;
   /** Alloy argument `read_header_timeout`. @default - omitted; Alloy's default: "1m" */
-  readonly readHeaderTimeout?: Arg<Duration>;
+  readonly readHeaderTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `read_timeout`. @default - omitted; Alloy's default: "" */
-  readonly readTimeout?: Arg<Duration>;
+  readonly readTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `traces_url_path`. @default - omitted; Alloy's default: "/v1/traces" */
   readonly tracesUrlPath?: Arg<string>;
   /** Alloy argument `write_timeout`. @default - omitted; Alloy's default: "30s" */
-  readonly writeTimeout?: Arg<Duration>;
+  readonly writeTimeout?: Arg<AlloyDuration>;
   /** Alloy block `cors`; an array repeats it. @default - omitted */
   readonly cors?: OtelcolReceiverOtlpHttpCors | readonly OtelcolReceiverOtlpHttpCors[];
   /** Alloy block `tls`; an array repeats it. @default - omitted */

@@ -5,13 +5,15 @@ import {
   AlloyComponent,
   AlloyComponentProps,
   Arg,
+  MetricsReceiver,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  MetricsReceiver,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.receiver.prometheus`. */
 export interface OtelcolReceiverPrometheusDebugMetrics {

@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `auth > sasl_external` of `otelcol.receiver.solace`. */
 export interface OtelcolReceiverSolaceAuthSaslExternal {
@@ -21,7 +23,7 @@ export interface OtelcolReceiverSolaceAuthSaslExternal {
 /** Block `auth > sasl_plain` of `otelcol.receiver.solace`. */
 export interface OtelcolReceiverSolaceAuthSaslPlain {
   /** Alloy argument `password` (required). */
-  readonly password: Secret;
+  readonly password: AlloySecret;
   /** Alloy argument `username` (required). */
   readonly username: Arg<string>;
 }
@@ -55,7 +57,7 @@ export interface OtelcolReceiverSolaceDebugMetrics {
 /** Block `flow_control > delayed_retry` of `otelcol.receiver.solace`. */
 export interface OtelcolReceiverSolaceFlowControlDelayedRetry {
   /** Alloy argument `delay`. @default - omitted */
-  readonly delay?: Arg<Duration>;
+  readonly delay?: Arg<AlloyDuration>;
 }
 
 /** Block `flow_control` of `otelcol.receiver.solace`. */
@@ -109,13 +111,13 @@ export interface OtelcolReceiverSolaceTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy argument `server_name`. @default - omitted */
   readonly serverName?: Arg<string>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */

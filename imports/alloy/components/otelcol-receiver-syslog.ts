@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.receiver.syslog`. */
 export interface OtelcolReceiverSyslogDebugMetrics {
@@ -37,11 +39,11 @@ export interface OtelcolReceiverSyslogRetryOnFailure {
   /** Alloy argument `enabled`. @default - omitted; Alloy's default: false */
   readonly enabled?: Arg<boolean>;
   /** Alloy argument `initial_interval`. @default - omitted; Alloy's default: 1s */
-  readonly initialInterval?: Arg<Duration>;
+  readonly initialInterval?: Arg<AlloyDuration>;
   /** Alloy argument `max_elapsed_time`. @default - omitted; Alloy's default: 5m */
-  readonly maxElapsedTime?: Arg<Duration>;
+  readonly maxElapsedTime?: Arg<AlloyDuration>;
   /** Alloy argument `max_interval`. @default - omitted; Alloy's default: 30s */
-  readonly maxInterval?: Arg<Duration>;
+  readonly maxInterval?: Arg<AlloyDuration>;
 }
 
 /** Block `tcp > multiline` of `otelcol.receiver.syslog`. */
@@ -87,13 +89,13 @@ export interface OtelcolReceiverSyslogTcpTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
   readonly tpm?: OtelcolReceiverSyslogTcpTlsTpm | readonly OtelcolReceiverSyslogTcpTlsTpm[];
 }

@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_metrics` of `otelcol.receiver.vcenter`. */
 export interface OtelcolReceiverVcenterDebugMetrics {
@@ -739,13 +741,13 @@ export interface OtelcolReceiverVcenterTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `max_version`. @default - omitted; Alloy's default: "TLS 1.3" */
   readonly maxVersion?: Arg<string>;
   /** Alloy argument `min_version`. @default - omitted; Alloy's default: "TLS 1.2" */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0s" */
-  readonly reloadInterval?: Arg<Duration>;
+  readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy argument `server_name`. @default - omitted */
   readonly serverName?: Arg<string>;
   /** Alloy block `tpm`; an array repeats it. @default - omitted */
@@ -755,17 +757,17 @@ export interface OtelcolReceiverVcenterTls {
 /** Props of `otelcol.receiver.vcenter` (experimental). */
 export interface OtelcolReceiverVcenterProps extends AlloyComponentProps {
   /** Alloy argument `collection_interval`. @default - omitted; Alloy's default: "1m" */
-  readonly collectionInterval?: Arg<Duration>;
+  readonly collectionInterval?: Arg<AlloyDuration>;
   /** Alloy argument `endpoint` (required). */
   readonly endpoint: Arg<string>;
   /** Alloy argument `initial_delay`. @default - omitted; Alloy's default: "1s" */
-  readonly initialDelay?: Arg<Duration>;
+  readonly initialDelay?: Arg<AlloyDuration>;
   /** Alloy argument `max_query_metrics`. @default - omitted; Alloy's default: 256 */
   readonly maxQueryMetrics?: Arg<number>;
   /** Alloy argument `password` (required). */
-  readonly password: Secret;
+  readonly password: AlloySecret;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "0s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy argument `username` (required). */
   readonly username: Arg<string>;
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */

@@ -4,19 +4,21 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  StorageHandler,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  StorageHandler,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `compaction` of `otelcol.storage.file`. */
 export interface OtelcolStorageFileCompaction {
   /** Alloy argument `check_interval`. @default - omitted; Alloy's default: "5s" */
-  readonly checkInterval?: Arg<Duration>;
+  readonly checkInterval?: Arg<AlloyDuration>;
   /** Alloy argument `cleanup_on_start`. @default - omitted; Alloy's default: false */
   readonly cleanupOnStart?: Arg<boolean>;
   /** Alloy argument `directory`. @default - omitted */
@@ -52,7 +54,7 @@ export interface OtelcolStorageFileProps extends AlloyComponentProps {
   /** Alloy argument `fsync`. @default - omitted; Alloy's default: false */
   readonly fsync?: Arg<boolean>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "1s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy block `compaction`; an array repeats it. @default - omitted */
   readonly compaction?: OtelcolStorageFileCompaction | readonly OtelcolStorageFileCompaction[];
   /** Alloy block `debug_metrics`; an array repeats it. @default - omitted */

@@ -5,11 +5,13 @@ import {
   AlloyComponent,
   AlloyComponentProps,
   Arg,
+  MetricsReceiver,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  MetricsReceiver,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.echo` (generally-available). */
 export interface PrometheusEchoProps extends AlloyComponentProps {

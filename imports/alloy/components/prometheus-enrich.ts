@@ -5,12 +5,14 @@ import {
   AlloyComponent,
   AlloyComponentProps,
   Arg,
-  attr,
-  BodySchema,
-  ComponentDefinition,
   MetricsReceiver,
   Targets,
 } from '../../../lib/alloy';
+import {
+  attr,
+  BodySchema,
+  ComponentDefinition,
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.enrich` (experimental). */
 export interface PrometheusEnrichProps extends AlloyComponentProps {

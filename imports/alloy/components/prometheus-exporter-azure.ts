@@ -5,11 +5,13 @@ import {
   AlloyComponent,
   AlloyComponentProps,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.exporter.azure` (generally-available). */
 export interface PrometheusExporterAzureProps extends AlloyComponentProps {

@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `target` of `prometheus.exporter.blackbox`. */
 export interface PrometheusExporterBlackboxTarget {
@@ -32,7 +34,7 @@ export interface PrometheusExporterBlackboxProps extends AlloyComponentProps {
   /** Alloy argument `config_file`. @default - omitted */
   readonly configFile?: Arg<string>;
   /** Alloy argument `probe_timeout_offset`. @default - omitted; Alloy's default: "0.5s" */
-  readonly probeTimeoutOffset?: Arg<Duration>;
+  readonly probeTimeoutOffset?: Arg<AlloyDuration>;
   /** Alloy argument `targets`. @default - omitted */
   readonly targets?: Targets | Arg<readonly Readonly<Record<string, Arg<string>>>[]>;
   /** Alloy block `target`; an array repeats it. @default - omitted */

@@ -4,13 +4,15 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.exporter.cadvisor` (generally-available). */
 export interface PrometheusExporterCadvisorProps extends AlloyComponentProps {
@@ -43,9 +45,9 @@ export interface PrometheusExporterCadvisorProps extends AlloyComponentProps {
   /** Alloy argument `raw_cgroup_prefix_allowlist`. @default - omitted; Alloy's default: [] */
   readonly rawCgroupPrefixAllowlist?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `resctrl_interval`. @default - omitted; Alloy's default: "0" */
-  readonly resctrlInterval?: Arg<Duration>;
+  readonly resctrlInterval?: Arg<AlloyDuration>;
   /** Alloy argument `storage_duration`. @default - omitted; Alloy's default: "2m" */
-  readonly storageDuration?: Arg<Duration>;
+  readonly storageDuration?: Arg<AlloyDuration>;
   /** Alloy argument `store_container_labels`. @default - omitted; Alloy's default: true */
   readonly storeContainerLabels?: Arg<boolean>;
   /** Alloy argument `use_docker_tls`. @default - omitted; Alloy's default: false */

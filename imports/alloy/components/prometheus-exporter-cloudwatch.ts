@@ -4,28 +4,30 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   AlloyValue,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `custom_namespace > metric` of `prometheus.exporter.cloudwatch`. */
 export interface PrometheusExporterCloudwatchCustomNamespaceMetric {
   /** Alloy argument `add_cloudwatch_timestamp`. @default - omitted; Alloy's default: The value of `add_cloudwatch_timestamp` in the parent job. */
   readonly addCloudwatchTimestamp?: Arg<boolean>;
   /** Alloy argument `length`. @default - omitted; Alloy's default: The value of `length` in the parent job. */
-  readonly length?: Arg<Duration>;
+  readonly length?: Arg<AlloyDuration>;
   /** Alloy argument `name` (required). */
   readonly name: Arg<string>;
   /** Alloy argument `nil_to_zero`. @default - omitted; Alloy's default: The value of `nil_to_zero` in the parent [`static`][static] or [`discovery`][discovery] block. `true` if not set in the parent block. */
   readonly nilToZero?: Arg<boolean>;
   /** Alloy argument `period`. @default - omitted; Alloy's default: The value of `period` in the parent job. */
-  readonly period?: Arg<Duration>;
+  readonly period?: Arg<AlloyDuration>;
   /** Alloy argument `statistics` (required). */
   readonly statistics: Arg<readonly Arg<string>[]>;
 }
@@ -47,17 +49,17 @@ export interface PrometheusExporterCloudwatchCustomNamespace {
   /** Alloy argument `custom_tags`. @default - omitted; Alloy's default: {} */
   readonly customTags?: Arg<Readonly<Record<string, Arg<string>>>>;
   /** Alloy argument `delay`. @default - omitted; Alloy's default: 0 */
-  readonly delay?: Arg<Duration>;
+  readonly delay?: Arg<AlloyDuration>;
   /** Alloy argument `dimension_name_requirements`. @default - omitted; Alloy's default: {} */
   readonly dimensionNameRequirements?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `length`. @default - omitted; Alloy's default: Calculated based on `period`. Refer to [period][] for details. */
-  readonly length?: Arg<Duration>;
+  readonly length?: Arg<AlloyDuration>;
   /** Alloy argument `namespace` (required). */
   readonly namespace: Arg<string>;
   /** Alloy argument `nil_to_zero`. @default - omitted; Alloy's default: true */
   readonly nilToZero?: Arg<boolean>;
   /** Alloy argument `period`. @default - omitted; Alloy's default: 5m */
-  readonly period?: Arg<Duration>;
+  readonly period?: Arg<AlloyDuration>;
   /** Alloy argument `recently_active_only`. @default - omitted; Alloy's default: false */
   readonly recentlyActiveOnly?: Arg<boolean>;
   /** Alloy argument `regions` (required). */
@@ -73,7 +75,7 @@ export interface PrometheusExporterCloudwatchDecoupledScraping {
   /** Alloy argument `enabled`. @default - omitted; Alloy's default: false */
   readonly enabled?: Arg<boolean>;
   /** Alloy argument `scrape_interval`. @default - omitted; Alloy's default: 5m */
-  readonly scrapeInterval?: Arg<Duration>;
+  readonly scrapeInterval?: Arg<AlloyDuration>;
 }
 
 /** Block `discovery > metric` of `prometheus.exporter.cloudwatch`. */
@@ -81,13 +83,13 @@ export interface PrometheusExporterCloudwatchDiscoveryMetric {
   /** Alloy argument `add_cloudwatch_timestamp`. @default - omitted; Alloy's default: The value of `add_cloudwatch_timestamp` in the parent job. */
   readonly addCloudwatchTimestamp?: Arg<boolean>;
   /** Alloy argument `length`. @default - omitted; Alloy's default: The value of `length` in the parent job. */
-  readonly length?: Arg<Duration>;
+  readonly length?: Arg<AlloyDuration>;
   /** Alloy argument `name` (required). */
   readonly name: Arg<string>;
   /** Alloy argument `nil_to_zero`. @default - omitted; Alloy's default: The value of `nil_to_zero` in the parent [`static`][static] or [`discovery`][discovery] block. `true` if not set in the parent block. */
   readonly nilToZero?: Arg<boolean>;
   /** Alloy argument `period`. @default - omitted; Alloy's default: The value of `period` in the parent job. */
-  readonly period?: Arg<Duration>;
+  readonly period?: Arg<AlloyDuration>;
   /** Alloy argument `statistics` (required). */
   readonly statistics: Arg<readonly Arg<string>[]>;
 }
@@ -107,15 +109,15 @@ export interface PrometheusExporterCloudwatchDiscovery {
   /** Alloy argument `custom_tags`. @default - omitted; Alloy's default: {} */
   readonly customTags?: Arg<Readonly<Record<string, Arg<string>>>>;
   /** Alloy argument `delay`. @default - omitted; Alloy's default: 0 */
-  readonly delay?: Arg<Duration>;
+  readonly delay?: Arg<AlloyDuration>;
   /** Alloy argument `dimension_name_requirements`. @default - omitted; Alloy's default: {} */
   readonly dimensionNameRequirements?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `length`. @default - omitted; Alloy's default: Calculated based on `period`. Refer to [period][] for details. */
-  readonly length?: Arg<Duration>;
+  readonly length?: Arg<AlloyDuration>;
   /** Alloy argument `nil_to_zero`. @default - omitted; Alloy's default: true */
   readonly nilToZero?: Arg<boolean>;
   /** Alloy argument `period`. @default - omitted; Alloy's default: 5m */
-  readonly period?: Arg<Duration>;
+  readonly period?: Arg<AlloyDuration>;
   /** Alloy argument `recently_active_only`. @default - omitted; Alloy's default: false */
   readonly recentlyActiveOnly?: Arg<boolean>;
   /** Alloy argument `regions` (required). */
@@ -135,13 +137,13 @@ export interface PrometheusExporterCloudwatchStaticMetric {
   /** Alloy argument `add_cloudwatch_timestamp`. @default - omitted; Alloy's default: The value of `add_cloudwatch_timestamp` in the parent job. */
   readonly addCloudwatchTimestamp?: Arg<boolean>;
   /** Alloy argument `length`. @default - omitted; Alloy's default: The value of `length` in the parent job. */
-  readonly length?: Arg<Duration>;
+  readonly length?: Arg<AlloyDuration>;
   /** Alloy argument `name` (required). */
   readonly name: Arg<string>;
   /** Alloy argument `nil_to_zero`. @default - omitted; Alloy's default: The value of `nil_to_zero` in the parent [`static`][static] or [`discovery`][discovery] block. `true` if not set in the parent block. */
   readonly nilToZero?: Arg<boolean>;
   /** Alloy argument `period`. @default - omitted; Alloy's default: The value of `period` in the parent job. */
-  readonly period?: Arg<Duration>;
+  readonly period?: Arg<AlloyDuration>;
   /** Alloy argument `statistics` (required). */
   readonly statistics: Arg<readonly Arg<string>[]>;
 }
@@ -161,17 +163,17 @@ export interface PrometheusExporterCloudwatchStatic {
   /** Alloy argument `custom_tags`. @default - omitted; Alloy's default: {} */
   readonly customTags?: Arg<Readonly<Record<string, Arg<string>>>>;
   /** Alloy argument `delay`. @default - omitted */
-  readonly delay?: Arg<Duration>;
+  readonly delay?: Arg<AlloyDuration>;
   /** Alloy argument `dimensions` (required). */
   readonly dimensions: Arg<Readonly<Record<string, Arg<string>>>>;
   /** Alloy argument `length`. @default - omitted */
-  readonly length?: Arg<Duration>;
+  readonly length?: Arg<AlloyDuration>;
   /** Alloy argument `namespace` (required). */
   readonly namespace: Arg<string>;
   /** Alloy argument `nil_to_zero`. @default - omitted; Alloy's default: true */
   readonly nilToZero?: Arg<boolean>;
   /** Alloy argument `period`. @default - omitted */
-  readonly period?: Arg<Duration>;
+  readonly period?: Arg<AlloyDuration>;
   /** Alloy argument `regions` (required). */
   readonly regions: Arg<readonly Arg<string>[]>;
   /** Alloy block `metric` (required); an array repeats it. */

@@ -4,13 +4,15 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.exporter.consul` (generally-available). */
 export interface PrometheusExporterConsulProps extends AlloyComponentProps {
@@ -39,7 +41,7 @@ export interface PrometheusExporterConsulProps extends AlloyComponentProps {
   /** Alloy argument `server_name`. @default - omitted */
   readonly serverName?: Arg<string>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "500ms" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
 }
 
 const SCHEMA: BodySchema = {

@@ -4,33 +4,35 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.exporter.databricks` (generally-available). */
 export interface PrometheusExporterDatabricksProps extends AlloyComponentProps {
   /** Alloy argument `billing_lookback`. @default - omitted; Alloy's default: "24h" */
-  readonly billingLookback?: Arg<Duration>;
+  readonly billingLookback?: Arg<AlloyDuration>;
   /** Alloy argument `client_id` (required). */
   readonly clientId: Arg<string>;
   /** Alloy argument `client_secret` (required). */
-  readonly clientSecret: Secret;
+  readonly clientSecret: AlloySecret;
   /** Alloy argument `collect_task_retries`. @default - omitted; Alloy's default: false */
   readonly collectTaskRetries?: Arg<boolean>;
   /** Alloy argument `jobs_lookback`. @default - omitted; Alloy's default: "3h" */
-  readonly jobsLookback?: Arg<Duration>;
+  readonly jobsLookback?: Arg<AlloyDuration>;
   /** Alloy argument `pipelines_lookback`. @default - omitted; Alloy's default: "3h" */
-  readonly pipelinesLookback?: Arg<Duration>;
+  readonly pipelinesLookback?: Arg<AlloyDuration>;
   /** Alloy argument `queries_lookback`. @default - omitted; Alloy's default: "2h" */
-  readonly queriesLookback?: Arg<Duration>;
+  readonly queriesLookback?: Arg<AlloyDuration>;
   /** Alloy argument `query_timeout`. @default - omitted; Alloy's default: "5m" */
-  readonly queryTimeout?: Arg<Duration>;
+  readonly queryTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `server_hostname` (required). */
   readonly serverHostname: Arg<string>;
   /** Alloy argument `sla_threshold_seconds`. @default - omitted; Alloy's default: 3600 */

@@ -5,11 +5,13 @@ import {
   AlloyComponent,
   AlloyComponentProps,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.exporter.dnsmasq` (generally-available). */
 export interface PrometheusExporterDnsmasqProps extends AlloyComponentProps {

@@ -4,20 +4,22 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `basic_auth` of `prometheus.exporter.elasticsearch`. */
 export interface PrometheusExporterElasticsearchBasicAuth {
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `password_file`. @default - omitted */
   readonly passwordFile?: Arg<string>;
   /** Alloy argument `username`. @default - omitted */
@@ -41,7 +43,7 @@ export interface PrometheusExporterElasticsearchProps extends AlloyComponentProp
   /** Alloy argument `cluster_settings`. @default - omitted */
   readonly clusterSettings?: Arg<boolean>;
   /** Alloy argument `clusterinfo_interval`. @default - omitted; Alloy's default: "5m" */
-  readonly clusterinfoInterval?: Arg<Duration>;
+  readonly clusterinfoInterval?: Arg<AlloyDuration>;
   /** Alloy argument `data_stream`. @default - omitted */
   readonly dataStream?: Arg<boolean>;
   /** Alloy argument `indices`. @default - omitted */
@@ -59,7 +61,7 @@ export interface PrometheusExporterElasticsearchProps extends AlloyComponentProp
   /** Alloy argument `ssl_skip_verify`. @default - omitted */
   readonly sslSkipVerify?: Arg<boolean>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "5s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy block `basic_auth`; an array repeats it. @default - omitted */
   readonly basicAuth?: PrometheusExporterElasticsearchBasicAuth | readonly PrometheusExporterElasticsearchBasicAuth[];
 }

@@ -4,13 +4,15 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.exporter.gcp` (generally-available). */
 export interface PrometheusExporterGcpProps extends AlloyComponentProps {
@@ -19,7 +21,7 @@ export interface PrometheusExporterGcpProps extends AlloyComponentProps {
   /** Alloy argument `extra_filters`. @default - omitted; Alloy's default: [] */
   readonly extraFilters?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `gcp_client_timeout`. @default - omitted; Alloy's default: "15s" */
-  readonly gcpClientTimeout?: Arg<Duration>;
+  readonly gcpClientTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `ingest_delay`. @default - omitted; Alloy's default: false */
   readonly ingestDelay?: Arg<boolean>;
   /** Alloy argument `metrics_prefixes` (required). */
@@ -27,9 +29,9 @@ export interface PrometheusExporterGcpProps extends AlloyComponentProps {
   /** Alloy argument `project_ids` (required). */
   readonly projectIds: Arg<readonly Arg<string>[]>;
   /** Alloy argument `request_interval`. @default - omitted; Alloy's default: "5m" */
-  readonly requestInterval?: Arg<Duration>;
+  readonly requestInterval?: Arg<AlloyDuration>;
   /** Alloy argument `request_offset`. @default - omitted; Alloy's default: "0s" */
-  readonly requestOffset?: Arg<Duration>;
+  readonly requestOffset?: Arg<AlloyDuration>;
 }
 
 const SCHEMA: BodySchema = {

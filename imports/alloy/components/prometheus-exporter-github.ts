@@ -4,18 +4,20 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.exporter.github` (generally-available). */
 export interface PrometheusExporterGithubProps extends AlloyComponentProps {
   /** Alloy argument `api_token`. @default - omitted */
-  readonly apiToken?: Secret;
+  readonly apiToken?: AlloySecret;
   /** Alloy argument `api_token_file`. @default - omitted */
   readonly apiTokenFile?: Arg<string>;
   /** Alloy argument `api_url`. @default - omitted; Alloy's default: "https://api.github.com" */

@@ -4,13 +4,15 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.exporter.kafka` (generally-available). */
 export interface PrometheusExporterKafkaProps extends AlloyComponentProps {
@@ -61,7 +63,7 @@ export interface PrometheusExporterKafkaProps extends AlloyComponentProps {
   /** Alloy argument `sasl_mechanism`. @default - omitted */
   readonly saslMechanism?: Arg<string>;
   /** Alloy argument `sasl_password`. @default - omitted */
-  readonly saslPassword?: Secret;
+  readonly saslPassword?: AlloySecret;
   /** Alloy argument `sasl_username`. @default - omitted */
   readonly saslUsername?: Arg<string>;
   /** Alloy argument `tls_server_name`. @default - omitted */

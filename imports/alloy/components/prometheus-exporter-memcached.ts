@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `tls_config` of `prometheus.exporter.memcached`. */
 export interface PrometheusExporterMemcachedTlsConfig {
@@ -29,7 +31,7 @@ export interface PrometheusExporterMemcachedTlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -41,7 +43,7 @@ export interface PrometheusExporterMemcachedProps extends AlloyComponentProps {
   /** Alloy argument `address`. @default - omitted; Alloy's default: "localhost:11211" */
   readonly address?: Arg<string>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "1s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy block `tls_config`; an array repeats it. @default - omitted */
   readonly tlsConfig?: PrometheusExporterMemcachedTlsConfig | readonly PrometheusExporterMemcachedTlsConfig[];
 }

@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.exporter.mongodb` (generally-available). */
 export interface PrometheusExporterMongodbProps extends AlloyComponentProps {
@@ -20,7 +22,7 @@ export interface PrometheusExporterMongodbProps extends AlloyComponentProps {
   /** Alloy argument `compatible_mode`. @default - omitted; Alloy's default: true */
   readonly compatibleMode?: Arg<boolean>;
   /** Alloy argument `currentop_slow_time`. @default - omitted; Alloy's default: "1m" */
-  readonly currentopSlowTime?: Arg<Duration>;
+  readonly currentopSlowTime?: Arg<AlloyDuration>;
   /** Alloy argument `direct_connect`. @default - omitted; Alloy's default: false */
   readonly directConnect?: Arg<boolean>;
   /** Alloy argument `discovering_mode`. @default - omitted; Alloy's default: false */
@@ -52,7 +54,7 @@ export interface PrometheusExporterMongodbProps extends AlloyComponentProps {
   /** Alloy argument `enable_top_metrics`. @default - omitted; Alloy's default: false */
   readonly enableTopMetrics?: Arg<boolean>;
   /** Alloy argument `mongodb_uri` (required). */
-  readonly mongodbUri: Secret;
+  readonly mongodbUri: AlloySecret;
 }
 
 const SCHEMA: BodySchema = {

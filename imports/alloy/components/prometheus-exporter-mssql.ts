@@ -4,21 +4,23 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.exporter.mssql` (generally-available). */
 export interface PrometheusExporterMssqlProps extends AlloyComponentProps {
   /** Alloy argument `connection_name`. @default - omitted; Alloy's default: "" */
   readonly connectionName?: Arg<string>;
   /** Alloy argument `connection_string` (required). */
-  readonly connectionString: Secret;
+  readonly connectionString: AlloySecret;
   /** Alloy argument `max_idle_connections`. @default - omitted; Alloy's default: 3 */
   readonly maxIdleConnections?: Arg<number>;
   /** Alloy argument `max_open_connections`. @default - omitted; Alloy's default: 3 */
@@ -26,7 +28,7 @@ export interface PrometheusExporterMssqlProps extends AlloyComponentProps {
   /** Alloy argument `query_config`. @default - omitted */
   readonly queryConfig?: Arg<string>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "10s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
 }
 
 const SCHEMA: BodySchema = {

@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `heartbeat` of `prometheus.exporter.mysql`. */
 export interface PrometheusExporterMysqlHeartbeat {
@@ -74,7 +76,7 @@ export interface PrometheusExporterMysqlPerfSchemaMemoryEvents {
 /** Props of `prometheus.exporter.mysql` (generally-available). */
 export interface PrometheusExporterMysqlProps extends AlloyComponentProps {
   /** Alloy argument `data_source_name`. @default - omitted */
-  readonly dataSourceName?: Secret;
+  readonly dataSourceName?: AlloySecret;
   /** Alloy argument `disable_collectors`. @default - omitted */
   readonly disableCollectors?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `enable_collectors`. @default - omitted */

@@ -4,25 +4,27 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `database` of `prometheus.exporter.oracledb`. */
 export interface PrometheusExporterOracledbDatabase {
   /** Alloy argument `connection_string` (required). */
-  readonly connectionString: Secret;
+  readonly connectionString: AlloySecret;
   /** Alloy argument `labels`. @default - omitted */
   readonly labels?: Arg<Readonly<Record<string, Arg<string>>>>;
   /** Alloy argument `name` (required). */
   readonly name: Arg<string>;
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `username`. @default - omitted */
   readonly username?: Arg<string>;
 }
@@ -30,7 +32,7 @@ export interface PrometheusExporterOracledbDatabase {
 /** Props of `prometheus.exporter.oracledb` (generally-available). */
 export interface PrometheusExporterOracledbProps extends AlloyComponentProps {
   /** Alloy argument `connection_string`. @default - omitted */
-  readonly connectionString?: Secret;
+  readonly connectionString?: AlloySecret;
   /** Alloy argument `custom_metrics`. @default - omitted */
   readonly customMetrics?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `default_metrics`. @default - omitted */
@@ -40,7 +42,7 @@ export interface PrometheusExporterOracledbProps extends AlloyComponentProps {
   /** Alloy argument `max_open_conns`. @default - omitted; Alloy's default: 10 */
   readonly maxOpenConns?: Arg<number>;
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `query_timeout`. @default - omitted; Alloy's default: 5 */
   readonly queryTimeout?: Arg<number>;
   /** Alloy argument `username`. @default - omitted */

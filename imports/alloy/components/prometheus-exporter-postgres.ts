@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `autodiscovery` of `prometheus.exporter.postgres`. */
 export interface PrometheusExporterPostgresAutodiscovery {
@@ -42,7 +44,7 @@ export interface PrometheusExporterPostgresProps extends AlloyComponentProps {
   /** Alloy argument `custom_queries_config_path`. @default - omitted; Alloy's default: "" */
   readonly customQueriesConfigPath?: Arg<string>;
   /** Alloy argument `data_source_names`. @default - omitted */
-  readonly dataSourceNames?: Arg<readonly Secret[]>;
+  readonly dataSourceNames?: Arg<readonly AlloySecret[]>;
   /** Alloy argument `disable_default_metrics`. @default - omitted; Alloy's default: false */
   readonly disableDefaultMetrics?: Arg<boolean>;
   /** Alloy argument `disable_settings_metrics`. @default - omitted; Alloy's default: false */

@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.exporter.redis` (generally-available). */
 export interface PrometheusExporterRedisProps extends AlloyComponentProps {
@@ -30,7 +32,7 @@ export interface PrometheusExporterRedisProps extends AlloyComponentProps {
   /** Alloy argument `config_command`. @default - omitted; Alloy's default: "CONFIG" */
   readonly configCommand?: Arg<string>;
   /** Alloy argument `connection_timeout`. @default - omitted; Alloy's default: "15s" */
-  readonly connectionTimeout?: Arg<Duration>;
+  readonly connectionTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `count_keys`. @default - omitted */
   readonly countKeys?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `export_client_list`. @default - omitted */
@@ -58,7 +60,7 @@ export interface PrometheusExporterRedisProps extends AlloyComponentProps {
   /** Alloy argument `redis_metrics_only`. @default - omitted */
   readonly redisMetricsOnly?: Arg<boolean>;
   /** Alloy argument `redis_password`. @default - omitted */
-  readonly redisPassword?: Secret;
+  readonly redisPassword?: AlloySecret;
   /** Alloy argument `redis_password_file`. @default - omitted */
   readonly redisPasswordFile?: Arg<string>;
   /** Alloy argument `redis_password_map_file`. @default - omitted */

@@ -4,10 +4,12 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
-  BodySchema,
-  ComponentDefinition,
   Targets,
 } from '../../../lib/alloy';
+import {
+  BodySchema,
+  ComponentDefinition,
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.exporter.self` (generally-available). */
 export interface PrometheusExporterSelfProps extends AlloyComponentProps {

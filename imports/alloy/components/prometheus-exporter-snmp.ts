@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `target` of `prometheus.exporter.snmp`. */
 export interface PrometheusExporterSnmpTarget {
@@ -40,7 +42,7 @@ export interface PrometheusExporterSnmpWalkParam {
   /** Alloy argument `retries`. @default - omitted; Alloy's default: 3 */
   readonly retries?: Arg<number>;
   /** Alloy argument `timeout`. @default - omitted */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
   /** Alloy argument `use_unconnected_udp_socket`. @default - omitted */
   readonly useUnconnectedUdpSocket?: Arg<boolean>;
 }

@@ -4,13 +4,15 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.exporter.snowflake` (generally-available). */
 export interface PrometheusExporterSnowflakeProps extends AlloyComponentProps {
@@ -21,9 +23,9 @@ export interface PrometheusExporterSnowflakeProps extends AlloyComponentProps {
   /** Alloy argument `exclude_deleted_tables`. @default - omitted; Alloy's default: false */
   readonly excludeDeletedTables?: Arg<boolean>;
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `private_key_password`. @default - omitted */
-  readonly privateKeyPassword?: Secret;
+  readonly privateKeyPassword?: AlloySecret;
   /** Alloy argument `private_key_path`. @default - omitted */
   readonly privateKeyPath?: Arg<string>;
   /** Alloy argument `role`. @default - omitted; Alloy's default: "ACCOUNTADMIN" */

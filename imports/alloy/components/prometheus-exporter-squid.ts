@@ -4,20 +4,22 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloySecret,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.exporter.squid` (generally-available). */
 export interface PrometheusExporterSquidProps extends AlloyComponentProps {
   /** Alloy argument `address` (required). */
   readonly address: Arg<string>;
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `username`. @default - omitted */
   readonly username?: Arg<string>;
 }

@@ -4,13 +4,15 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Props of `prometheus.exporter.statsd` (generally-available). */
 export interface PrometheusExporterStatsdProps extends AlloyComponentProps {
@@ -19,7 +21,7 @@ export interface PrometheusExporterStatsdProps extends AlloyComponentProps {
   /** Alloy argument `cache_type`. @default - omitted; Alloy's default: "lru" */
   readonly cacheType?: Arg<string>;
   /** Alloy argument `event_flush_interval`. @default - omitted; Alloy's default: "200ms" */
-  readonly eventFlushInterval?: Arg<Duration>;
+  readonly eventFlushInterval?: Arg<AlloyDuration>;
   /** Alloy argument `event_flush_threshold`. @default - omitted; Alloy's default: 1000 */
   readonly eventFlushThreshold?: Arg<number>;
   /** Alloy argument `event_queue_size`. @default - omitted; Alloy's default: 10000 */

@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `arp` of `prometheus.exporter.unix`. */
 export interface PrometheusExporterUnixArp {
@@ -66,7 +68,7 @@ export interface PrometheusExporterUnixFilesystem {
   /** Alloy argument `mount_points_exclude`. @default - omitted; Alloy's default: _see below_ */
   readonly mountPointsExclude?: Arg<string>;
   /** Alloy argument `mount_timeout`. @default - omitted; Alloy's default: "5s" */
-  readonly mountTimeout?: Arg<Duration>;
+  readonly mountTimeout?: Arg<AlloyDuration>;
 }
 
 /** Block `hwmon` of `prometheus.exporter.unix`. */
@@ -112,9 +114,9 @@ export interface PrometheusExporterUnixNtp {
   /** Alloy argument `ip_ttl`. @default - omitted; Alloy's default: 1 */
   readonly ipTtl?: Arg<number>;
   /** Alloy argument `local_offset_tolerance`. @default - omitted; Alloy's default: "1ms" */
-  readonly localOffsetTolerance?: Arg<Duration>;
+  readonly localOffsetTolerance?: Arg<AlloyDuration>;
   /** Alloy argument `max_distance`. @default - omitted; Alloy's default: "3466080us" */
-  readonly maxDistance?: Arg<Duration>;
+  readonly maxDistance?: Arg<AlloyDuration>;
   /** Alloy argument `protocol_version`. @default - omitted; Alloy's default: 4 */
   readonly protocolVersion?: Arg<number>;
   /** Alloy argument `server`. @default - omitted; Alloy's default: "127.0.0.1" */

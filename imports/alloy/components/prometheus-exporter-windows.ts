@@ -4,14 +4,16 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `dfsr` of `prometheus.exporter.windows`. */
 export interface PrometheusExporterWindowsDfsr {
@@ -234,7 +236,7 @@ export interface PrometheusExporterWindowsUpdate {
   /** Alloy argument `online`. @default - omitted; Alloy's default: false */
   readonly online?: Arg<boolean>;
   /** Alloy argument `scrape_interval`. @default - omitted; Alloy's default: 6h */
-  readonly scrapeInterval?: Arg<Duration>;
+  readonly scrapeInterval?: Arg<AlloyDuration>;
 }
 
 /** Props of `prometheus.exporter.windows` (generally-available). */

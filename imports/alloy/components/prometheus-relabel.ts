@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  MetricsReceiver,
+  RelabelRules,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  MetricsReceiver,
-  RelabelRules,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `rule` of `prometheus.relabel`. */
 export interface PrometheusRelabelRule {
@@ -35,7 +37,7 @@ export interface PrometheusRelabelRule {
 /** Props of `prometheus.relabel` (generally-available). */
 export interface PrometheusRelabelProps extends AlloyComponentProps {
   /** Alloy argument `cache_ttl`. @default - omitted; Alloy's default: 0 */
-  readonly cacheTtl?: Arg<Duration>;
+  readonly cacheTtl?: Arg<AlloyDuration>;
   /** Alloy argument `forward_to` (required). */
   readonly forwardTo: readonly MetricsReceiver[];
   /** Alloy argument `max_cache_size`. @default - omitted; Alloy's default: 100000 */

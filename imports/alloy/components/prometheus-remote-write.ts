@@ -4,20 +4,22 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  MetricsReceiver,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  MetricsReceiver,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `endpoint > authorization` of `prometheus.remote_write`. */
 export interface PrometheusRemoteWriteEndpointAuthorization {
   /** Alloy argument `credentials`. @default - omitted */
-  readonly credentials?: Secret;
+  readonly credentials?: AlloySecret;
   /** Alloy argument `credentials_file`. @default - omitted */
   readonly credentialsFile?: Arg<string>;
   /** Alloy argument `type`. @default - omitted */
@@ -35,7 +37,7 @@ export interface PrometheusRemoteWriteEndpointAzureadOauth {
   /** Alloy argument `client_id` (required). */
   readonly clientId: Arg<string>;
   /** Alloy argument `client_secret` (required). */
-  readonly clientSecret: Secret;
+  readonly clientSecret: AlloySecret;
   /** Alloy argument `tenant_id` (required). */
   readonly tenantId: Arg<string>;
 }
@@ -75,7 +77,7 @@ export interface PrometheusRemoteWriteEndpointAzuread {
 /** Block `endpoint > basic_auth` of `prometheus.remote_write`. */
 export interface PrometheusRemoteWriteEndpointBasicAuth {
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `password_file`. @default - omitted */
   readonly passwordFile?: Arg<string>;
   /** Alloy argument `username`. @default - omitted */
@@ -95,7 +97,7 @@ export interface PrometheusRemoteWriteEndpointMetadataConfig {
   /** Alloy argument `send`. @default - omitted; Alloy's default: true */
   readonly send?: Arg<boolean>;
   /** Alloy argument `send_interval`. @default - omitted; Alloy's default: "1m" */
-  readonly sendInterval?: Arg<Duration>;
+  readonly sendInterval?: Arg<AlloyDuration>;
 }
 
 /** Block `endpoint > oauth2 > tls_config` of `prometheus.remote_write`. */
@@ -113,7 +115,7 @@ export interface PrometheusRemoteWriteEndpointOauth2TlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -125,7 +127,7 @@ export interface PrometheusRemoteWriteEndpointOauth2 {
   /** Alloy argument `client_id`. @default - omitted */
   readonly clientId?: Arg<string>;
   /** Alloy argument `client_secret`. @default - omitted */
-  readonly clientSecret?: Secret;
+  readonly clientSecret?: AlloySecret;
   /** Alloy argument `client_secret_file`. @default - omitted */
   readonly clientSecretFile?: Arg<string>;
   /** Alloy argument `endpoint_params`. @default - omitted */
@@ -133,7 +135,7 @@ export interface PrometheusRemoteWriteEndpointOauth2 {
   /** Alloy argument `no_proxy`. @default - omitted */
   readonly noProxy?: Arg<string>;
   /** Alloy argument `proxy_connect_header`. @default - omitted */
-  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted; Alloy's default: false */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
@@ -149,23 +151,23 @@ export interface PrometheusRemoteWriteEndpointOauth2 {
 /** Block `endpoint > queue_config` of `prometheus.remote_write`. */
 export interface PrometheusRemoteWriteEndpointQueueConfig {
   /** Alloy argument `batch_send_deadline`. @default - omitted; Alloy's default: "5s" */
-  readonly batchSendDeadline?: Arg<Duration>;
+  readonly batchSendDeadline?: Arg<AlloyDuration>;
   /** Alloy argument `capacity`. @default - omitted; Alloy's default: 10000 */
   readonly capacity?: Arg<number>;
   /** Alloy argument `max_backoff`. @default - omitted; Alloy's default: "5s" */
-  readonly maxBackoff?: Arg<Duration>;
+  readonly maxBackoff?: Arg<AlloyDuration>;
   /** Alloy argument `max_samples_per_send`. @default - omitted; Alloy's default: 2000 */
   readonly maxSamplesPerSend?: Arg<number>;
   /** Alloy argument `max_shards`. @default - omitted; Alloy's default: 50 */
   readonly maxShards?: Arg<number>;
   /** Alloy argument `min_backoff`. @default - omitted; Alloy's default: "30ms" */
-  readonly minBackoff?: Arg<Duration>;
+  readonly minBackoff?: Arg<AlloyDuration>;
   /** Alloy argument `min_shards`. @default - omitted; Alloy's default: 1 */
   readonly minShards?: Arg<number>;
   /** Alloy argument `retry_on_http_429`. @default - omitted; Alloy's default: true */
   readonly retryOnHttp429?: Arg<boolean>;
   /** Alloy argument `sample_age_limit`. @default - omitted; Alloy's default: "0s" */
-  readonly sampleAgeLimit?: Arg<Duration>;
+  readonly sampleAgeLimit?: Arg<AlloyDuration>;
 }
 
 /** Block `endpoint > sigv4` of `prometheus.remote_write`. */
@@ -181,7 +183,7 @@ export interface PrometheusRemoteWriteEndpointSigv4 {
   /** Alloy argument `role_arn`. @default - omitted */
   readonly roleArn?: Arg<string>;
   /** Alloy argument `secret_key`. @default - omitted */
-  readonly secretKey?: Secret;
+  readonly secretKey?: AlloySecret;
   /** Alloy argument `service_name`. @default - omitted; Alloy's default: "aps" */
   readonly serviceName?: Arg<string>;
   /** Alloy argument `use_fips_sts_endpoint`. @default - omitted; Alloy's default: false */
@@ -203,7 +205,7 @@ export interface PrometheusRemoteWriteEndpointTlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -231,7 +233,7 @@ export interface PrometheusRemoteWriteEndpointWriteRelabelConfig {
 /** Block `endpoint` of `prometheus.remote_write`. */
 export interface PrometheusRemoteWriteEndpoint {
   /** Alloy argument `bearer_token`. @default - omitted */
-  readonly bearerToken?: Secret;
+  readonly bearerToken?: AlloySecret;
   /** Alloy argument `bearer_token_file`. @default - omitted */
   readonly bearerTokenFile?: Arg<string>;
   /** Alloy argument `enable_http2`. @default - omitted; Alloy's default: false */
@@ -241,7 +243,7 @@ export interface PrometheusRemoteWriteEndpoint {
   /** Alloy argument `headers`. @default - omitted */
   readonly headers?: Arg<Readonly<Record<string, Arg<string>>>>;
   /** Alloy argument `http_headers`. @default - omitted */
-  readonly httpHeaders?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly httpHeaders?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `name`. @default - omitted */
   readonly name?: Arg<string>;
   /** Alloy argument `no_proxy`. @default - omitted */
@@ -249,13 +251,13 @@ export interface PrometheusRemoteWriteEndpoint {
   /** Alloy argument `protobuf_message`. @default - omitted; Alloy's default: "prometheus.WriteRequest" */
   readonly protobufMessage?: Arg<string>;
   /** Alloy argument `proxy_connect_header`. @default - omitted */
-  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted; Alloy's default: false */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
   readonly proxyUrl?: Arg<string>;
   /** Alloy argument `remote_timeout`. @default - omitted; Alloy's default: "30s" */
-  readonly remoteTimeout?: Arg<Duration>;
+  readonly remoteTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `round_robin_dns`. @default - omitted; Alloy's default: false */
   readonly roundRobinDns?: Arg<boolean>;
   /** Alloy argument `send_exemplars`. @default - omitted; Alloy's default: true */
@@ -289,11 +291,11 @@ export interface PrometheusRemoteWriteEndpoint {
 /** Block `wal` of `prometheus.remote_write`. */
 export interface PrometheusRemoteWriteWal {
   /** Alloy argument `max_keepalive_time`. @default - omitted; Alloy's default: "8h" */
-  readonly maxKeepaliveTime?: Arg<Duration>;
+  readonly maxKeepaliveTime?: Arg<AlloyDuration>;
   /** Alloy argument `min_keepalive_time`. @default - omitted; Alloy's default: "5m" */
-  readonly minKeepaliveTime?: Arg<Duration>;
+  readonly minKeepaliveTime?: Arg<AlloyDuration>;
   /** Alloy argument `truncate_frequency`. @default - omitted; Alloy's default: "2h" */
-  readonly truncateFrequency?: Arg<Duration>;
+  readonly truncateFrequency?: Arg<AlloyDuration>;
 }
 
 /** Props of `prometheus.remote_write` (generally-available). */

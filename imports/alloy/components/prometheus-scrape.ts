@@ -4,22 +4,24 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   AlloyValue,
   Arg,
+  MetricsReceiver,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  MetricsReceiver,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `authorization` of `prometheus.scrape`. */
 export interface PrometheusScrapeAuthorization {
   /** Alloy argument `credentials`. @default - omitted */
-  readonly credentials?: Secret;
+  readonly credentials?: AlloySecret;
   /** Alloy argument `credentials_file`. @default - omitted */
   readonly credentialsFile?: Arg<string>;
   /** Alloy argument `type`. @default - omitted */
@@ -29,7 +31,7 @@ export interface PrometheusScrapeAuthorization {
 /** Block `basic_auth` of `prometheus.scrape`. */
 export interface PrometheusScrapeBasicAuth {
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `password_file`. @default - omitted */
   readonly passwordFile?: Arg<string>;
   /** Alloy argument `username`. @default - omitted */
@@ -57,7 +59,7 @@ export interface PrometheusScrapeOauth2TlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -69,7 +71,7 @@ export interface PrometheusScrapeOauth2 {
   /** Alloy argument `client_id`. @default - omitted */
   readonly clientId?: Arg<string>;
   /** Alloy argument `client_secret`. @default - omitted */
-  readonly clientSecret?: Secret;
+  readonly clientSecret?: AlloySecret;
   /** Alloy argument `client_secret_file`. @default - omitted */
   readonly clientSecretFile?: Arg<string>;
   /** Alloy argument `endpoint_params`. @default - omitted */
@@ -77,7 +79,7 @@ export interface PrometheusScrapeOauth2 {
   /** Alloy argument `no_proxy`. @default - omitted */
   readonly noProxy?: Arg<string>;
   /** Alloy argument `proxy_connect_header`. @default - omitted */
-  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted; Alloy's default: false */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
@@ -105,7 +107,7 @@ export interface PrometheusScrapeTlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -115,7 +117,7 @@ export interface PrometheusScrapeTlsConfig {
 /** Props of `prometheus.scrape` (generally-available). */
 export interface PrometheusScrapeProps extends AlloyComponentProps {
   /** Alloy argument `bearer_token`. @default - omitted */
-  readonly bearerToken?: Secret;
+  readonly bearerToken?: AlloySecret;
   /** Alloy argument `bearer_token_file`. @default - omitted */
   readonly bearerTokenFile?: Arg<string>;
   /** Alloy argument `body_size_limit`. @default - omitted */
@@ -143,7 +145,7 @@ export interface PrometheusScrapeProps extends AlloyComponentProps {
   /** Alloy argument `honor_timestamps`. @default - omitted; Alloy's default: true */
   readonly honorTimestamps?: Arg<boolean>;
   /** Alloy argument `http_headers`. @default - omitted */
-  readonly httpHeaders?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly httpHeaders?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `job_name`. @default - omitted; Alloy's default: component name */
   readonly jobName?: Arg<string>;
   /** Alloy argument `label_limit`. @default - omitted */
@@ -167,7 +169,7 @@ export interface PrometheusScrapeProps extends AlloyComponentProps {
   /** Alloy argument `params`. @default - omitted */
   readonly params?: AlloyValue;
   /** Alloy argument `proxy_connect_header`. @default - omitted */
-  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted; Alloy's default: false */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
@@ -183,13 +185,13 @@ export interface PrometheusScrapeProps extends AlloyComponentProps {
   /** Alloy argument `scrape_fallback_protocol`. @default - omitted; Alloy's default: PrometheusText0_0_4 */
   readonly scrapeFallbackProtocol?: Arg<string>;
   /** Alloy argument `scrape_interval`. @default - omitted; Alloy's default: "60s" */
-  readonly scrapeInterval?: Arg<Duration>;
+  readonly scrapeInterval?: Arg<AlloyDuration>;
   /** Alloy argument `scrape_native_histograms`. @default - omitted; Alloy's default: false */
   readonly scrapeNativeHistograms?: Arg<boolean>;
   /** Alloy argument `scrape_protocols`. @default - omitted; Alloy's default: ["OpenMetricsText1.0.0", "OpenMetricsText0.0.1", "PrometheusText1.0.0", "PrometheusText0.0.4"] */
   readonly scrapeProtocols?: Arg<readonly Arg<string>[]>;
   /** Alloy argument `scrape_timeout`. @default - omitted; Alloy's default: "10s" */
-  readonly scrapeTimeout?: Arg<Duration>;
+  readonly scrapeTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `target_limit`. @default - omitted */
   readonly targetLimit?: Arg<number>;
   /** Alloy argument `targets` (required). */

@@ -4,20 +4,22 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  MetricsReceiver,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  MetricsReceiver,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `endpoint > basic_auth` of `prometheus.write.queue`. */
 export interface PrometheusWriteQueueEndpointBasicAuth {
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `username`. @default - omitted */
   readonly username?: Arg<string>;
 }
@@ -27,19 +29,19 @@ export interface PrometheusWriteQueueEndpointParallelism {
   /** Alloy argument `allowed_network_error_fraction`. @default - omitted; Alloy's default: 0.50 */
   readonly allowedNetworkErrorFraction?: Arg<number>;
   /** Alloy argument `desired_check_interval`. @default - omitted; Alloy's default: "5s" */
-  readonly desiredCheckInterval?: Arg<Duration>;
+  readonly desiredCheckInterval?: Arg<AlloyDuration>;
   /** Alloy argument `desired_connections_lookback`. @default - omitted; Alloy's default: "5m" */
-  readonly desiredConnectionsLookback?: Arg<Duration>;
+  readonly desiredConnectionsLookback?: Arg<AlloyDuration>;
   /** Alloy argument `drift_scale_down`. @default - omitted; Alloy's default: "30s" */
-  readonly driftScaleDown?: Arg<Duration>;
+  readonly driftScaleDown?: Arg<AlloyDuration>;
   /** Alloy argument `drift_scale_up`. @default - omitted; Alloy's default: "60s" */
-  readonly driftScaleUp?: Arg<Duration>;
+  readonly driftScaleUp?: Arg<AlloyDuration>;
   /** Alloy argument `max_connections`. @default - omitted; Alloy's default: 50 */
   readonly maxConnections?: Arg<number>;
   /** Alloy argument `min_connections`. @default - omitted; Alloy's default: 2 */
   readonly minConnections?: Arg<number>;
   /** Alloy argument `network_flush_interval`. @default - omitted; Alloy's default: "1m" */
-  readonly networkFlushInterval?: Arg<Duration>;
+  readonly networkFlushInterval?: Arg<AlloyDuration>;
 }
 
 /** Block `endpoint > tls_config` of `prometheus.write.queue`. */
@@ -51,7 +53,7 @@ export interface PrometheusWriteQueueEndpointTlsConfig {
   /** Alloy argument `insecure_skip_verify`. @default - omitted */
   readonly insecureSkipVerify?: Arg<boolean>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
 }
 
 /** Block `endpoint` of `prometheus.write.queue`. */
@@ -61,15 +63,15 @@ export interface PrometheusWriteQueueEndpoint {
   /** Alloy argument `batch_count`. @default - omitted; Alloy's default: 1000 */
   readonly batchCount?: Arg<number>;
   /** Alloy argument `bearer_token`. @default - omitted */
-  readonly bearerToken?: Secret;
+  readonly bearerToken?: AlloySecret;
   /** Alloy argument `enable_round_robin`. @default - omitted; Alloy's default: false */
   readonly enableRoundRobin?: Arg<boolean>;
   /** Alloy argument `external_labels`. @default - omitted */
   readonly externalLabels?: Arg<Readonly<Record<string, Arg<string>>>>;
   /** Alloy argument `flush_interval`. @default - omitted; Alloy's default: "1s" */
-  readonly flushInterval?: Arg<Duration>;
+  readonly flushInterval?: Arg<AlloyDuration>;
   /** Alloy argument `headers`. @default - omitted */
-  readonly headers?: Arg<Readonly<Record<string, Secret>>>;
+  readonly headers?: Arg<Readonly<Record<string, AlloySecret>>>;
   /** Alloy argument `max_retry_attempts`. @default - omitted; Alloy's default: 0 */
   readonly maxRetryAttempts?: Arg<number>;
   /** Alloy argument `metadata_cache_enabled`. @default - omitted; Alloy's default: false */
@@ -79,17 +81,17 @@ export interface PrometheusWriteQueueEndpoint {
   /** Alloy argument `protobuf_message`. @default - omitted; Alloy's default: "prometheus.WriteRequest" */
   readonly protobufMessage?: Arg<string>;
   /** Alloy argument `proxy_connect_headers`. @default - omitted */
-  readonly proxyConnectHeaders?: Arg<Readonly<Record<string, Secret>>>;
+  readonly proxyConnectHeaders?: Arg<Readonly<Record<string, AlloySecret>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted; Alloy's default: false */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
   readonly proxyUrl?: Arg<string>;
   /** Alloy argument `retry_backoff`. @default - omitted; Alloy's default: "1s" */
-  readonly retryBackoff?: Arg<Duration>;
+  readonly retryBackoff?: Arg<AlloyDuration>;
   /** Alloy argument `url` (required). */
   readonly url: Arg<string>;
   /** Alloy argument `write_timeout`. @default - omitted; Alloy's default: "30s" */
-  readonly writeTimeout?: Arg<Duration>;
+  readonly writeTimeout?: Arg<AlloyDuration>;
   /** Alloy block `basic_auth`; an array repeats it. @default - omitted */
   readonly basicAuth?: PrometheusWriteQueueEndpointBasicAuth | readonly PrometheusWriteQueueEndpointBasicAuth[];
   /** Alloy block `parallelism`; an array repeats it. @default - omitted */
@@ -101,7 +103,7 @@ export interface PrometheusWriteQueueEndpoint {
 /** Block `persistence` of `prometheus.write.queue`. */
 export interface PrometheusWriteQueuePersistence {
   /** Alloy argument `batch_interval`. @default - omitted; Alloy's default: "5s" */
-  readonly batchInterval?: Arg<Duration>;
+  readonly batchInterval?: Arg<AlloyDuration>;
   /** Alloy argument `max_signals_to_batch`. @default - omitted; Alloy's default: 10000 */
   readonly maxSignalsToBatch?: Arg<number>;
 }
@@ -109,7 +111,7 @@ export interface PrometheusWriteQueuePersistence {
 /** Props of `prometheus.write.queue` (experimental). */
 export interface PrometheusWriteQueueProps extends AlloyComponentProps {
   /** Alloy argument `ttl`. @default - omitted; Alloy's default: "2h" */
-  readonly ttl?: Arg<Duration>;
+  readonly ttl?: Arg<AlloyDuration>;
   /** Alloy block `endpoint` (required); an array repeats it. */
   readonly endpoint: PrometheusWriteQueueEndpoint | readonly [PrometheusWriteQueueEndpoint, ...PrometheusWriteQueueEndpoint[]];
   /** Alloy block `persistence`; an array repeats it. @default - omitted */

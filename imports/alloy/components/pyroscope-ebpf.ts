@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  ProfilesReceiver,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  ProfilesReceiver,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `debug_info` of `pyroscope.ebpf`. */
 export interface PyroscopeEbpfDebugInfo {
@@ -37,7 +39,7 @@ export interface PyroscopeEbpfProps extends AlloyComponentProps {
   /** Alloy argument `cache_rounds`. @default - omitted */
   readonly cacheRounds?: Arg<number>;
   /** Alloy argument `collect_interval`. @default - omitted; Alloy's default: "15s" */
-  readonly collectInterval?: Arg<Duration>;
+  readonly collectInterval?: Arg<AlloyDuration>;
   /** Alloy argument `collect_kernel_profile`. @default - omitted; Alloy's default: true */
   readonly collectKernelProfile?: Arg<boolean>;
   /** Alloy argument `collect_user_profile`. @default - omitted; Alloy's default: true */

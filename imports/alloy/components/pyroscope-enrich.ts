@@ -5,12 +5,14 @@ import {
   AlloyComponent,
   AlloyComponentProps,
   Arg,
-  attr,
-  BodySchema,
-  ComponentDefinition,
   ProfilesReceiver,
   Targets,
 } from '../../../lib/alloy';
+import {
+  attr,
+  BodySchema,
+  ComponentDefinition,
+} from '../../../lib/alloy/internal';
 
 /** Props of `pyroscope.enrich` (experimental). */
 export interface PyroscopeEnrichProps extends AlloyComponentProps {

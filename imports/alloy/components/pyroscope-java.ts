@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
   Arg,
+  ProfilesReceiver,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  ProfilesReceiver,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `profiling_config` of `pyroscope.java`. */
 export interface PyroscopeJavaProfilingConfig {
@@ -25,7 +27,7 @@ export interface PyroscopeJavaProfilingConfig {
   /** Alloy argument `event`. @default - omitted; Alloy's default: "itimer" */
   readonly event?: Arg<string>;
   /** Alloy argument `interval`. @default - omitted; Alloy's default: "60s" */
-  readonly interval?: Arg<Duration>;
+  readonly interval?: Arg<AlloyDuration>;
   /** Alloy argument `lock`. @default - omitted; Alloy's default: "10ms" */
   readonly lock?: Arg<string>;
   /** Alloy argument `log_level`. @default - omitted; Alloy's default: "INFO" */

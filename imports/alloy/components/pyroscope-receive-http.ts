@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  ProfilesReceiver,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  ProfilesReceiver,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `grpc > tls` of `pyroscope.receive_http`. */
 export interface PyroscopeReceiveHttpGrpcTls {
@@ -31,7 +33,7 @@ export interface PyroscopeReceiveHttpGrpcTls {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
 }
@@ -45,11 +47,11 @@ export interface PyroscopeReceiveHttpGrpc {
   /** Alloy argument `listen_port`. @default - omitted */
   readonly listenPort?: Arg<number>;
   /** Alloy argument `max_connection_age`. @default - omitted */
-  readonly maxConnectionAge?: Arg<Duration>;
+  readonly maxConnectionAge?: Arg<AlloyDuration>;
   /** Alloy argument `max_connection_age_grace`. @default - omitted */
-  readonly maxConnectionAgeGrace?: Arg<Duration>;
+  readonly maxConnectionAgeGrace?: Arg<AlloyDuration>;
   /** Alloy argument `max_connection_idle`. @default - omitted */
-  readonly maxConnectionIdle?: Arg<Duration>;
+  readonly maxConnectionIdle?: Arg<AlloyDuration>;
   /** Alloy argument `server_max_concurrent_streams`. @default - omitted */
   readonly serverMaxConcurrentStreams?: Arg<number>;
   /** Alloy argument `server_max_recv_msg_size`. @default - omitted */
@@ -65,7 +67,7 @@ export interface PyroscopeReceiveHttpHttpHttp2 {
   /** Alloy argument `enabled`. @default - omitted */
   readonly enabled?: Arg<boolean>;
   /** Alloy argument `idle_timeout`. @default - omitted */
-  readonly idleTimeout?: Arg<Duration>;
+  readonly idleTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `max_concurrent_streams`. @default - omitted */
   readonly maxConcurrentStreams?: Arg<number>;
   /** Alloy argument `max_decoder_header_table_size`. @default - omitted */
@@ -83,11 +85,11 @@ export interface PyroscopeReceiveHttpHttpHttp2 {
   /** Alloy argument `permit_prohibited_ciphers`. @default - omitted */
   readonly permitProhibitedCiphers?: Arg<boolean>;
   /** Alloy argument `ping_timeout`. @default - omitted */
-  readonly pingTimeout?: Arg<Duration>;
+  readonly pingTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `read_idle_timeout`. @default - omitted */
-  readonly readIdleTimeout?: Arg<Duration>;
+  readonly readIdleTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `write_byte_timeout`. @default - omitted */
-  readonly writeByteTimeout?: Arg<Duration>;
+  readonly writeByteTimeout?: Arg<AlloyDuration>;
 }
 
 /** Block `http > tls` of `pyroscope.receive_http`. */
@@ -107,7 +109,7 @@ export interface PyroscopeReceiveHttpHttpTls {
   /** Alloy argument `key_file`. @default - omitted; Alloy's default: "" */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted; Alloy's default: "" */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
 }
@@ -121,11 +123,11 @@ export interface PyroscopeReceiveHttpHttp {
   /** Alloy argument `listen_port`. @default - omitted; Alloy's default: 8080 */
   readonly listenPort?: Arg<number>;
   /** Alloy argument `server_idle_timeout`. @default - omitted; Alloy's default: "120s" */
-  readonly serverIdleTimeout?: Arg<Duration>;
+  readonly serverIdleTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `server_read_timeout`. @default - omitted; Alloy's default: "30s" */
-  readonly serverReadTimeout?: Arg<Duration>;
+  readonly serverReadTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `server_write_timeout`. @default - omitted; Alloy's default: "30s" */
-  readonly serverWriteTimeout?: Arg<Duration>;
+  readonly serverWriteTimeout?: Arg<AlloyDuration>;
   /** Alloy block `http2`; an array repeats it. @default - omitted */
   readonly http2?: PyroscopeReceiveHttpHttpHttp2 | readonly PyroscopeReceiveHttpHttpHttp2[];
   /** Alloy block `tls`; an array repeats it. @default - omitted */
@@ -135,11 +137,11 @@ export interface PyroscopeReceiveHttpHttp {
 /** Props of `pyroscope.receive_http` (generally-available). */
 export interface PyroscopeReceiveHttpProps extends AlloyComponentProps {
   /** Alloy argument `debug_info_upload_timeout`. @default - omitted */
-  readonly debugInfoUploadTimeout?: Arg<Duration>;
+  readonly debugInfoUploadTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `forward_to` (required). */
   readonly forwardTo: readonly ProfilesReceiver[];
   /** Alloy argument `graceful_shutdown_timeout`. @default - omitted */
-  readonly gracefulShutdownTimeout?: Arg<Duration>;
+  readonly gracefulShutdownTimeout?: Arg<AlloyDuration>;
   /** Alloy block `grpc`; an array repeats it. @default - omitted */
   readonly grpc?: PyroscopeReceiveHttpGrpc | readonly PyroscopeReceiveHttpGrpc[];
   /** Alloy block `http`; an array repeats it. @default - omitted */

@@ -5,13 +5,15 @@ import {
   AlloyComponent,
   AlloyComponentProps,
   Arg,
+  ProfilesReceiver,
+  RelabelRules,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  ProfilesReceiver,
-  RelabelRules,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `rule` of `pyroscope.relabel`. */
 export interface PyroscopeRelabelRule {

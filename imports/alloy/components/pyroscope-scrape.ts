@@ -4,22 +4,24 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   AlloyValue,
   Arg,
+  ProfilesReceiver,
+  Targets,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  ProfilesReceiver,
-  Secret,
-  Targets,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `authorization` of `pyroscope.scrape`. */
 export interface PyroscopeScrapeAuthorization {
   /** Alloy argument `credentials`. @default - omitted */
-  readonly credentials?: Secret;
+  readonly credentials?: AlloySecret;
   /** Alloy argument `credentials_file`. @default - omitted */
   readonly credentialsFile?: Arg<string>;
   /** Alloy argument `type`. @default - omitted */
@@ -29,7 +31,7 @@ export interface PyroscopeScrapeAuthorization {
 /** Block `basic_auth` of `pyroscope.scrape`. */
 export interface PyroscopeScrapeBasicAuth {
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `password_file`. @default - omitted */
   readonly passwordFile?: Arg<string>;
   /** Alloy argument `username`. @default - omitted */
@@ -57,7 +59,7 @@ export interface PyroscopeScrapeOauth2TlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -69,7 +71,7 @@ export interface PyroscopeScrapeOauth2 {
   /** Alloy argument `client_id`. @default - omitted */
   readonly clientId?: Arg<string>;
   /** Alloy argument `client_secret`. @default - omitted */
-  readonly clientSecret?: Secret;
+  readonly clientSecret?: AlloySecret;
   /** Alloy argument `client_secret_file`. @default - omitted */
   readonly clientSecretFile?: Arg<string>;
   /** Alloy argument `endpoint_params`. @default - omitted */
@@ -77,7 +79,7 @@ export interface PyroscopeScrapeOauth2 {
   /** Alloy argument `no_proxy`. @default - omitted */
   readonly noProxy?: Arg<string>;
   /** Alloy argument `proxy_connect_header`. @default - omitted */
-  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted; Alloy's default: false */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
@@ -233,7 +235,7 @@ export interface PyroscopeScrapeTlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -243,11 +245,11 @@ export interface PyroscopeScrapeTlsConfig {
 /** Props of `pyroscope.scrape` (generally-available). */
 export interface PyroscopeScrapeProps extends AlloyComponentProps {
   /** Alloy argument `bearer_token`. @default - omitted */
-  readonly bearerToken?: Secret;
+  readonly bearerToken?: AlloySecret;
   /** Alloy argument `bearer_token_file`. @default - omitted */
   readonly bearerTokenFile?: Arg<string>;
   /** Alloy argument `delta_profiling_duration`. @default - omitted; Alloy's default: "14s" */
-  readonly deltaProfilingDuration?: Arg<Duration>;
+  readonly deltaProfilingDuration?: Arg<AlloyDuration>;
   /** Alloy argument `enable_http2`. @default - omitted; Alloy's default: true */
   readonly enableHttp2?: Arg<boolean>;
   /** Alloy argument `follow_redirects`. @default - omitted; Alloy's default: true */
@@ -255,7 +257,7 @@ export interface PyroscopeScrapeProps extends AlloyComponentProps {
   /** Alloy argument `forward_to` (required). */
   readonly forwardTo: readonly ProfilesReceiver[];
   /** Alloy argument `http_headers`. @default - omitted */
-  readonly httpHeaders?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly httpHeaders?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `job_name`. @default - omitted; Alloy's default: component name */
   readonly jobName?: Arg<string>;
   /** Alloy argument `no_proxy`. @default - omitted */
@@ -263,7 +265,7 @@ export interface PyroscopeScrapeProps extends AlloyComponentProps {
   /** Alloy argument `params`. @default - omitted */
   readonly params?: AlloyValue;
   /** Alloy argument `proxy_connect_header`. @default - omitted */
-  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted; Alloy's default: false */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
@@ -271,9 +273,9 @@ export interface PyroscopeScrapeProps extends AlloyComponentProps {
   /** Alloy argument `scheme`. @default - omitted; Alloy's default: "http" */
   readonly scheme?: Arg<string>;
   /** Alloy argument `scrape_interval`. @default - omitted; Alloy's default: "15s" */
-  readonly scrapeInterval?: Arg<Duration>;
+  readonly scrapeInterval?: Arg<AlloyDuration>;
   /** Alloy argument `scrape_timeout`. @default - omitted; Alloy's default: "18s" */
-  readonly scrapeTimeout?: Arg<Duration>;
+  readonly scrapeTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `targets` (required). */
   readonly targets: Targets | Arg<readonly Readonly<Record<string, Arg<string>>>[]>;
   /** Alloy block `authorization`; an array repeats it. @default - omitted */

@@ -4,20 +4,22 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  ProfilesReceiver,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  ProfilesReceiver,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `endpoint > authorization` of `pyroscope.write`. */
 export interface PyroscopeWriteEndpointAuthorization {
   /** Alloy argument `credentials`. @default - omitted */
-  readonly credentials?: Secret;
+  readonly credentials?: AlloySecret;
   /** Alloy argument `credentials_file`. @default - omitted */
   readonly credentialsFile?: Arg<string>;
   /** Alloy argument `type`. @default - omitted */
@@ -27,7 +29,7 @@ export interface PyroscopeWriteEndpointAuthorization {
 /** Block `endpoint > basic_auth` of `pyroscope.write`. */
 export interface PyroscopeWriteEndpointBasicAuth {
   /** Alloy argument `password`. @default - omitted */
-  readonly password?: Secret;
+  readonly password?: AlloySecret;
   /** Alloy argument `password_file`. @default - omitted */
   readonly passwordFile?: Arg<string>;
   /** Alloy argument `username`. @default - omitted */
@@ -49,7 +51,7 @@ export interface PyroscopeWriteEndpointOauth2TlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -61,7 +63,7 @@ export interface PyroscopeWriteEndpointOauth2 {
   /** Alloy argument `client_id`. @default - omitted */
   readonly clientId?: Arg<string>;
   /** Alloy argument `client_secret`. @default - omitted */
-  readonly clientSecret?: Secret;
+  readonly clientSecret?: AlloySecret;
   /** Alloy argument `client_secret_file`. @default - omitted */
   readonly clientSecretFile?: Arg<string>;
   /** Alloy argument `endpoint_params`. @default - omitted */
@@ -69,7 +71,7 @@ export interface PyroscopeWriteEndpointOauth2 {
   /** Alloy argument `no_proxy`. @default - omitted */
   readonly noProxy?: Arg<string>;
   /** Alloy argument `proxy_connect_header`. @default - omitted */
-  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted; Alloy's default: false */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
@@ -97,7 +99,7 @@ export interface PyroscopeWriteEndpointTlsConfig {
   /** Alloy argument `key_file`. @default - omitted */
   readonly keyFile?: Arg<string>;
   /** Alloy argument `key_pem`. @default - omitted */
-  readonly keyPem?: Secret;
+  readonly keyPem?: AlloySecret;
   /** Alloy argument `min_version`. @default - omitted */
   readonly minVersion?: Arg<string>;
   /** Alloy argument `server_name`. @default - omitted */
@@ -107,11 +109,11 @@ export interface PyroscopeWriteEndpointTlsConfig {
 /** Block `endpoint` of `pyroscope.write`. */
 export interface PyroscopeWriteEndpoint {
   /** Alloy argument `bearer_token`. @default - omitted */
-  readonly bearerToken?: Secret;
+  readonly bearerToken?: AlloySecret;
   /** Alloy argument `bearer_token_file`. @default - omitted */
   readonly bearerTokenFile?: Arg<string>;
   /** Alloy argument `debug_info_upload_timeout`. @default - omitted */
-  readonly debugInfoUploadTimeout?: Arg<Duration>;
+  readonly debugInfoUploadTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `enable_http2`. @default - omitted; Alloy's default: true */
   readonly enableHttp2?: Arg<boolean>;
   /** Alloy argument `follow_redirects`. @default - omitted; Alloy's default: true */
@@ -119,25 +121,25 @@ export interface PyroscopeWriteEndpoint {
   /** Alloy argument `headers`. @default - omitted */
   readonly headers?: Arg<Readonly<Record<string, Arg<string>>>>;
   /** Alloy argument `http_headers`. @default - omitted */
-  readonly httpHeaders?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly httpHeaders?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `max_backoff_period`. @default - omitted; Alloy's default: "5m" */
-  readonly maxBackoffPeriod?: Arg<Duration>;
+  readonly maxBackoffPeriod?: Arg<AlloyDuration>;
   /** Alloy argument `max_backoff_retries`. @default - omitted; Alloy's default: 10 */
   readonly maxBackoffRetries?: Arg<number>;
   /** Alloy argument `min_backoff_period`. @default - omitted; Alloy's default: "500ms" */
-  readonly minBackoffPeriod?: Arg<Duration>;
+  readonly minBackoffPeriod?: Arg<AlloyDuration>;
   /** Alloy argument `name`. @default - omitted */
   readonly name?: Arg<string>;
   /** Alloy argument `no_proxy`. @default - omitted */
   readonly noProxy?: Arg<string>;
   /** Alloy argument `proxy_connect_header`. @default - omitted */
-  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly Secret[]>>>;
+  readonly proxyConnectHeader?: Arg<Readonly<Record<string, readonly AlloySecret[]>>>;
   /** Alloy argument `proxy_from_environment`. @default - omitted; Alloy's default: false */
   readonly proxyFromEnvironment?: Arg<boolean>;
   /** Alloy argument `proxy_url`. @default - omitted */
   readonly proxyUrl?: Arg<string>;
   /** Alloy argument `remote_timeout`. @default - omitted; Alloy's default: "10s" */
-  readonly remoteTimeout?: Arg<Duration>;
+  readonly remoteTimeout?: Arg<AlloyDuration>;
   /** Alloy argument `url` (required). */
   readonly url: Arg<string>;
   /** Alloy block `authorization`; an array repeats it. @default - omitted */

@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  Reference,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Reference,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `client` of `remote.s3`. */
 export interface RemoteS3Client {
@@ -25,7 +27,7 @@ export interface RemoteS3Client {
   /** Alloy argument `region`. @default - omitted */
   readonly region?: Arg<string>;
   /** Alloy argument `secret`. @default - omitted */
-  readonly secret?: Secret;
+  readonly secret?: AlloySecret;
   /** Alloy argument `signing_region`. @default - omitted */
   readonly signingRegion?: Arg<string>;
   /** Alloy argument `use_path_style`. @default - omitted; Alloy's default: false */
@@ -39,7 +41,7 @@ export interface RemoteS3Props extends AlloyComponentProps {
   /** Alloy argument `path` (required). */
   readonly path: Arg<string>;
   /** Alloy argument `poll_frequency`. @default - omitted; Alloy's default: "10m" */
-  readonly pollFrequency?: Arg<Duration>;
+  readonly pollFrequency?: Arg<AlloyDuration>;
   /** Alloy block `client`; an array repeats it. @default - omitted */
   readonly client?: RemoteS3Client | readonly RemoteS3Client[];
 }

@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import {
   AlloyComponent,
   AlloyComponentProps,
+  AlloyDuration,
+  AlloySecret,
   Arg,
+  Reference,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  Reference,
-  Secret,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `auth.approle` of `remote.vault`. */
 export interface RemoteVaultAuthApprole {
@@ -21,7 +23,7 @@ export interface RemoteVaultAuthApprole {
   /** Alloy argument `role_id` (required). */
   readonly roleId: Arg<string>;
   /** Alloy argument `secret` (required). */
-  readonly secret: Secret;
+  readonly secret: AlloySecret;
   /** Alloy argument `wrapping_token`. @default - omitted; Alloy's default: false */
   readonly wrappingToken?: Arg<boolean>;
 }
@@ -55,7 +57,7 @@ export interface RemoteVaultAuthAzure {
 /** Block `auth.custom` of `remote.vault`. */
 export interface RemoteVaultAuthCustom {
   /** Alloy argument `data` (required). */
-  readonly data: Arg<Readonly<Record<string, Secret>>>;
+  readonly data: Arg<Readonly<Record<string, AlloySecret>>>;
   /** Alloy argument `namespace`. @default - omitted */
   readonly namespace?: Arg<string>;
   /** Alloy argument `path` (required). */
@@ -89,7 +91,7 @@ export interface RemoteVaultAuthLdap {
   /** Alloy argument `mount_path`. @default - omitted; Alloy's default: "ldap" */
   readonly mountPath?: Arg<string>;
   /** Alloy argument `password` (required). */
-  readonly password: Secret;
+  readonly password: AlloySecret;
   /** Alloy argument `username` (required). */
   readonly username: Arg<string>;
 }
@@ -97,7 +99,7 @@ export interface RemoteVaultAuthLdap {
 /** Block `auth.token` of `remote.vault`. */
 export interface RemoteVaultAuthToken {
   /** Alloy argument `token` (required). */
-  readonly token: Secret;
+  readonly token: AlloySecret;
 }
 
 /** Block `auth.userpass` of `remote.vault`. */
@@ -105,7 +107,7 @@ export interface RemoteVaultAuthUserpass {
   /** Alloy argument `mount_path`. @default - omitted; Alloy's default: "userpass" */
   readonly mountPath?: Arg<string>;
   /** Alloy argument `password` (required). */
-  readonly password: Secret;
+  readonly password: AlloySecret;
   /** Alloy argument `username` (required). */
   readonly username: Arg<string>;
 }
@@ -115,11 +117,11 @@ export interface RemoteVaultClientOptions {
   /** Alloy argument `max_retries`. @default - omitted; Alloy's default: 2 */
   readonly maxRetries?: Arg<number>;
   /** Alloy argument `max_retry_wait`. @default - omitted; Alloy's default: "1500ms" */
-  readonly maxRetryWait?: Arg<Duration>;
+  readonly maxRetryWait?: Arg<AlloyDuration>;
   /** Alloy argument `min_retry_wait`. @default - omitted; Alloy's default: "1000ms" */
-  readonly minRetryWait?: Arg<Duration>;
+  readonly minRetryWait?: Arg<AlloyDuration>;
   /** Alloy argument `timeout`. @default - omitted; Alloy's default: "60s" */
-  readonly timeout?: Arg<Duration>;
+  readonly timeout?: Arg<AlloyDuration>;
 }
 
 /** Props of `remote.vault` (generally-available). */
@@ -131,7 +133,7 @@ export interface RemoteVaultProps extends AlloyComponentProps {
   /** Alloy argument `path` (required). */
   readonly path: Arg<string>;
   /** Alloy argument `reread_frequency`. @default - omitted; Alloy's default: "0s" */
-  readonly rereadFrequency?: Arg<Duration>;
+  readonly rereadFrequency?: Arg<AlloyDuration>;
   /** Alloy argument `server` (required). */
   readonly server: Arg<string>;
   /** Alloy block `auth.approle`; an array repeats it. @default - omitted */

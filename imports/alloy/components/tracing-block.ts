@@ -3,21 +3,23 @@
 import { Construct } from 'constructs';
 import {
   AlloyConfigBlock,
+  AlloyDuration,
   Arg,
+  OtelConsumer,
+} from '../../../lib/alloy';
+import {
   attr,
   blk,
   BodySchema,
   ComponentDefinition,
-  Duration,
-  OtelConsumer,
-} from '../../../lib/alloy';
+} from '../../../lib/alloy/internal';
 
 /** Block `sampler > jaeger_remote` of `tracing`. */
 export interface TracingSamplerJaegerRemote {
   /** Alloy argument `max_operations`. @default - omitted; Alloy's default: 256 */
   readonly maxOperations?: Arg<number>;
   /** Alloy argument `refresh_interval`. @default - omitted; Alloy's default: "1m" */
-  readonly refreshInterval?: Arg<Duration>;
+  readonly refreshInterval?: Arg<AlloyDuration>;
   /** Alloy argument `url`. @default - omitted; Alloy's default: "http://127.0.0.1:5778/sampling" */
   readonly url?: Arg<string>;
 }
