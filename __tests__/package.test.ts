@@ -1,7 +1,8 @@
 /**
  * The package as another repository uses it: `npm run build`, `npm pack`, a consumer project
- * in a temp directory installs the tarball, composes the stack with one custom pipeline,
- * type-checks and synthesizes it.
+ * in a temp directory installs the tarball, composes the stack with one custom pipeline (the
+ * generated components through the root's `components` namespace and through the subpath
+ * `cdk8s-alloy/components`), type-checks and synthesizes it.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -12,16 +13,21 @@ const root = path.join(__dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const CONSUMER = `import { App } from 'cdk8s';
-import { LokiWrite, ObservabilityStack, OtelcolExporterLoki, OtelcolReceiverOtlp, type AlloyConfig } from 'cdk8s-alloy';
+import { ObservabilityStack, components, type AlloyConfig } from 'cdk8s-alloy';
+import { OtelcolReceiverOtlp } from 'cdk8s-alloy/components';
 
 const app = new App({ outdir: process.argv[2] });
 const stack = new ObservabilityStack(app, 'observability', { alloy: { extraPorts: [{ name: 'audit-http', port: 5318 }] } });
 const cfg: AlloyConfig = stack.alloy.config;
 // one extra pipeline: OTLP logs on 5318 to an audit Loki
-const audit = new LokiWrite(cfg, 'audit', { endpoint: { url: 'http://audit-loki.audit:3100/loki/api/v1/push' } });
-const toAudit = new OtelcolExporterLoki(cfg, 'to_audit', { forwardTo: [audit.receiver] });
+const audit = new components.LokiWrite(cfg, 'audit', { endpoint: { url: 'http://audit-loki.audit:3100/loki/api/v1/push' } });
+const toAudit = new components.OtelcolExporterLoki(cfg, 'to_audit', { forwardTo: [audit.receiver] });
 new OtelcolReceiverOtlp(cfg, 'audit_in', { http: { endpoint: '0.0.0.0:5318' }, output: { logs: [toAudit.input] } });
 app.synth();
+// one set of classes: the namespace and the subpath are the same module
+if (components.OtelcolReceiverOtlp !== OtelcolReceiverOtlp) throw new Error('components and cdk8s-alloy/components differ');
+// nothing generated at the root
+if ('LokiWrite' in require('cdk8s-alloy')) throw new Error('a generated class at the root');
 `;
 
 test('npm pack, install in a fresh project, compose with a custom pipeline, type-check and synthesize', () => {
@@ -30,6 +36,7 @@ test('npm pack, install in a fresh project, compose with a custom pipeline, type
   const packed = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf-8' }))[0];
   const files: string[] = packed.files.map((f: { path: string }) => f.path);
   expect(files).toContain('build/lib/index.d.ts');
+  expect(files).toContain('build/imports/alloy/index.d.ts');
   expect(files.some((f) => f.startsWith('__tests__') || f.startsWith('lib/') || f.startsWith('dist/'))).toBe(false);
 
   const consumer = path.join(work, 'consumer');

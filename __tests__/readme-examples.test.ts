@@ -2,7 +2,7 @@
  * The examples of README.md and docs/usage.md, run as written (imports from ../lib instead of
  * the package name).
  */
-import { Destination, Expr, LokiWrite, ObservabilityStack, OtelcolExporterLoki, OtelcolProcessorBatch, OtelcolReceiverOtlp, OtlpGateway } from '../lib';
+import { Destination, Expr, ObservabilityStack, OtlpGateway, components } from '../lib';
 import { schemaErrors } from './support/k8s-schema';
 import { find, manifestsOf, testApp } from './support/manifests';
 
@@ -15,11 +15,11 @@ test('README: the stack tuned, with a pipeline of your own in the gateway', () =
     alloy: { extraPorts: [{ name: 'archive-http', port: 5318, appProtocol: 'http' }] },
   });
   const cfg = stack.alloy.config;
-  const archive = new LokiWrite(cfg, 'archive', {
+  const archive = new components.LokiWrite(cfg, 'archive', {
     endpoint: [{ url: 'https://logs.example.com/loki/api/v1/push', bearerToken: Expr.env('ARCHIVE_TOKEN') }],
   });
-  const toArchive = new OtelcolExporterLoki(cfg, 'to_archive', { forwardTo: [archive.receiver] });
-  new OtelcolReceiverOtlp(cfg, 'archive_in', { http: { endpoint: '0.0.0.0:5318' }, output: { logs: [toArchive.input] } });
+  const toArchive = new components.OtelcolExporterLoki(cfg, 'to_archive', { forwardTo: [archive.receiver] });
+  new components.OtelcolReceiverOtlp(cfg, 'archive_in', { http: { endpoint: '0.0.0.0:5318' }, output: { logs: [toArchive.input] } });
   expect(() => app.synth()).not.toThrow();
   const ms = manifestsOf(stack);
   expect(cfg.render()).toContain('bearer_token = sys.env("ARCHIVE_TOKEN")');
@@ -42,12 +42,12 @@ test('docs/usage.md: a custom pipeline and a second gateway on the default stack
     },
   });
   const cfg = stack.alloy.config;
-  const archive = new LokiWrite(cfg, 'archive', {
+  const archive = new components.LokiWrite(cfg, 'archive', {
     endpoint: [{ url: 'https://logs.example.com/loki/api/v1/push', bearerToken: Expr.env('ARCHIVE_TOKEN') }],
   });
-  const toArchive = new OtelcolExporterLoki(cfg, 'to_archive', { forwardTo: [archive.receiver] });
-  const batch = new OtelcolProcessorBatch(cfg, 'archive_batch', { output: { logs: [toArchive.input] } });
-  new OtelcolReceiverOtlp(cfg, 'archive_in', { http: { endpoint: '0.0.0.0:5318' }, output: { logs: [batch.input] } });
+  const toArchive = new components.OtelcolExporterLoki(cfg, 'to_archive', { forwardTo: [archive.receiver] });
+  const batch = new components.OtelcolProcessorBatch(cfg, 'archive_batch', { output: { logs: [toArchive.input] } });
+  new components.OtelcolReceiverOtlp(cfg, 'archive_in', { http: { endpoint: '0.0.0.0:5318' }, output: { logs: [batch.input] } });
   new OtlpGateway(cfg, 'edge', {
     label: 'edge',
     grpcPort: 5317,

@@ -7,14 +7,14 @@
  *   npx tsx examples/custom-pipeline.ts <outdir>
  */
 import { App } from 'cdk8s';
-import { DiscoveryKubernetes, DiscoveryRelabel, ObservabilityStack, PrometheusScrape } from '../lib';
+import { ObservabilityStack, components } from '../lib';
 
 export function build(outdir: string): App {
   const app = new App({ outdir });
   const stack = new ObservabilityStack(app, 'observability');
   const cfg = stack.alloy.config;
-  const pods = new DiscoveryKubernetes(cfg, 'pods', { role: 'pod' });
-  const annotated = new DiscoveryRelabel(cfg, 'annotated_pods', {
+  const pods = new components.DiscoveryKubernetes(cfg, 'pods', { role: 'pod' });
+  const annotated = new components.DiscoveryRelabel(cfg, 'annotated_pods', {
     targets: pods.targets,
     rule: [
       { sourceLabels: ['__meta_kubernetes_pod_annotation_shop_example_com_scrape'], regex: 'true', action: 'keep' },
@@ -22,7 +22,7 @@ export function build(outdir: string): App {
       { sourceLabels: ['__meta_kubernetes_pod_name'], targetLabel: 'pod' },
     ],
   });
-  new PrometheusScrape(cfg, 'scrape_annotated_pods', {
+  new components.PrometheusScrape(cfg, 'scrape_annotated_pods', {
     label: 'annotated_pods',
     targets: annotated.output,
     forwardTo: [stack.prometheus.metricsReceiver(cfg)],

@@ -1,7 +1,51 @@
-export * from './alloy';
-export * from '../imports/alloy';
-export * from './pipelines';
-export * from './stack';
-export * from './validation';
-export * from './workloads';
-export * from './smoke';
+// The public API: what a user writes. Explicit lists, so that nothing reaches the root by
+// accident; the helpers of the library and of generated code stay importable by path inside
+// this repository only. __tests__/public-api.test.ts counts the names.
+
+// the generated Alloy components, one class per component: `components.PrometheusScrape`
+// (also the subpath `cdk8s-alloy/components`)
+export * as components from '../imports/alloy';
+
+// the stack
+export { ObservabilityStack, synthEnvironments } from './stack';
+export type { Environment, GitOpsSource, ObservabilityStackProps } from './stack';
+
+// Alloy configs and the values components take (attribute and block make the statements of
+// the escape hatch addBlock(name, body))
+export {
+  AlloyComponent, AlloyConfig, AlloyConfigBlock, AuthHandler, Expr, LogsReceiver, MetricsReceiver, OtelConsumer,
+  ProfilesReceiver, Reference, RelabelRules, StorageHandler, Targets, attribute, block,
+} from './alloy';
+export type {
+  AlloyComponentProps, AlloyDuration, AlloyObject, AlloySecret, AlloyValue, Arg, LogsConsumer, MetricsConsumer,
+  SecretKey, Signal, Stability, StabilityLevel, Statement, TracesConsumer,
+} from './alloy';
+
+// pipelines and destinations
+export {
+  AnnotationAutodiscovery, ClusterEvents, Destination, DurableQueue, KubeletMetrics, KubeletVolumeStats, NodeLogs,
+  OtlpEnrichment, OtlpGateway, PodLogs, StaticScrape,
+} from './pipelines';
+export type {
+  AccessRule, AnnotationAutodiscoveryProps, ClusterEventsProps, DestinationCredentials, DestinationSenders,
+  DurableQueueProps, ILogsDestination, IMetricsDestination, IScrapeTarget, ITracesDestination, IngestRates,
+  KubeletMetricsProps, KubeletVolumeStatsProps, KubernetesLogsProps, LokiOtlpDestinationProps, LokiPushDestinationProps,
+  NodeLogsProps, OtlpEnrichmentOptions, OtlpEnrichmentProps, OtlpGatewayProps, OtlpGrpcDestinationProps, PodLogsProps,
+  PrometheusOtlpDestinationProps, RemoteWriteDestinationProps, StaticScrapeProps,
+} from './pipelines';
+
+// Kubernetes workloads
+export {
+  Alertmanager, Alloy, Connections, Grafana, IMAGES, KubeStateMetrics, Loki, Prometheus, ServerWorkload,
+  StackNetworkPolicies, Tempo,
+} from './workloads';
+export type {
+  AlertReceiverConfig, AlertRoute, AlertRule, AlertmanagerProps, AlloyController, AlloyProps, CpuMemory, GrafanaDatasource,
+  GrafanaProps, HttpProbe, IAlertmanager, IDatasource, IRemoteWriteReceiver, KubeStateMetricsProps, LokiProps,
+  PersistentStorage, Peer, PrometheusProps, PrometheusScrapeTarget, Resources, RunAs, ServerPort, ServerWorkloadProps,
+  SlackReceiver, StackNetworkPoliciesProps, TempoProps, WebhookReceiver, WorkloadProps, WritablePath,
+} from './workloads';
+
+// the smoke test of a running stack
+export { SmokeTest } from './smoke';
+export type { SmokeTestProps } from './smoke';

@@ -20,7 +20,10 @@ export interface Environment {
   readonly props: ObservabilityStackProps;
 }
 
-/** dev is small and short-lived; prod keeps more, longer, on more replicas. */
+/**
+ * This repository's own environments (main.ts synthesizes them into dist/): dev is small and
+ * short-lived; prod keeps more, longer, on more replicas. Not exported from the package root.
+ */
 export const ENVIRONMENTS: readonly Environment[] = [
   {
     name: 'dev',
@@ -71,7 +74,7 @@ export interface GitOpsSource {
  * Synthesizes each environment into `<outdir>/<name>/` and returns the stacks. Files are
  * written in a fixed order with fixed names, so the output is the same bytes every time.
  */
-export function synthEnvironments(outdir: string, environments: readonly Environment[] = ENVIRONMENTS, gitops?: GitOpsSource): ObservabilityStack[] {
+export function synthEnvironments(outdir: string, environments: readonly Environment[], gitops?: GitOpsSource): ObservabilityStack[] {
   const names = environments.map((e) => e.name);
   const twice = firstDuplicate(names);
   if (twice !== undefined) {
