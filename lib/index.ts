@@ -43,7 +43,7 @@ export type {
   AlertReceiverConfig, AlertRoute, AlertRule, AlertmanagerProps, AlloyController, AlloyProps, CpuMemory, GrafanaDatasource,
   GrafanaProps, HttpProbe, IAlertmanager, IDatasource, IRemoteWriteReceiver, KubeStateMetricsProps, LokiProps,
   PersistentStorage, Peer, PrometheusProps, PrometheusScrapeTarget, Resources, RunAs, ServerPort, ServerWorkloadProps,
-  SlackReceiver, StackNetworkPoliciesProps, TempoProps, WebhookReceiver, WorkloadProps, WritablePath,
+  SlackReceiver, StackNetworkPoliciesProps, TempoProps, WebhookReceiver, WorkloadController, WorkloadProps, WritablePath,
 } from './workloads';
 
 // the smoke test of a running stack

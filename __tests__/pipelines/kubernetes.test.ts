@@ -227,16 +227,14 @@ describe('the pieces under the pipelines', () => {
     expect([...c.requiredHostPaths]).toEqual([['/var/log/pods', 'test/c/p']]);
   });
 
-  test('a DaemonSet workload takes no replicas, claim or StatefulSet', () => {
+  test('a DaemonSet workload rolls one node at a time, with no claim or disruption budget (what it cannot take: __tests__/workloads/controller.types.test.ts)', () => {
     const base = {
       namespace: 'o', name: 'ds', instance: 'i', component: 'c', image: 'img:1', ports: [{ name: 'http', port: 8080 }],
       readiness: { path: '/ready', port: 'http' }, runAs: { uid: 1000, gid: 1000 },
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     };
-    expect(() => new ServerWorkload(Testing.chart(), 'w', { ...base, daemonSet: true, replicas: 2, storage: { mountPath: '/d', size: '1Gi' } })).toThrow(
-      'test/w: a DaemonSet runs one pod per node and keeps no claim (got storage, replicas 2); drop those props, or run a Deployment or StatefulSet');
     const chart = Testing.chart();
-    new ServerWorkload(chart, 'w', { ...base, daemonSet: true, highAvailability: true });
+    new ServerWorkload(chart, 'w', { ...base, controller: { kind: 'DaemonSet' } });
     const ms = manifestsOf(chart);
     expect(ms.map((m) => m.kind).sort()).toEqual(['DaemonSet', 'Service']);
     expect(find(ms, 'DaemonSet', 'ds').spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } });

@@ -138,9 +138,9 @@ describe('addresses, credentials and diagrams', () => {
   test('a workload with storage and replicas must be a StatefulSet', () => {
     expect(() => new ServerWorkload(Testing.chart(), 'w', {
       namespace: 'o', name: 'app', instance: 'i', component: 'c', image: 'img:1', ports: [{ name: 'http', port: 80 }],
-      readiness: { path: '/', port: 'http' }, runAs: { uid: 1, gid: 1 }, replicas: 2,
+      readiness: { path: '/', port: 'http' }, runAs: { uid: 1, gid: 1 },
       resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },
-      configFiles: { mountPath: '/etc/x', data: {} }, storage: { mountPath: '/data', size: '1Gi' },
+      configFiles: { mountPath: '/etc/x', data: {} }, controller: { kind: 'Deployment', replicas: 2, storage: { mountPath: '/data', size: '1Gi' } },
     })).toThrow('test/w: 2 replicas cannot share one ReadWriteOnce volume (got replicas 2 with storage); run a StatefulSet or one replica');
   });
 });

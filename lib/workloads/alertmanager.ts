@@ -266,7 +266,7 @@ export class Alertmanager extends Construct implements IAlertmanager {
       resources: props.resources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
       configFiles: { mountPath: CONFIG_DIR, data: { 'alertmanager.yml': this.configText } },
       // silences and the notification log survive restarts (see DATA)
-      storage: { mountPath: DATA, size: storageSize, storageClassName: props.storageClassName },
+      controller: { kind: 'Deployment', storage: { mountPath: DATA, size: storageSize, storageClassName: props.storageClassName } },
       extraVolumes,
     });
     this.alertmanagerAddress = `${this.workload.host}:${PORT}`;

@@ -300,7 +300,7 @@ export class Alloy extends Construct {
         data: { 'config.alloy': Lazy.any({ produce: () => this.config.renderOnce() }) },
       },
       ...(daemonSet ? {
-        daemonSet: true,
+        controller: { kind: 'DaemonSet' },
         extraVolumes: [
           { volume: { name: 'data', emptyDir: { sizeLimit: Quantity.fromString(storageSize) } }, mount: { name: 'data', mountPath: STORAGE } },
           ...this.hostPaths.map((hp, i) => ({
@@ -315,10 +315,13 @@ export class Alloy extends Construct {
           },
         } : {}),
       } : {
-        storage: { mountPath: STORAGE, size: storageSize, storageClassName: props.storageClassName },
-        statefulSet: { serviceName: this.clusterServiceName },
-        replicas,
-        highAvailability: replicas > 1,
+        controller: {
+          kind: 'StatefulSet',
+          serviceName: this.clusterServiceName,
+          replicas,
+          storage: { mountPath: STORAGE, size: storageSize, storageClassName: props.storageClassName },
+          highAvailability: replicas > 1,
+        },
       }),
       terminationGracePeriodSeconds: grace,
       serviceAccountName: this.serviceAccount.name,

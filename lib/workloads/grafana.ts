@@ -143,7 +143,10 @@ export class Grafana extends Construct {
         ...(props.storageSize === undefined ? [{ name: 'data', mountPath: DATA }] : []),
         { name: 'logs', mountPath: '/var/log/grafana' },
       ],
-      storage: props.storageSize === undefined ? undefined : { mountPath: DATA, size: props.storageSize, storageClassName: props.storageClassName },
+      controller: {
+        kind: 'Deployment',
+        storage: props.storageSize === undefined ? undefined : { mountPath: DATA, size: props.storageSize, storageClassName: props.storageClassName },
+      },
       extraVolumes,
     });
     this.url = `http://${this.workload.host}:${PORT}`;

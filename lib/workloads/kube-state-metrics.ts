@@ -126,6 +126,7 @@ export class KubeStateMetrics extends Construct implements IScrapeTarget {
       liveness: { path: '/livez', port: 'http-metrics' },
       runAs: { uid: 65534, gid: 65534 },
       resources: props.resources ?? { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+      controller: { kind: 'Deployment' },
       serviceAccountName: name,
       automountServiceAccountToken: true,
     });

@@ -196,7 +196,7 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
       runAs: { uid: 10001, gid: 10001 },
       resources: props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
       configFiles: { mountPath: '/etc/loki', data: { 'loki.yaml': Lazy.any({ produce: () => dump(config(), { lineWidth: -1 }) }) } },
-      storage: { mountPath: DATA, size: props.storageSize ?? '10Gi', storageClassName: props.storageClassName },
+      controller: { kind: 'Deployment', storage: { mountPath: DATA, size: props.storageSize ?? '10Gi', storageClassName: props.storageClassName } },
     });
     this.queryUrl = `http://${this.workload.host}:${HTTP_PORT}`;
     this.pushUrl = `${this.queryUrl}/loki/api/v1/push`;

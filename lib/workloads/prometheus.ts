@@ -209,7 +209,7 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
           'telemetry-alerts.yml': Lazy.any({ produce: () => this.renderRules() }),
         },
       },
-      storage: { mountPath: DATA, size: storageSize, storageClassName: props.storageClassName },
+      controller: { kind: 'Deployment', storage: { mountPath: DATA, size: storageSize, storageClassName: props.storageClassName } },
     });
     this.queryUrl = `http://${this.workload.host}:${PORT}`;
     this.remoteWriteUrl = `${this.queryUrl}/api/v1/write`;

@@ -45,6 +45,49 @@ export interface WritablePath {
   readonly mountPath: string;
 }
 
+/** Replicas, and how they are spread: what a Deployment and a StatefulSet both take. */
+export interface ReplicatedController {
+  /** @default 1 */
+  readonly replicas?: number;
+  /** Spread replicas across nodes, and keep at most one of them down during voluntary disruptions (a PodDisruptionBudget). @default false */
+  readonly highAvailability?: boolean;
+}
+
+/** A Deployment. */
+export interface DeploymentController extends ReplicatedController {
+  readonly kind: 'Deployment';
+  /**
+   * Data that must survive restarts: a PersistentVolumeClaim `<name>-data` (ReadWriteOnce),
+   * so the Deployment keeps one replica and replaces its pod with the Recreate strategy.
+   *
+   * @default - no persistent volume
+   */
+  readonly storage?: PersistentStorage;
+}
+
+/**
+ * A StatefulSet: `storage` becomes a volume claim template (one claim per pod,
+ * `<claim>-<name>-<n>`), pods get stable names under the headless Service `serviceName`.
+ */
+export interface StatefulSetController extends ReplicatedController {
+  readonly kind: 'StatefulSet';
+  /** The governing headless Service. */
+  readonly serviceName: string;
+  /** @default - no persistent volume */
+  readonly storage?: PersistentStorage;
+}
+
+/**
+ * A DaemonSet: one pod on every node. It takes no replicas and no storage (a node-local pod
+ * keeps its state in an emptyDir).
+ */
+export interface DaemonSetController {
+  readonly kind: 'DaemonSet';
+}
+
+/** What runs a workload's pods. */
+export type WorkloadController = DeploymentController | StatefulSetController | DaemonSetController;
+
 export interface ServerWorkloadProps {
   readonly namespace: string;
   /** Name of the Deployment, the Service and the label `app.kubernetes.io/name`. */
@@ -68,26 +111,14 @@ export interface ServerWorkloadProps {
   readonly configFiles?: { readonly mountPath: string; readonly data: Record<string, string> };
   /** Writable directories; `/tmp` is always added. @default - only /tmp */
   readonly writablePaths?: readonly WritablePath[];
-  /**
-   * Data that must survive restarts: a PersistentVolumeClaim (ReadWriteOnce), so the
-   * Deployment replaces its pod with the Recreate strategy.
-   *
-   * @default - no persistent volume
-   */
-  readonly storage?: PersistentStorage;
   /** More volumes and where to mount them (Secrets, more ConfigMaps). @default - none */
   readonly extraVolumes?: ReadonlyArray<{ readonly volume: Volume; readonly mount: VolumeMount }>;
   /**
-   * Run as a StatefulSet: `storage` becomes a volume claim template (one claim per pod,
-   * `<claim>-<name>-<n>`), pods get stable names under the headless Service `serviceName`.
+   * What runs the pods: a Deployment, a StatefulSet or a DaemonSet, with what each can take.
    *
-   * @default - a Deployment
+   * @default - a Deployment of one replica, without persistent storage
    */
-  readonly statefulSet?: { readonly serviceName: string };
-  /** @default 1 */
-  readonly replicas?: number;
-  /** Spread replicas across nodes, and keep at most one of them down during voluntary disruptions (a PodDisruptionBudget). @default false */
-  readonly highAvailability?: boolean;
+  readonly controller?: WorkloadController;
   /** Time a pod gets to finish (flush queues) after SIGTERM. @default - Kubernetes' 30s */
   readonly terminationGracePeriodSeconds?: number;
   /** @default - the namespace's default ServiceAccount, with no token mounted */
@@ -96,13 +127,6 @@ export interface ServerWorkloadProps {
   readonly automountServiceAccountToken?: boolean;
   /** @default - none */
   readonly podAnnotations?: Record<string, string>;
-  /**
-   * Run one pod on every node (a DaemonSet) instead of a Deployment or StatefulSet. Takes
-   * no `replicas` and no `storage` (a node-local pod keeps its state in an emptyDir).
-   *
-   * @default false
-   */
-  readonly daemonSet?: boolean;
   /**
    * A stated exception to the restricted Pod Security profile: the container runs as root
    * with only the listed capabilities added (ALL others dropped, no privilege escalation,
@@ -183,23 +207,20 @@ export class ServerWorkload extends Construct {
       ...(props.configFiles !== undefined ? [{ name: 'config', mountPath: props.configFiles.mountPath, readOnly: true }] : []),
       ...writable.map((w) => ({ name: w.name, mountPath: w.mountPath })),
     ];
-    const replicas = props.replicas ?? 1;
+    const controller: WorkloadController = props.controller ?? { kind: 'Deployment' };
+    const replicas = controller.kind === 'DaemonSet' ? 1 : controller.replicas ?? 1;
     assertWholeNumber(subject, 'replicas', replicas, 1);
-    if (props.daemonSet && (props.storage !== undefined || props.statefulSet !== undefined || props.replicas !== undefined)) {
-      throw new Error(
-        `${subject}: a DaemonSet runs one pod per node and keeps no claim (got ${[props.storage && 'storage', props.statefulSet && 'statefulSet', props.replicas !== undefined && `replicas ${props.replicas}`].filter(Boolean).join(', ')}); ` +
-        'drop those props, or run a Deployment or StatefulSet',
-      );
-    }
+    const storage = controller.kind === 'DaemonSet' ? undefined : controller.storage;
+    const highAvailability = controller.kind !== 'DaemonSet' && controller.highAvailability === true;
     let claimTemplates: Array<{ metadata: { name: string; labels: Record<string, string> }; spec: object }> | undefined;
-    if (props.storage !== undefined) {
-      assertQuantity(subject, 'storage size', props.storage.size);
+    if (storage !== undefined) {
+      assertQuantity(subject, 'storage size', storage.size);
       const claimSpec = {
         accessModes: ['ReadWriteOnce'],
-        storageClassName: props.storage.storageClassName,
-        resources: { requests: { storage: Quantity.fromString(props.storage.size) } },
+        storageClassName: storage.storageClassName,
+        resources: { requests: { storage: Quantity.fromString(storage.size) } },
       };
-      if (props.statefulSet) {
+      if (controller.kind === 'StatefulSet') {
         claimTemplates = [{ metadata: { name: 'data', labels: this.selector }, spec: claimSpec }];
       } else {
         if (replicas > 1) {
@@ -209,7 +230,7 @@ export class ServerWorkload extends Construct {
         this.persistentVolumeClaim = new KubePersistentVolumeClaim(this, 'data', { metadata: metadata(claimName), spec: claimSpec });
         volumes.push({ name: 'data', persistentVolumeClaim: { claimName } });
       }
-      volumeMounts.push({ name: 'data', mountPath: props.storage.mountPath });
+      volumeMounts.push({ name: 'data', mountPath: storage.mountPath });
     }
     for (const extra of props.extraVolumes ?? []) {
       volumes.push(extra.volume);
@@ -247,7 +268,7 @@ export class ServerWorkload extends Construct {
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
       securityContext: props.securityException === undefined ? restrictedPodSecurityContext(props.runAs) : exceptionPodSecurityContext(),
       // spread replicas over nodes where the cluster can; never block scheduling on it
-      topologySpreadConstraints: props.highAvailability ? [{
+      topologySpreadConstraints: highAvailability ? [{
         maxSkew: 1,
         topologyKey: 'kubernetes.io/hostname',
         whenUnsatisfiable: 'ScheduleAnyway',
@@ -260,7 +281,7 @@ export class ServerWorkload extends Construct {
       ? props.podAnnotations
       : { ...props.podAnnotations, 'cdk8s-alloy/pod-security-exception': props.securityException.reason };
     const template = { metadata: { labels, annotations }, spec: podSpec };
-    if (props.daemonSet) {
+    if (controller.kind === 'DaemonSet') {
       this.workload = new KubeDaemonSet(this, 'daemonset', {
         metadata: metadata(props.name),
         spec: {
@@ -271,12 +292,12 @@ export class ServerWorkload extends Construct {
           template,
         },
       });
-    } else if (props.statefulSet) {
+    } else if (controller.kind === 'StatefulSet') {
       this.workload = new KubeStatefulSet(this, 'statefulset', {
         metadata: metadata(props.name),
         spec: {
           replicas,
-          serviceName: props.statefulSet.serviceName,
+          serviceName: controller.serviceName,
           // replicas are peers: start and stop them together, not one by one
           podManagementPolicy: 'Parallel',
           revisionHistoryLimit: 3,
@@ -293,13 +314,13 @@ export class ServerWorkload extends Construct {
           replicas,
           revisionHistoryLimit: 3,
           // a ReadWriteOnce volume can be attached to one pod only: stop the old pod first
-          strategy: props.storage !== undefined ? { type: 'Recreate' } : undefined,
+          strategy: storage !== undefined ? { type: 'Recreate' } : undefined,
           selector: { matchLabels: this.selector },
           template,
         },
       });
     }
-    if (props.highAvailability && !props.daemonSet) {
+    if (highAvailability) {
       this.disruptionBudget = new KubePodDisruptionBudget(this, 'disruption-budget', {
         metadata: metadata(props.name),
         spec: { maxUnavailable: IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },

@@ -165,7 +165,7 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
       runAs: { uid: 10001, gid: 10001 },
       resources: props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '2Gi' } },
       configFiles: { mountPath: '/etc/tempo', data: { 'tempo.yaml': Lazy.any({ produce: () => dump(config(), { lineWidth: -1 }) }) } },
-      storage: { mountPath: DATA, size: props.storageSize ?? '10Gi', storageClassName: props.storageClassName },
+      controller: { kind: 'Deployment', storage: { mountPath: DATA, size: props.storageSize ?? '10Gi', storageClassName: props.storageClassName } },
     });
     this.otlpGrpcEndpoint = `${this.workload.host}:${OTLP_GRPC_PORT}`;
     this.metricsAddress = `${this.workload.host}:${HTTP_PORT}`;
