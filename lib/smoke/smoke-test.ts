@@ -16,9 +16,8 @@ import { Alloy } from '../workloads/alloy';
 import { DEFAULT_INSTANCE } from '../workloads/common-props';
 import { Connections, Peer } from '../workloads/connections';
 import { Loki } from '../workloads/loki';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../workloads/pod-security';
+import { podTemplate } from '../workloads/pod-template';
 import { Prometheus } from '../workloads/prometheus';
-import { toResourceRequirements } from '../workloads/resources';
 import { workloadLabels } from '../workloads/server-workload';
 import { Tempo } from '../workloads/tempo';
 import { IMAGES } from '../workloads/versions';
@@ -59,48 +58,33 @@ export class SmokeTest extends Construct {
     const labels = workloadLabels({ name: NAME, instance: props.instance ?? DEFAULT_INSTANCE, component: 'smoke-test', image });
     const selector = { 'app.kubernetes.io/name': NAME, 'app.kubernetes.io/instance': labels['app.kubernetes.io/instance'] };
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels });
-    const runAs = { uid: 1000, gid: 1000 };
 
-    new KubeConfigMap(this, 'script', { metadata: metadata(`${NAME}-script`), data: { 'smoke.js': SMOKE_SCRIPT } });
+    const scriptConfigMap = `${NAME}-script`;
+    new KubeConfigMap(this, 'script', { metadata: metadata(scriptConfigMap), data: { 'smoke.js': SMOKE_SCRIPT } });
     this.job = new KubeJob(this, 'job', {
       metadata: metadata(NAME),
       spec: {
         backoffLimit: 0,
         activeDeadlineSeconds: timeout + 120,
         ttlSecondsAfterFinished: 86400,
-        template: {
-          metadata: { labels },
-          spec: {
-            restartPolicy: 'Never',
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(runAs),
-            containers: [{
-              name: NAME,
-              image,
-              imagePullPolicy: 'IfNotPresent',
-              command: ['node', `${SCRIPT_DIR}/smoke.js`],
-              env: [
-                { name: 'OTLP_HTTP_ENDPOINT', value: `http://${alloy.workload.host}:${alloy.otlpHttpPort}` },
-                { name: 'TEMPO_URL', value: tempo.queryUrl },
-                { name: 'PROMETHEUS_URL', value: prometheus.queryUrl },
-                { name: 'LOKI_URL', value: loki.queryUrl },
-                ...(loki.tenant !== undefined ? [{ name: 'LOKI_TENANT', value: loki.tenant }] : []),
-                { name: 'SMOKE_TIMEOUT_SECONDS', value: String(timeout) },
-              ],
-              resources: toResourceRequirements(this.node.path, { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } }),
-              securityContext: restrictedContainerSecurityContext(runAs),
-              volumeMounts: [
-                { name: 'script', mountPath: SCRIPT_DIR, readOnly: true },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
-            }],
-            volumes: [
-              { name: 'script', configMap: { name: `${NAME}-script` } },
-              { name: 'tmp', emptyDir: {} },
-            ],
-          },
-        },
+        template: podTemplate(this.node.path, {
+          name: NAME,
+          image,
+          command: ['node', `${SCRIPT_DIR}/smoke.js`],
+          env: [
+            { name: 'OTLP_HTTP_ENDPOINT', value: `http://${alloy.workload.host}:${alloy.otlpHttpPort}` },
+            { name: 'TEMPO_URL', value: tempo.queryUrl },
+            { name: 'PROMETHEUS_URL', value: prometheus.queryUrl },
+            { name: 'LOKI_URL', value: loki.queryUrl },
+            ...(loki.tenant !== undefined ? [{ name: 'LOKI_TENANT', value: loki.tenant }] : []),
+            { name: 'SMOKE_TIMEOUT_SECONDS', value: String(timeout) },
+          ],
+          runAs: { uid: 1000, gid: 1000 },
+          resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+          labels,
+          configMap: { volumeName: 'script', name: scriptConfigMap, mountPath: SCRIPT_DIR },
+          restartPolicy: 'Never',
+        }),
       },
     });
 

@@ -16,3 +16,4 @@ export * from './alloy-access';
 export * from './network-policies';
 export * from './connections';
 export * from './kube-state-metrics';
+export * from './pod-template';

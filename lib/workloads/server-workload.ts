@@ -1,17 +1,17 @@
 /**
- * One server process as Kubernetes objects: its config files in a ConfigMap, a Deployment
- * running it under the restricted Pod Security profile, and a Service in front of it.
+ * One server process as Kubernetes objects: its config files in a ConfigMap, a Deployment,
+ * StatefulSet or DaemonSet running its pods (pod-template.ts: the restricted Pod Security
+ * profile), and a Service in front of it.
  * Every workload of the stack (Alloy and the backends) is built on this.
  */
 import { Construct } from 'constructs';
 import {
-  Container, EnvVar, IntOrString, KubeConfigMap, KubeDaemonSet, KubeDeployment, KubePersistentVolumeClaim, KubePodDisruptionBudget, KubeService,
-  KubeStatefulSet, Probe, Quantity, Volume, VolumeMount,
+  IntOrString, KubeConfigMap, KubeDaemonSet, KubeDeployment, KubePersistentVolumeClaim, KubePodDisruptionBudget, KubeService,
+  KubeStatefulSet, Quantity, Volume, VolumeMount,
 } from '../../imports/k8s';
 import { Peer } from './connections';
-import { RunAs, exceptionContainerSecurityContext, exceptionPodSecurityContext, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
-import { Resources, toResourceRequirements } from './resources';
-import { assertDnsLabel, assertPort, assertQuantity, assertWholeNumber, firstDuplicate } from '../validation';
+import { HttpProbe, PodProps, PodVolume, podTemplate } from './pod-template';
+import { assertDnsLabel, assertPort, assertQuantity, assertWholeNumber } from '../validation';
 
 /** A port the container listens on, also exposed by the Service. */
 export interface ServerPort {
@@ -22,13 +22,6 @@ export interface ServerPort {
   readonly appProtocol?: string;
 }
 
-/** An HTTP GET probe. */
-export interface HttpProbe {
-  readonly path: string;
-  /** The name of one of the ports. */
-  readonly port: string;
-}
-
 /** A PersistentVolumeClaim `<name>-data`, mounted at `mountPath`. */
 export interface PersistentStorage {
   readonly mountPath: string;
@@ -36,13 +29,6 @@ export interface PersistentStorage {
   readonly size: string;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
-}
-
-/** A writable directory, backed by an emptyDir volume. */
-export interface WritablePath {
-  /** Volume name (a DNS label). */
-  readonly name: string;
-  readonly mountPath: string;
 }
 
 /** Replicas, and how they are spread: what a Deployment and a StatefulSet both take. */
@@ -88,29 +74,19 @@ export interface DaemonSetController {
 /** What runs a workload's pods. */
 export type WorkloadController = DeploymentController | StatefulSetController | DaemonSetController;
 
-export interface ServerWorkloadProps {
+/** One server process: a ServerWorkload's pods (see PodProps), what runs them and its Service. */
+export interface ServerWorkloadProps extends PodProps {
   readonly namespace: string;
-  /** Name of the Deployment, the Service and the label `app.kubernetes.io/name`. */
+  /** Name of the Deployment, StatefulSet or DaemonSet, the Service and the label `app.kubernetes.io/name`. */
   readonly name: string;
   /** `app.kubernetes.io/instance`: which stack this belongs to. */
   readonly instance: string;
   /** `app.kubernetes.io/component`, such as "collector" or "traces-backend". */
   readonly component: string;
-  readonly image: string;
-  /** @default - the image's own command arguments */
-  readonly args?: string[];
-  /** @default - none */
-  readonly env?: EnvVar[];
   readonly ports: readonly ServerPort[];
   readonly readiness: HttpProbe;
-  /** @default - no liveness probe */
-  readonly liveness?: HttpProbe;
-  readonly runAs: RunAs;
-  readonly resources: Resources;
   /** Config files: a ConfigMap `<name>-config` mounted read-only at `mountPath`. @default - no config files */
   readonly configFiles?: { readonly mountPath: string; readonly data: Record<string, string> };
-  /** Writable directories; `/tmp` is always added. @default - only /tmp */
-  readonly writablePaths?: readonly WritablePath[];
   /** More volumes and where to mount them (Secrets, more ConfigMaps). @default - none */
   readonly extraVolumes?: ReadonlyArray<{ readonly volume: Volume; readonly mount: VolumeMount }>;
   /**
@@ -119,23 +95,8 @@ export interface ServerWorkloadProps {
    * @default - a Deployment of one replica, without persistent storage
    */
   readonly controller?: WorkloadController;
-  /** Time a pod gets to finish (flush queues) after SIGTERM. @default - Kubernetes' 30s */
-  readonly terminationGracePeriodSeconds?: number;
-  /** @default - the namespace's default ServiceAccount, with no token mounted */
-  readonly serviceAccountName?: string;
-  /** Mount the ServiceAccount's token (only for workloads that call the Kubernetes API). @default false */
-  readonly automountServiceAccountToken?: boolean;
   /** @default - none */
   readonly podAnnotations?: Record<string, string>;
-  /**
-   * A stated exception to the restricted Pod Security profile: the container runs as root
-   * with only the listed capabilities added (ALL others dropped, no privilege escalation,
-   * read-only root filesystem, seccomp RuntimeDefault kept). Give the reason; it is written
-   * to the pod's annotation `cdk8s-alloy/pod-security-exception`.
-   *
-   * @default - the restricted profile
-   */
-  readonly securityException?: { readonly reason: string; readonly addCapabilities: readonly string[] };
 }
 
 /** The standard labels of one workload. */
@@ -198,21 +159,13 @@ export class ServerWorkload extends Construct {
       this.configMap = new KubeConfigMap(this, 'config', { metadata: metadata(configName), data: props.configFiles.data });
     }
 
-    const writable = [{ name: 'tmp', mountPath: '/tmp' }, ...(props.writablePaths ?? [])];
-    const volumes: Volume[] = [
-      ...(props.configFiles !== undefined ? [{ name: 'config', configMap: { name: configName } }] : []),
-      ...writable.map((w) => ({ name: w.name, emptyDir: {} })),
-    ];
-    const volumeMounts: VolumeMount[] = [
-      ...(props.configFiles !== undefined ? [{ name: 'config', mountPath: props.configFiles.mountPath, readOnly: true }] : []),
-      ...writable.map((w) => ({ name: w.name, mountPath: w.mountPath })),
-    ];
     const controller: WorkloadController = props.controller ?? { kind: 'Deployment' };
     const replicas = controller.kind === 'DaemonSet' ? 1 : controller.replicas ?? 1;
     assertWholeNumber(subject, 'replicas', replicas, 1);
     const storage = controller.kind === 'DaemonSet' ? undefined : controller.storage;
     const highAvailability = controller.kind !== 'DaemonSet' && controller.highAvailability === true;
     let claimTemplates: Array<{ metadata: { name: string; labels: Record<string, string> }; spec: object }> | undefined;
+    const data: PodVolume[] = [];
     if (storage !== undefined) {
       assertQuantity(subject, 'storage size', storage.size);
       const claimSpec = {
@@ -220,67 +173,27 @@ export class ServerWorkload extends Construct {
         storageClassName: storage.storageClassName,
         resources: { requests: { storage: Quantity.fromString(storage.size) } },
       };
+      const mount = { name: 'data', mountPath: storage.mountPath };
       if (controller.kind === 'StatefulSet') {
         claimTemplates = [{ metadata: { name: 'data', labels: this.selector }, spec: claimSpec }];
+        data.push({ mount });
       } else {
         if (replicas > 1) {
           throw new Error(`${subject}: ${replicas} replicas cannot share one ReadWriteOnce volume (got replicas ${replicas} with storage); run a StatefulSet or one replica`);
         }
         const claimName = `${props.name}-data`;
         this.persistentVolumeClaim = new KubePersistentVolumeClaim(this, 'data', { metadata: metadata(claimName), spec: claimSpec });
-        volumes.push({ name: 'data', persistentVolumeClaim: { claimName } });
+        data.push({ volume: { name: 'data', persistentVolumeClaim: { claimName } }, mount });
       }
-      volumeMounts.push({ name: 'data', mountPath: storage.mountPath });
     }
-    for (const extra of props.extraVolumes ?? []) {
-      volumes.push(extra.volume);
-      volumeMounts.push(extra.mount);
-    }
-    const names = volumes.map((v) => v.name);
-    const twice = firstDuplicate(names);
-    if (twice !== undefined) {
-      throw new Error(`${subject}: two volumes named "${twice}"; give each volume its own name`);
-    }
-    const httpProbe = (probe: HttpProbe, extra: Partial<Probe>): Probe => ({
-      httpGet: { path: probe.path, port: IntOrString.fromString(probe.port) },
-      ...extra,
+    const template = podTemplate(subject, {
+      ...props,
+      labels,
+      annotations: props.podAnnotations,
+      configMap: props.configFiles && { volumeName: 'config', name: configName, mountPath: props.configFiles.mountPath },
+      volumes: [...data, ...(props.extraVolumes ?? [])],
+      spreadSelector: highAvailability ? this.selector : undefined,
     });
-    const container: Container = {
-      name: props.name,
-      image: props.image,
-      imagePullPolicy: 'IfNotPresent',
-      args: props.args,
-      env: props.env,
-      ports: props.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
-      readinessProbe: httpProbe(props.readiness, { initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 }),
-      livenessProbe: props.liveness && httpProbe(props.liveness, { initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 5 }),
-      resources: toResourceRequirements(subject, props.resources),
-      securityContext: props.securityException === undefined
-        ? restrictedContainerSecurityContext(props.runAs)
-        : exceptionContainerSecurityContext(props.securityException.addCapabilities),
-      volumeMounts,
-    };
-
-    const podSpec = {
-      serviceAccountName: props.serviceAccountName,
-      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-      enableServiceLinks: false,
-      terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
-      securityContext: props.securityException === undefined ? restrictedPodSecurityContext(props.runAs) : exceptionPodSecurityContext(),
-      // spread replicas over nodes where the cluster can; never block scheduling on it
-      topologySpreadConstraints: highAvailability ? [{
-        maxSkew: 1,
-        topologyKey: 'kubernetes.io/hostname',
-        whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: { matchLabels: this.selector },
-      }] : undefined,
-      containers: [container],
-      volumes,
-    };
-    const annotations = props.securityException === undefined
-      ? props.podAnnotations
-      : { ...props.podAnnotations, 'cdk8s-alloy/pod-security-exception': props.securityException.reason };
-    const template = { metadata: { labels, annotations }, spec: podSpec };
     if (controller.kind === 'DaemonSet') {
       this.workload = new KubeDaemonSet(this, 'daemonset', {
         metadata: metadata(props.name),
