@@ -216,7 +216,7 @@ describe('the table is the only place that decides by a component\'s name', () =
   /** Decisions by name that are not about what a component needs from its collector. */
   const ALLOWED = new Set([
     // the memory limiter's limit is checked against the container's memory
-    'lib/workloads/alloy.ts: otelcol.processor.memory_limiter',
+    'lib/workloads/alloy-checks.ts: otelcol.processor.memory_limiter',
     // the outage budget finds the remote-write WAL to size its row
     'lib/stack/outage-budget.ts: prometheus.remote_write',
   ]);
