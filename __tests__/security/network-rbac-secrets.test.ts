@@ -24,7 +24,7 @@ describe('NetworkPolicies', () => {
   test('OTLP into Alloy from every namespace; its metrics port only from Prometheus and its peers', () => {
     expect(policy('alloy').ingress).toEqual([
       { from: [{ namespaceSelector: {} }], ports: [{ protocol: 'TCP', port: 4317 }, { protocol: 'TCP', port: 4318 }] },
-      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'alloy' } } }, { podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ protocol: 'TCP', port: 12345 }] },
+      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'prometheus' } } }, { podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'alloy' } } }], ports: [{ protocol: 'TCP', port: 12345 }] },
     ]);
   });
 
@@ -38,9 +38,9 @@ describe('NetworkPolicies', () => {
     // kubelets; no Loki: its own logs are read from its stderr by alloy-logs
     const metrics = policy('alloy-metrics').egress;
     expect(metrics.map((r: any) => [r.to[0].podSelector?.matchLabels['app.kubernetes.io/name'] ?? r.to[0].ipBlock?.cidr ?? 'any pod', r.ports?.map((p: any) => p.port) ?? 'any port'])).toEqual([
-      ['prometheus', [9090]], ['alloy-metrics', [12345]], ['any pod', 'any port'], ['0.0.0.0/0', [443, 6443]], ['0.0.0.0/0', [10250]],
+      ['prometheus', [9090]], ['any pod', 'any port'], ['alloy-metrics', [12345]], ['0.0.0.0/0', [443, 6443]], ['0.0.0.0/0', [10250]],
     ]);
-    expect(metrics[2]).toEqual({ to: [{ namespaceSelector: {} }] });
+    expect(metrics[1]).toEqual({ to: [{ namespaceSelector: {} }] });
     // alloy-logs: Loki and the API only
     expect(policy('alloy-logs').egress.map(byApp)).toEqual(['loki', 'alloy-logs', '0.0.0.0/0']);
     // a backend takes data from the collectors that send to it, and no other
@@ -52,7 +52,7 @@ describe('NetworkPolicies', () => {
     expect(policy('tempo').ingress[0].ports).toEqual([{ protocol: 'TCP', port: 4317 }]);
     expect(policy('tempo').egress).toEqual([{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ protocol: 'TCP', port: 9090 }] }]);
     expect(policy('grafana').egress.map((r: any) => r.ports[0].port)).toEqual([9090, 3200, 3100]);
-    expect(policy('prometheus').egress.map((r: any) => r.ports[0].port)).toEqual([9093, 12345, 12345, 12345, 3200, 3100, 3000]);
+    expect(policy('prometheus').egress.map((r: any) => r.ports[0].port)).toEqual([12345, 12345, 12345, 9093, 3200, 3100, 3000]);
     // Grafana takes users from the allowed namespaces, and Prometheus's scrapes
     expect(policy('grafana').ingress.map((r: any) => r.from)).toEqual([
       [{ namespaceSelector: {} }],

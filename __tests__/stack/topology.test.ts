@@ -106,6 +106,13 @@ describe('collector topology', () => {
       { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
     ]);
     expect(own.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } }, podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'prometheus' } } }]);
+    // Prometheus reaches those pods by their namespace and labels (recorded with the scrape), not any pod on 12345
+    const promEgress = find(ms, 'NetworkPolicy', 'prometheus').spec.egress;
+    expect(promEgress).toContainEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability-node-logs' } }, podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'observability', 'app.kubernetes.io/name': 'alloy-node-logs' } } }],
+      ports: [{ protocol: 'TCP', port: 12345 }],
+    });
+    expect(promEgress.filter((r: any) => r.to.some((t: any) => t.namespaceSelector !== undefined && Object.keys(t.namespaceSelector).length === 0))).toEqual([]);
     // Prometheus scrapes each of its pods, across namespaces
     const prom = load(find(ms, 'ConfigMap', 'prometheus-config').data['prometheus.yml']) as any;
     expect(prom.scrape_configs.find((j: any) => j.job_name === 'alloy-node-logs').dns_sd_configs).toEqual([{ names: ['alloy-node-logs-pods.observability-node-logs.svc'], type: 'A', port: 12345 }]);

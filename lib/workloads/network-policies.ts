@@ -94,9 +94,16 @@ export class StackNetworkPolicies extends Construct {
     const rank = (w: ServerWorkload) => { const i = ROLE_ORDER.indexOf(w.role); return i < 0 ? ROLE_ORDER.length : i; };
     this.workloads = [...collectors.map((c) => c.workload), ...others.map((w, i) => ({ w, i })).sort((a, b) => rank(a.w) - rank(b.w) || a.i - b.i).map((x) => x.w)];
 
-    const namespaces = [...new Set([props.namespace, ...this.workloads.map((w) => w.peer.namespace)])];
-    for (const namespace of namespaces) this.baseline(namespace);
-    for (const w of this.workloads) {
+    // the stack's namespace first; then each other namespace (the node-logs DaemonSet's) with
+    // its own baseline and its workloads' policies; then the stack's workloads
+    this.baseline(props.namespace);
+    const remote = this.workloads.filter((w) => w.peer.namespace !== props.namespace);
+    const seen = new Set<string>();
+    for (const w of [...remote, ...this.workloads.filter((x) => x.peer.namespace === props.namespace)]) {
+      if (w.peer.namespace !== props.namespace && !seen.has(w.peer.namespace)) {
+        seen.add(w.peer.namespace);
+        this.baseline(w.peer.namespace);
+      }
       const local = w.peer.namespace === props.namespace;
       this.policies.push(new KubeNetworkPolicy(this, local ? w.peer.name : `${w.peer.namespace}-${w.peer.name}`, {
         metadata: this.metadata(w.peer.name, w.peer.namespace),
@@ -170,7 +177,17 @@ export class StackNetworkPolicies extends Construct {
         .flatMap((c) => { const from = this.workloadOfConfig(c.config); return from === undefined ? [] : [{ peer: from.peer, port: c.port }]; }),
       ...this.connections.all.filter((c) => c.to === w.peer).map((c) => ({ peer: c.from, port: c.port })),
     ];
-    return [...entries, ...byPorts(recorded).map((g) => ({ from: g.peers.map((p) => this.peer(p, ns)), ports: tcp(...g.ports) }))];
+    return [...entries, ...byPorts(this.ordered(recorded, w.peer)).map((g) => ({ from: g.peers.map((p) => this.peer(p, ns)), ports: tcp(...g.ports) }))];
+  }
+
+  /**
+   * Connections in a stable order: the other collectors first (in the order of their
+   * policies), then every other peer as recorded, the workload's own pods last.
+   */
+  private ordered<T extends { readonly peer: Peer }>(list: readonly T[], self: Peer): T[] {
+    const collectors = [...this.collectorOf.keys()].map((w) => w.peer);
+    const rank = (p: Peer) => (p === self ? collectors.length + 1 : collectors.includes(p) ? collectors.indexOf(p) : collectors.length);
+    return list.map((x, i) => ({ x, i })).sort((a, b) => rank(a.x.peer) - rank(b.x.peer) || a.i - b.i).map(({ x }) => x);
   }
 
   /** Where `w` reaches: what was recorded from it, then, for a collector, what its components need. */
@@ -181,12 +198,16 @@ export class StackNetworkPolicies extends Construct {
       ...this.connections.all.filter((c) => c.from === w.peer).map((c) => ({ peer: c.to, port: c.port })),
     ];
     const targets = new Map<Peer, number[]>();
-    for (const r of recorded) targets.set(r.peer, [...(targets.get(r.peer) ?? []), r.port]);
+    for (const r of this.ordered(recorded, w.peer)) targets.set(r.peer, [...(targets.get(r.peer) ?? []), r.port]);
+    const own = targets.get(w.peer);
+    targets.delete(w.peer);
     const rules: NetworkPolicyEgressRule[] = [...targets].map(([peer, ports]) => ({ to: [this.peer(peer, ns)], ports: tcp(...ports) }));
     const collector = this.collectorOf.get(w);
     const external = new Map<Reach, number[]>();
     for (const e of this.connections.external.filter((x) => x.from === w.peer)) external.set(e.reach, [...(external.get(e.reach) ?? []), e.port]);
     if (collector !== undefined) this.collectorNeeds(collector, rules, external);
+    // its own pods (clustering), after what it reaches outside itself
+    if (own !== undefined) rules.push({ to: [this.peer(w.peer, ns)], ports: tcp(...own) });
     const reach: Record<Reach, () => NetworkPolicyPeer[]> = {
       'api-server': () => this.anywhere,
       'kubelets': () => this.anywhere,
