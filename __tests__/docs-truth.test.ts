@@ -45,3 +45,13 @@ test('the fsync cost quoted in the docs is the committed benchmark run\'s', () =
     expect({ page, quotes: flat(page).includes(perSecond) }).toEqual({ page, quotes: true });
   }
 });
+
+test('docs/development.md quotes the committed benchmark run', () => {
+  const run = JSON.parse(text('bench/results/v0.1.0.json')) as { measurements: Array<{ name: string; medianSeconds: number; ratioToFloor: number }> };
+  const doc = text('docs/development.md');
+  const app = run.measurements.find((m) => m.name.startsWith('default stack'))!;
+  const cli = run.measurements.find((m) => m.name === 'npx cdk8s synth')!;
+  expect(doc).toContain(`| ${app.medianSeconds.toFixed(2)} s |`);
+  expect(doc).toContain(`| \`npx cdk8s synth\` | ${cli.medianSeconds.toFixed(2)} s |`);
+  expect(doc).toContain(`the app alone, ${app.ratioToFloor.toFixed(2)}x,`);
+});
