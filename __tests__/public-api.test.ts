@@ -45,7 +45,7 @@ test('plumbing, doc formatters, validation, generated-code helpers and this repo
     'BodySchema', 'ComponentDefinition', 'workloadLabels', 'restrictedPodSecurityContext', 'restrictedContainerSecurityContext',
     'exceptionPodSecurityContext', 'exceptionContainerSecurityContext', 'toResourceRequirements', 'accessOf', 'mergeRules',
     'parseAddress', 'budgetTable', 'windowsTable', 'formatDuration', 'formatSize', 'mermaidDiagram', 'assertDnsLabel',
-    'assertPort', 'assertGoDuration', 'parseSize', 'parsePromDuration', 'ENVIRONMENTS', 'Duration', 'Secret', 'IAlertReceiver', 'ScrapeTarget',
+    'assertPort', 'goDuration', 'parseSize', 'parseDuration', 'synthApp', 'ourMessage', 'ENVIRONMENTS', 'Duration', 'Secret', 'IAlertReceiver', 'ScrapeTarget',
   ];
   expect(internal.filter((n) => runtimeNames.includes(n) || typeNames.includes(n))).toEqual([]);
 });

@@ -27,12 +27,12 @@ export function assertDnsSubdomain(subject: string, what: string, name: string):
   }
 }
 
-/** A Kubernetes resource quantity such as "250m", "1" or "512Mi". */
-export function assertQuantity(subject: string, what: string, value: string): void {
+/** A Kubernetes resource quantity of CPU ("250m", "1") or of memory ("512Mi", "2Gi"), with examples of its kind. */
+export function assertQuantity(subject: string, what: string, value: string, kind: 'cpu' | 'memory'): void {
   if (!QUANTITY.test(value)) {
+    const example = kind === 'cpu' ? '"250m" or "1"' : '"512Mi" or "2Gi"';
     throw new Error(
-      `${subject}: invalid ${what} quantity (got ${JSON.stringify(value)}); ` +
-      'write it as Kubernetes does, such as "250m" or "1" for CPU and "512Mi" or "2Gi" for memory',
+      `${subject}: invalid ${what} quantity (got ${JSON.stringify(value)}); write it as Kubernetes does, such as ${example}`,
     );
   }
 }
@@ -51,17 +51,15 @@ export function assertWholeNumber(subject: string, what: string, value: number, 
   }
 }
 
-/** A positive Go duration, as Prometheus, Tempo and Loki read them ("168h", "72h30m", "15d" is not one). */
-export function assertGoDuration(subject: string, what: string, value: string): void {
-  if (!/^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(value) || /^(0+(\.0+)?[a-zµ]+)+$/.test(value)) {
-    throw new Error(`${subject}: invalid ${what} (got ${JSON.stringify(value)}); write a positive duration such as "168h" or "72h30m"`);
-  }
-}
-
 const PROM_DURATION = /^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$/;
 
-/** Milliseconds of a Prometheus-style duration ("15d", "1h30m"; no fractions), as Prometheus and Loki read them. */
-export function parsePromDuration(subject: string, what: string, value: string): number {
+/**
+ * The one form every duration prop of the stack accepts, Prometheus's: whole numbers with the
+ * units y (365d), w, d, h, m, s and ms, largest first, such as "15d", "1h30m" or "500ms" (no
+ * fractions, no ns or us). Go durations without those ("168h", "72h30m") are written the same
+ * way. Returns the milliseconds.
+ */
+export function parseDuration(subject: string, what: string, value: string): number {
   const m = PROM_DURATION.exec(value);
   const ms = m === null || value === '' ? 0 : [
     [2, 365 * 24 * 3600e3], [4, 7 * 24 * 3600e3], [6, 24 * 3600e3], [8, 3600e3], [10, 60e3], [12, 1e3], [14, 1],
@@ -73,6 +71,20 @@ export function parsePromDuration(subject: string, what: string, value: string):
     );
   }
   return ms;
+}
+
+/**
+ * A duration prop (checked with parseDuration) as a Go duration, for what reads those (Tempo,
+ * Alloy): days, weeks and years become hours ("7d" is "168h", "1w2d" is "216h"); a value
+ * without them is kept as written.
+ */
+export function goDuration(subject: string, what: string, value: string): string {
+  const total = parseDuration(subject, what, value);
+  if (!/[ywd]/.test(value)) return value;
+  const parts: [number, string][] = [
+    [Math.floor(total / 3600e3), 'h'], [Math.floor(total / 60e3) % 60, 'm'], [Math.floor(total / 1e3) % 60, 's'], [total % 1e3, 'ms'],
+  ];
+  return parts.filter(([n]) => n > 0).map(([n, unit]) => `${n}${unit}`).join('');
 }
 
 const KUBE_UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
@@ -107,14 +119,6 @@ export function assertHostPath(subject: string, what: string, path: string): voi
   if (!/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/.test(path) || path.split('/').includes('..')) {
     throw new Error(`${subject}: ${what} must be absolute directories without ".." (got ${JSON.stringify(path)}); such as "/var/log"`);
   }
-}
-
-/** Seconds of a Go duration such as "2h30m" (checked with assertGoDuration first). */
-export function goDurationSeconds(d: string): number {
-  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 1e-6, 'µs': 1e-6, ns: 1e-9 };
-  let total = 0;
-  for (const [, n, u] of d.matchAll(/([0-9.]+)(ms|us|µs|ns|h|m|s)/g)) total += Number(n) * units[u];
-  return total;
 }
 
 /**

@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
+import { ApiObject, Chart, Lazy, Testing } from 'cdk8s';
 import { loadAll } from 'js-yaml';
-import { ObservabilityStack, synthEnvironments } from '../../lib';
+import { ObservabilityStack, ObservabilityStackProps, synthEnvironments } from '../../lib';
 import { ArgoCdApplication, ENVIRONMENTS } from '../../lib/stack';
+import { ourMessage, synthApp } from '../../lib/stack/environments';
 import { listFiles } from '../support/dist';
 import { manifestsOf, testApp } from '../support/manifests';
 
@@ -62,6 +63,36 @@ describe('environments', () => {
   test('fails when two environments share a name, or a name is not a DNS label', () => {
     expect(() => synthEnvironments(out, [ENVIRONMENTS[0], ENVIRONMENTS[0]])).toThrow('environments: two environments named "dev"; give each its own name');
     expect(() => synthEnvironments(out, [{ name: 'Dev', props: {} }])).toThrow('environments: invalid environment name (got "Dev")');
+  });
+
+  test('an error raised during synth reaches the caller with our message first, not inside cdk8s\'s', () => {
+    const fails = (props: ObservabilityStackProps): string => {
+      try {
+        synthEnvironments(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-alloy-envs-')), [{ name: 'dev', props }]);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('synth did not fail');
+    };
+    // a window set below a backlog fails in validation: cdk8s wraps it in "Validation failed ... [path]"
+    expect(fails({ tempo: { lateSpanWindow: '30m' } })).toMatch(
+      /^observability\/tempo: lateSpanWindow "30m" is shorter than the backlog observability\/alloy\/config may replay after an outage \(1h45m: [^\n]*; set lateSpanWindow to at least 1h45m, leave it unset to derive it, or make the queue smaller$/,
+    );
+    // two at once: one a line, each ours
+    expect(fails({ tempo: { lateSpanWindow: '30m' }, loki: { lateLogWindow: '1h' } }).split('\n').map((l) => l.slice(0, l.indexOf(':')))).toEqual([
+      'observability/tempo', 'observability/loki',
+    ]);
+  });
+
+  test('an error raised while serializing a manifest comes first, then the construct being serialized', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    new ApiObject(chart, 'o', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { k: Lazy.any({ produce: () => { throw new Error('c/o: broken (got 1); fix it'); } }) } });
+    expect(() => app.synth()).toThrow(/^Failed serializing construct/);
+    expect(() => synthApp(app)).toThrow(/^c\/o: broken \(got 1\); fix it\n\(while serializing c\/o \(name x\)\)$/);
+    // a validation error that does not start with its path gets it; other messages pass as they are
+    expect(ourMessage('Validation failed with the following errors:\n  [a/b] something is wrong')).toBe('a/b: something is wrong');
+    expect(ourMessage('plain')).toBe('plain');
   });
 });
 

@@ -65,11 +65,32 @@ describe('backends: persistence and retention', () => {
     );
     expect(() => new Prometheus(Testing.chart(), 'p', { namespace: 'o', retentionSize: '8 GB' })).toThrow('test/p: invalid retentionSize (got "8 GB"); write a positive size such as "8GB" or "512MB"');
     expect(() => new Prometheus(Testing.chart(), 'p', { namespace: 'o', storageSize: '10GB' })).toThrow('test/p: invalid storageSize (got "10GB"); write a positive size such as "10Gi" or "500Mi"');
-    expect(() => new Tempo(Testing.chart(), 't', { namespace: 'o', storageSize: 'big' })).toThrow('invalid storage size quantity (got "big")');
+    expect(() => new Tempo(Testing.chart(), 't', { namespace: 'o', storageSize: 'big' })).toThrow('t/server: invalid storage size (got "big"); write a positive size such as "10Gi" or "500Mi"');
   });
 });
 
 describe('Tempo', () => {
+  test('durations take the form every duration prop takes: "7d" is written "168h", as Tempo reads Go durations', () => {
+    const retentionOf = (retention: string) => {
+      const t = new Tempo(Testing.chart(), 't', { namespace: 'o', retention, lateSpanWindow: '1d' });
+      return (load(find(manifestsOf(t.node.scope as never), 'ConfigMap', 'tempo-config').data['tempo.yaml']) as any);
+    };
+    const week = retentionOf('7d');
+    expect(week.compactor.compaction.block_retention).toBe('168h');
+    // the late-span window in days too, derived from its seconds
+    expect(week.storage.trace.wal.ingestion_time_range_slack).toBe('24h');
+    expect(retentionOf('2w3d12h30m').compactor.compaction.block_retention).toBe('420h30m');
+    // a Go duration without days stays as written
+    expect(retentionOf('72h30m').compactor.compaction.block_retention).toBe('72h30m');
+  });
+
+  test('fails when a duration is one Go reads but not every duration prop takes', () => {
+    expect(() => new Tempo(Testing.chart(), 't', { namespace: 'o', retention: '1.5h' })).toThrow(
+      'test/t: invalid retention (got "1.5h"); write a positive duration with units y, w, d, h, m, s, ms and no fractions, such as "15d" or "1h30m"',
+    );
+    expect(() => new Tempo(Testing.chart(), 't', { namespace: 'o', lateSpanWindow: '500us' })).toThrow('test/t: invalid lateSpanWindow (got "500us")');
+  });
+
   test('the metrics generator writes service graphs and span metrics to our Prometheus, with exemplars', () => {
     const tempo = yamlOf('tempo-config', 'tempo.yaml');
     expect(tempo.metrics_generator.storage.remote_write).toEqual([{ url: stack.prometheus.remoteWriteUrl, send_exemplars: true }]);

@@ -115,6 +115,13 @@ describe('every signal is queued on disk while its backend is down', () => {
     const ms2 = manifestsOf(s);
     expect(find(ms2, 'ConfigMap', 'alloy-config').data['config.alloy']).toContain(`queue_size = ${20 * 2 ** 30}`);
     expect(find(ms2, 'ConfigMap', 'alloy-metrics-config').data['config.alloy']).toContain('max_keepalive_time = "12h"');
+    // durations in days, as every duration prop takes them, are written as Alloy reads them
+    const days = new ObservabilityStack(testApp(), 'observability', {
+      metricsCollector: { storageSize: '20Gi', durability: { metricsWalKeepalive: '1d', metricsWalTruncateFrequency: '1d' } },
+    });
+    const daysConfig = find(manifestsOf(days), 'ConfigMap', 'alloy-metrics-config').data['config.alloy'];
+    expect(daysConfig).toContain('max_keepalive_time = "24h"');
+    expect(daysConfig).toContain('truncate_frequency = "24h"');
     const app = testApp();
     new ObservabilityStack(app, 'o', { alloy: { durability: { tracesQueueSize: '6Gi', logsQueueSize: '4Gi' } } });
     expect(() => app.synth()).toThrow(

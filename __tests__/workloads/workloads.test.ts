@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { Alloy, Grafana, Loki, Prometheus, ServerWorkload, Tempo } from '../../lib';
-import { assertGoDuration, assertQuantity, assertWholeNumber } from '../../lib/validation';
+import { assertQuantity, assertWholeNumber, goDuration, parseDuration } from '../../lib/validation';
 import { find, manifestsOf } from '../support/manifests';
 
 const ns = { namespace: 'obs' };
@@ -40,17 +40,17 @@ describe('ServerWorkload', () => {
   test('fails when a resource quantity is malformed', () => {
     expect(() => new ServerWorkload(Testing.chart(), 'w', {
       ...base, resources: { requests: { cpu: '100 m', memory: '128Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-    })).toThrow('test/w: invalid requests.cpu quantity (got "100 m"); write it as Kubernetes does, such as "250m" or "1" for CPU and "512Mi" or "2Gi" for memory');
+    })).toThrow('test/w: invalid requests.cpu quantity (got "100 m"); write it as Kubernetes does, such as "250m" or "1"');
     expect(() => new ServerWorkload(Testing.chart(), 'w', {
       ...base, resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '1GB' } },
-    })).toThrow('invalid limits.memory quantity (got "1GB")');
+    })).toThrow('invalid limits.memory quantity (got "1GB"); write it as Kubernetes does, such as "512Mi" or "2Gi"');
   });
 });
 
 describe('backends: errors', () => {
   test('fails when a retention is not a positive duration', () => {
     expect(() => new Tempo(Testing.chart(), 'tempo', { ...ns, retention: '7 days' })).toThrow(
-      'test/tempo: invalid retention (got "7 days"); write a positive duration such as "168h" or "72h30m"',
+      'test/tempo: invalid retention (got "7 days"); write a positive duration with units y, w, d, h, m, s, ms and no fractions, such as "15d" or "1h30m"',
     );
     expect(() => new Loki(Testing.chart(), 'loki', { ...ns, retention: '0h' })).toThrow('test/loki: invalid retention (got "0h")');
     expect(() => new Grafana(Testing.chart(), 'grafana', { ...ns, adminSecretName: 'Admin Secret' })).toThrow(
@@ -114,10 +114,16 @@ describe('backends: errors', () => {
 
 describe('validation helpers', () => {
   test('durations, quantities and whole numbers', () => {
-    expect(() => assertGoDuration('s', 'retention', '1h30m')).not.toThrow();
-    expect(() => assertGoDuration('s', 'retention', '0s')).toThrow('s: invalid retention (got "0s")');
-    expect(() => assertQuantity('s', 'memory', '1.5Gi')).not.toThrow();
-    expect(() => assertQuantity('s', 'memory', 'lots')).toThrow('s: invalid memory quantity (got "lots")');
+    expect(parseDuration('s', 'retention', '1h30m')).toBe(5400e3);
+    expect(() => parseDuration('s', 'retention', '0s')).toThrow('s: invalid retention (got "0s")');
+    // one form for every duration prop; what reads Go durations gets days, weeks and years as hours
+    expect(goDuration('s', 'retention', '1h30m')).toBe('1h30m');
+    expect(goDuration('s', 'retention', '7d')).toBe('168h');
+    expect(goDuration('s', 'retention', '1y1w1d1h1m1s1ms')).toBe('8953h1m1s1ms');
+    expect(goDuration('s', 'retention', '2d30m')).toBe('48h30m');
+    expect(() => goDuration('s', 'retention', '1.5h')).toThrow('s: invalid retention (got "1.5h")');
+    expect(() => assertQuantity('s', 'memory', '1.5Gi', 'memory')).not.toThrow();
+    expect(() => assertQuantity('s', 'memory', 'lots', 'memory')).toThrow('s: invalid memory quantity (got "lots"); write it as Kubernetes does, such as "512Mi" or "2Gi"');
     expect(() => assertWholeNumber('s', 'replicas', 2, 0)).not.toThrow();
     expect(() => assertWholeNumber('s', 'replicas', -1, 0)).toThrow('s: replicas must be a whole number of at least 0 (got -1)');
   });

@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { DiscoveryKubernetes } from '../../imports/alloy/components/discovery-kubernetes';
 import { DiscoveryRelabel, DiscoveryRelabelRule } from '../../imports/alloy/components/discovery-relabel';
 import { PrometheusScrape } from '../../imports/alloy/components/prometheus-scrape';
-import { assertGoDuration } from '../validation';
+import { goDuration } from '../validation';
 import { IMetricsDestination } from './destinations';
 import { RUNNING_PODS_ONLY, checkNamespaces, enclosingConfig, pipelineLabel } from './kubernetes-common';
 
@@ -25,7 +25,12 @@ export interface AnnotationAutodiscoveryProps {
   readonly metrics: IMetricsDestination;
   /** Only these namespaces. @default - every namespace */
   readonly namespaces?: readonly string[];
-  /** @default "60s" */
+  /**
+   * How often targets are scraped: a duration, whole numbers with y, w, d, h, m, s, ms, such
+   * as "30s" or "1m" (Alloy reads Go durations: days become hours).
+   *
+   * @default "60s"
+   */
   readonly scrapeInterval?: string;
   /**
    * The annotations' prefix: `<prefix>/scrape`, `<prefix>/port`, `<prefix>/path`,
@@ -51,8 +56,7 @@ export class AnnotationAutodiscovery extends Construct {
     super(scope, id);
     const config = enclosingConfig(this, 'AnnotationAutodiscovery');
     const namespaces = checkNamespaces(this, props.namespaces);
-    const interval = props.scrapeInterval ?? '60s';
-    assertGoDuration(this.node.path, 'scrapeInterval', interval);
+    const interval = goDuration(this.node.path, 'scrapeInterval', props.scrapeInterval ?? '60s');
     const prefix = props.annotationPrefix ?? 'prometheus.io';
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(prefix)) {
       throw new Error(`${this.node.path}: annotationPrefix must be a DNS subdomain (got ${JSON.stringify(prefix)}); such as "prometheus.io"`);

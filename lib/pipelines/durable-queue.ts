@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 // generated components by file, so that loading the library loads only those it uses
 import { OtelcolStorageFile } from '../../imports/alloy/components/otelcol-storage-file';
 import { AlloyConfig, StorageHandler } from '../alloy';
-import { assertGoDuration, goDurationSeconds, parseSize } from '../validation';
+import { goDuration, parseDuration, parseSize } from '../validation';
 
 /**
  * The ingest rate, per collector replica, that the outage budget is stated for. A lower real
@@ -41,14 +41,16 @@ export interface DurableQueueProps {
   readonly logsQueueSize?: string;
   /**
    * How long the remote-write WAL keeps samples not yet sent (`max_keepalive_time`): the
-   * metrics outage that loses nothing.
+   * metrics outage that loses nothing. A duration, whole numbers with y, w, d, h, m, s, ms, such as "3h" or
+   * "1d" (Alloy reads Go durations: days become hours).
    *
    * @default "3h"
    */
   readonly metricsWalKeepalive?: string;
   /**
    * How often the WAL is truncated (`truncate_frequency`). A truncation drops the oldest
-   * segments, sent or not, so it bounds the metrics outage too.
+   * segments, sent or not, so it bounds the metrics outage too. A duration, whole numbers with y, w, d, h, m, s, ms,
+   * such as "2h" (days become hours).
    *
    * @default "2h"
    */
@@ -123,7 +125,9 @@ export class DurableQueue extends Construct {
   public readonly directory: string;
   /** Bytes per queued signal, for each exporter of that signal. */
   public readonly queueBytes: Readonly<Record<QueuedSignal, number>>;
+  /** The WAL keepalive as Alloy reads it, a Go duration ("1d" given is "24h"). */
   public readonly metricsWalKeepalive: string;
+  /** The WAL truncation period as Alloy reads it, a Go duration. */
   public readonly metricsWalTruncateFrequency: string;
   public readonly fsync: boolean;
   /** The stated ingest rates, defaults filled in. */
@@ -141,10 +145,8 @@ export class DurableQueue extends Construct {
       metrics: parseSize(this.node.path, 'metricsQueueSize', props.metricsQueueSize ?? '2Gi', 'kubernetes'),
       logs: parseSize(this.node.path, 'logsQueueSize', props.logsQueueSize ?? '3Gi', 'kubernetes'),
     };
-    this.metricsWalKeepalive = props.metricsWalKeepalive ?? '3h';
-    assertGoDuration(this.node.path, 'metricsWalKeepalive', this.metricsWalKeepalive);
-    this.metricsWalTruncateFrequency = props.metricsWalTruncateFrequency ?? '2h';
-    assertGoDuration(this.node.path, 'metricsWalTruncateFrequency', this.metricsWalTruncateFrequency);
+    this.metricsWalKeepalive = goDuration(this.node.path, 'metricsWalKeepalive', props.metricsWalKeepalive ?? '3h');
+    this.metricsWalTruncateFrequency = goDuration(this.node.path, 'metricsWalTruncateFrequency', props.metricsWalTruncateFrequency ?? '2h');
     this.fsync = props.fsync ?? false;
     const r = props.ingestRates ?? {};
     this.ingestRates = {
@@ -212,7 +214,7 @@ export class DurableQueue extends Construct {
 
   /** The seconds the remote-write WAL keeps unsent samples (`max_keepalive_time`). */
   public get walKeepaliveSeconds(): number {
-    return goDurationSeconds(this.metricsWalKeepalive);
+    return parseDuration(this.node.path, 'metricsWalKeepalive', this.metricsWalKeepalive) / 1000;
   }
 
   /**

@@ -15,7 +15,7 @@ import { DiscoveryKubernetes } from '../../imports/alloy/components/discovery-ku
 import { DiscoveryRelabel } from '../../imports/alloy/components/discovery-relabel';
 import { PrometheusRelabel } from '../../imports/alloy/components/prometheus-relabel';
 import { PrometheusScrape } from '../../imports/alloy/components/prometheus-scrape';
-import { assertGoDuration } from '../validation';
+import { goDuration } from '../validation';
 import { IMetricsDestination } from './destinations';
 import { enclosingConfig, kubeletScrape, pipelineLabel } from './kubernetes-common';
 
@@ -43,7 +43,12 @@ export const CADVISOR_KEEP = [
 export interface KubeletMetricsProps {
   /** Where the series go. */
   readonly metrics: IMetricsDestination;
-  /** @default "60s" */
+  /**
+   * How often targets are scraped: a duration, whole numbers with y, w, d, h, m, s, ms, such
+   * as "30s" or "1m" (Alloy reads Go durations: days become hours).
+   *
+   * @default "60s"
+   */
   readonly scrapeInterval?: string;
   /**
    * Verify each kubelet's serving certificate against the cluster's CA (the ServiceAccount's
@@ -74,8 +79,7 @@ export class KubeletMetrics extends Construct {
   public constructor(scope: Construct, id: string, props: KubeletMetricsProps) {
     super(scope, id);
     const config = enclosingConfig(this, 'KubeletMetrics');
-    const interval = props.scrapeInterval ?? '60s';
-    assertGoDuration(this.node.path, 'scrapeInterval', interval);
+    const interval = goDuration(this.node.path, 'scrapeInterval', props.scrapeInterval ?? '60s');
     const base = props.label === undefined ? undefined : pipelineLabel(this, props.label, '');
     const labels = base === undefined
       ? { nodes: 'kubelet_nodes', kubelet: 'kubelet', cadvisor: 'cadvisor' }

@@ -16,6 +16,7 @@ import { PrometheusScrape } from '../../imports/alloy/components/prometheus-scra
 import { AlloyConfig, assertIdentifier } from '../alloy';
 import { IMetricsDestination } from './destinations';
 import { kubeletScrape } from './kubernetes-common';
+import { goDuration } from '../validation';
 
 /** A Kubernetes RBAC rule, as a ClusterRole holds it. */
 export interface AccessRule {
@@ -30,7 +31,12 @@ export interface AccessRule {
 export interface KubeletVolumeStatsProps {
   /** Where the series go. */
   readonly metrics: IMetricsDestination;
-  /** @default "60s" */
+  /**
+   * How often targets are scraped: a duration, whole numbers with y, w, d, h, m, s, ms, such
+   * as "30s" or "1m" (Alloy reads Go durations: days become hours).
+   *
+   * @default "60s"
+   */
   readonly scrapeInterval?: string;
   /**
    * Verify each kubelet's serving certificate against the cluster's CA (the ServiceAccount's
@@ -72,7 +78,7 @@ export class KubeletVolumeStats extends Construct {
       jobName: 'kubelet',
       targets: nodes.targets,
       ...kubeletScrape(props.verifyKubeletCertificate ?? false),
-      scrapeInterval: props.scrapeInterval ?? '60s',
+      scrapeInterval: goDuration(this.node.path, 'scrapeInterval', props.scrapeInterval ?? '60s'),
       forwardTo: [keep.receiver],
     });
   }

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 // generated components by file, so that loading the library loads only those it uses
 import { PrometheusScrape } from '../../imports/alloy/components/prometheus-scrape';
 import { assertIdentifier } from '../alloy';
-import { assertGoDuration } from '../validation';
+import { goDuration } from '../validation';
 import { IMetricsDestination } from './destinations';
 import { enclosingConfig } from './kubernetes-common';
 
@@ -37,7 +37,12 @@ export interface StaticScrapeProps {
   readonly metrics: IMetricsDestination;
   /** Label of the scrape in config.alloy; a valid Alloy identifier. @default - the job with "-" as "_" */
   readonly label?: string;
-  /** @default "60s" */
+  /**
+   * How often targets are scraped: a duration, whole numbers with y, w, d, h, m, s, ms, such
+   * as "30s" or "1m" (Alloy reads Go durations: days become hours).
+   *
+   * @default "60s"
+   */
   readonly scrapeInterval?: string;
 }
 
@@ -49,8 +54,7 @@ export class StaticScrape extends Construct {
     const config = enclosingConfig(this, 'StaticScrape');
     const label = props.label ?? props.target.scrapeJob.replace(/[^A-Za-z0-9_]/g, '_');
     assertIdentifier(this.node.path, 'label', label);
-    const interval = props.scrapeInterval ?? '60s';
-    assertGoDuration(this.node.path, 'scrapeInterval', interval);
+    const interval = goDuration(this.node.path, 'scrapeInterval', props.scrapeInterval ?? '60s');
     this.scrape = new PrometheusScrape(this, 'scrape', {
       label,
       jobName: props.target.scrapeJob,

@@ -60,6 +60,40 @@ export const ENVIRONMENTS: readonly Environment[] = [
   },
 ];
 
+/**
+ * `app.synth()`, with an error of ours first in the message: cdk8s reports a failed validation
+ * as "Validation failed with the following errors: [path] ..." and an error while rendering a
+ * manifest as "Failed serializing construct at path ...: Error: ...". Each of our messages
+ * starts with its construct's path; the construct cdk8s was serializing follows ours.
+ */
+export function synthApp(app: App): void {
+  try {
+    app.synth();
+  } catch (e) {
+    throw new Error(ourMessage(e instanceof Error ? e.message : String(e)), { cause: e });
+  }
+}
+
+/** A cdk8s synth error's message with ours first (one a line), what cdk8s adds after it. */
+export function ourMessage(message: string): string {
+  const validation = /^Validation failed with the following errors:\n/.exec(message);
+  if (validation !== null) {
+    return message.slice(validation[0].length).split('\n').map((line) => {
+      const m = /^\s*\[([^\]]*)\] ([\s\S]*)$/.exec(line);
+      if (m === null) return line.trim();
+      // ours start with the path already; say it once
+      return m[2].startsWith(m[1]) ? m[2] : `${m[1]}: ${m[2]}`;
+    }).join('\n');
+  }
+  const serializing: string[] = [];
+  let rest = message;
+  for (let m; (m = /^Failed serializing construct at path '([^']*)' with name '([^']*)': (?:Error: )?/.exec(rest)) !== null;) {
+    serializing.push(`${m[1]} (name ${m[2]})`);
+    rest = rest.slice(m[0].length);
+  }
+  return serializing.length === 0 ? message : `${rest}\n(while serializing ${serializing.join(', in ')})`;
+}
+
 /** Where Argo CD finds the rendered manifests. */
 export interface GitOpsSource {
   /** The Git repository that holds dist/. */
@@ -73,6 +107,8 @@ export interface GitOpsSource {
 /**
  * Synthesizes each environment into `<outdir>/<name>/` and returns the stacks. Files are
  * written in a fixed order with fixed names, so the output is the same bytes every time.
+ * An error raised while synthesizing reaches the caller with its own message first (see
+ * `synthApp`), not inside cdk8s's "Validation failed ..." or "Failed serializing ...".
  */
 export function synthEnvironments(outdir: string, environments: readonly Environment[], gitops?: GitOpsSource): ObservabilityStack[] {
   const names = environments.map((e) => e.name);
@@ -94,14 +130,14 @@ export function synthEnvironments(outdir: string, environments: readonly Environ
         namespace: env.props.namespace ?? 'observability',
       });
     }
-    app.synth();
+    synthApp(app);
   }
   return environments.map((env) => {
     assertDnsLabel('environments', 'environment name', env.name);
     const dir = path.join(outdir, env.name);
     const app = new App({ outdir: dir });
     const stack = new ObservabilityStack(app, 'observability', env.props);
-    app.synth();
+    synthApp(app);
     const manifests = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
     // named Kustomization (kustomize reads this name too) so that `kubectl apply -f <dir>/`,
     // which takes every .yaml file, does not try to apply it as an object
@@ -125,7 +161,7 @@ export function synthEnvironments(outdir: string, environments: readonly Environ
       loki: stack.loki,
       networkPolicies: env.props.networkPolicies !== false,
     });
-    smokeApp.synth();
+    synthApp(smokeApp);
     // each collector's config and diagram, in a folder named after it (the gateway: alloy/)
     for (const collector of stack.collectors) {
       const collectorDir = path.join(dir, collector.name);

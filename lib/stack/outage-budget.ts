@@ -7,7 +7,7 @@
  * docs/outage-budget.md shows it for the default stack; a test keeps it true.
  */
 import { BacklogSenders, ITEM_BYTES, QueueAllocation } from '../pipelines';
-import { durationText, goDurationSeconds } from '../validation';
+import { durationText, parseDuration } from '../validation';
 import { Alloy } from '../workloads/alloy';
 import { Loki } from '../workloads/loki';
 import { Prometheus } from '../workloads/prometheus';
@@ -59,15 +59,16 @@ export function outageBudget(alloy: Alloy, alerts?: readonly string[]): BudgetRo
     const rate = q.ingestRates.samplesPerSecond * ITEM_BYTES.sample;
     const walRoom = alloy.storageBytes - q.allocatedBytes;
     const keepalive = q.walKeepaliveSeconds;
+    const truncateEvery = parseDuration(q.node.path, 'metricsWalTruncateFrequency', q.metricsWalTruncateFrequency) / 1000;
     // a truncation drops the oldest two thirds of the WAL's segments, sent or not: an outage is
     // safe for two thirds of the truncation interval, whenever it starts
-    const truncateSafe = (goDurationSeconds(q.metricsWalTruncateFrequency) * 2) / 3;
+    const truncateSafe = (truncateEvery * 2) / 3;
     rows.push({
       collector: alloy.name,
       signal: 'metrics',
       backend: hostOf(wal.toStatement().body),
       mechanism: `prometheus.remote_write WAL on the volume, truncated every ${q.metricsWalTruncateFrequency}, max_keepalive_time ${q.metricsWalKeepalive}`,
-      capacityBytes: Math.min(walRoom, rate * (keepalive + goDurationSeconds(q.metricsWalTruncateFrequency))),
+      capacityBytes: Math.min(walRoom, rate * (keepalive + truncateEvery)),
       bytesPerSecond: rate,
       outageSeconds: Math.min(keepalive, truncateSafe, walRoom / rate),
       restart: 'the backlog is lost: the WAL reader resumes from the newest segment',

@@ -8,7 +8,7 @@ import { dump } from 'js-yaml';
 import { Volume, VolumeMount } from '../../imports/k8s';
 import { SecretKey } from '../alloy';
 import { assertNoCredentialsInUrl } from '../pipelines';
-import { assertDnsSubdomain, firstDuplicate, parsePromDuration, parseSize } from '../validation';
+import { assertDnsSubdomain, firstDuplicate, parseDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { Connections, Peer } from './connections';
 import { IAlertmanager } from './prometheus';
@@ -67,13 +67,13 @@ export interface AlertmanagerProps extends WorkloadProps {
   readonly routes?: readonly AlertRoute[];
   /** Labels that make one group. @default ["alertname", "namespace", "job"] */
   readonly groupBy?: readonly string[];
-  /** Wait before the first notification of a group. @default "30s" */
+  /** Wait before the first notification of a group: a duration, whole numbers with y, w, d, h, m, s, ms, such as "30s". @default "30s" */
   readonly groupWait?: string;
-  /** Wait before notifying about new alerts in a group. @default "5m" */
+  /** Wait before notifying about new alerts in a group: a duration, whole numbers with y, w, d, h, m, s, ms, such as "5m". @default "5m" */
   readonly groupInterval?: string;
   /**
-   * Resend a still-firing alert after. Not below `groupInterval`: Alertmanager resends only
-   * when it flushes a group, every `groupInterval`.
+   * Resend a still-firing alert after: a duration, whole numbers with y, w, d, h, m, s, ms, such as "4h" or "1d". Not
+   * below `groupInterval`: Alertmanager resends only when it flushes a group, every `groupInterval`.
    *
    * @default "4h"
    */
@@ -163,9 +163,9 @@ export class Alertmanager extends Construct implements IAlertmanager {
     const groupWait = props.groupWait ?? '30s';
     const groupInterval = props.groupInterval ?? '5m';
     const repeatInterval = props.repeatInterval ?? '4h';
-    parsePromDuration(subject, 'groupWait', groupWait);
-    const groupIntervalMs = parsePromDuration(subject, 'groupInterval', groupInterval);
-    const repeatIntervalMs = parsePromDuration(subject, 'repeatInterval', repeatInterval);
+    parseDuration(subject, 'groupWait', groupWait);
+    const groupIntervalMs = parseDuration(subject, 'groupInterval', groupInterval);
+    const repeatIntervalMs = parseDuration(subject, 'repeatInterval', repeatInterval);
     // Alertmanager resends only when it flushes a group, every group_interval: a shorter
     // repeat_interval cannot take effect, and it warns at start
     // (prometheus/alertmanager@v0.29.0: cmd/alertmanager/main.go:510-520)

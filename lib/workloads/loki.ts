@@ -24,7 +24,7 @@ import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { AlloyConfig, LogsConsumer, LogsReceiver } from '../alloy';
 import { BacklogSenders, Destination, ILogsDestination, LOKI_LABELS, acceptanceWindow, retentionProblems } from '../pipelines';
-import { durationText, parsePromDuration, parseSize } from '../validation';
+import { durationText, parseDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { Connections, Peer } from './connections';
 import { GrafanaDatasource, IDatasource } from './datasource';
@@ -32,7 +32,12 @@ import { ServerWorkload } from './server-workload';
 import { IMAGES } from './versions';
 
 export interface LokiProps extends WorkloadProps {
-  /** How long logs are kept (compactor retention), in whole days. @default "168h" (7 days) */
+  /**
+   * How long logs are kept (compactor retention), in whole days: a duration, whole numbers with y, w, d, h, m, s, ms,
+   * such as "7d", "2w" or "168h" (Loki reads it as written).
+   *
+   * @default "168h" (7 days)
+   */
   readonly retention?: string;
   /** Size of the data volume (chunks, index, WAL, compactor). @default "10Gi" */
   readonly storageSize?: string;
@@ -54,7 +59,8 @@ export interface LokiProps extends WorkloadProps {
   readonly maxLineSize?: string;
   /**
    * How far behind its stream's newest entry an entry may be and still be accepted
-   * (`max_chunk_age` is twice this). Set shorter than a sender's backlog, synth fails.
+   * (`max_chunk_age` is twice this): a duration, whole numbers with y, w, d, h, m, s, ms, such as "2h" or "1d". Set
+   * shorter than a sender's backlog, synth fails.
    *
    * @default - the oldest backlog of the collectors that send here (their logs queues at their
    * stated rate), at least Loki's own 1h (max_chunk_age 2h)
@@ -99,7 +105,7 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
     super(scope, id);
     const retention = props.retention ?? '168h';
     const day = 24 * 3600e3;
-    if (parsePromDuration(this.node.path, 'retention', retention) % day !== 0) {
+    if (parseDuration(this.node.path, 'retention', retention) % day !== 0) {
       throw new Error(
         `${this.node.path}: retention must be whole days, a multiple of Loki's 24h index period (got ${JSON.stringify(retention)}); ` +
         'use a value such as "168h" or "30d"',
@@ -121,7 +127,7 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
     const maxLineSize = props.maxLineSize ?? '256KB';
     parseSize(this.node.path, 'maxLineSize', maxLineSize, 'prometheus');
     if (props.lateLogWindow !== undefined) {
-      this.lateLogWindowProp = { text: props.lateLogWindow, seconds: parsePromDuration(this.node.path, 'lateLogWindow', props.lateLogWindow) / 1000 };
+      this.lateLogWindowProp = { text: props.lateLogWindow, seconds: parseDuration(this.node.path, 'lateLogWindow', props.lateLogWindow) / 1000 };
     }
     // Loki reads ingestion_burst_size_mb as MiB (limits.go: * (1 << 20))
     const burstBytes = Math.floor(burst * 2 ** 20);
@@ -207,7 +213,7 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
     // OTLP, not the push API: logs then take the same disk-backed, never-giving-up queue as
     // traces (loki.write's WAL is experimental), and resource attributes arrive as structured metadata
     this.destination = this.destinationAt(this.otlpUrl);
-    const retentionSeconds = parsePromDuration(this.node.path, 'retention', retention) / 1000;
+    const retentionSeconds = parseDuration(this.node.path, 'retention', retention) / 1000;
     this.node.addValidation({
       validate: () => {
         const w = this.lateWindow();

@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { AlloyConfig, MetricsConsumer, MetricsReceiver } from '../alloy';
 import { BacklogSenders, Destination, IMetricsDestination, acceptanceWindow, retentionProblems } from '../pipelines';
-import { assertDnsLabel, durationText, firstDuplicate, parsePromDuration, parseSize } from '../validation';
+import { assertDnsLabel, durationText, firstDuplicate, parseDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload } from './server-workload';
@@ -26,7 +26,12 @@ import { AlertRule, TelemetryContext, ruleFile, telemetryAlerts } from './teleme
 import { IMAGES } from './versions';
 
 export interface PrometheusProps extends WorkloadProps {
-  /** How long samples are kept (`--storage.tsdb.retention.time`). @default "15d" */
+  /**
+   * How long samples are kept (`--storage.tsdb.retention.time`): a duration, whole numbers with y, w, d, h, m, s, ms, such as
+   * "15d" or "720h" (Prometheus reads it as written).
+   *
+   * @default "15d"
+   */
   readonly retention?: string;
   /**
    * Most bytes of blocks kept (`--storage.tsdb.retention.size`); must be below the volume
@@ -39,14 +44,14 @@ export interface PrometheusProps extends WorkloadProps {
   readonly storageSize?: string;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
-  /** How often targets are scraped and rules evaluated. @default "30s" */
+  /** How often targets are scraped and rules evaluated: a duration, whole numbers with y, w, d, h, m, s, ms, such as "30s" or "1m". @default "30s" */
   readonly scrapeInterval?: string;
   /** Alerting rules added to the telemetry-health alerts. @default - none */
   readonly extraAlerts?: readonly AlertRule[];
   /**
    * How much older than the newest sample a sample may be and still be accepted
-   * (`out_of_order_time_window`), so a collector's backlog after an outage is not refused.
-   * Set shorter than a sender's backlog, synth fails.
+   * (`out_of_order_time_window`), so a collector's backlog after an outage is not refused: a
+   * duration, whole numbers with y, w, d, h, m, s, ms, such as "2h" or "1d". Set shorter than a sender's backlog, synth fails.
    *
    * @default - the oldest backlog of the collectors that send here (their OTLP metrics queue at
    * its stated rate, their remote-write WAL keepalive), at least 30m
@@ -161,13 +166,13 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
   public constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
     const retention = props.retention ?? '15d';
-    const retentionSeconds = parsePromDuration(this.node.path, 'retention', retention) / 1000;
+    const retentionSeconds = parseDuration(this.node.path, 'retention', retention) / 1000;
     this.scrapeInterval = props.scrapeInterval ?? '30s';
     if (props.outOfOrderTimeWindow !== undefined) {
-      this.outOfOrderWindow = { text: props.outOfOrderTimeWindow, seconds: parsePromDuration(this.node.path, 'outOfOrderTimeWindow', props.outOfOrderTimeWindow) / 1000 };
+      this.outOfOrderWindow = { text: props.outOfOrderTimeWindow, seconds: parseDuration(this.node.path, 'outOfOrderTimeWindow', props.outOfOrderTimeWindow) / 1000 };
     }
     const deltas = props.convertDeltaToCumulative ?? true;
-    parsePromDuration(this.node.path, 'scrapeInterval', this.scrapeInterval);
+    parseDuration(this.node.path, 'scrapeInterval', this.scrapeInterval);
     const storageSize = props.storageSize ?? '10Gi';
     const retentionSize = props.retentionSize ?? '8GB';
     const retentionBytes = parseSize(this.node.path, 'retentionSize', retentionSize, 'prometheus');

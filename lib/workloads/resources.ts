@@ -20,8 +20,8 @@ export interface Resources {
 export function toResourceRequirements(subject: string, resources: Resources): ResourceRequirements {
   const side = (name: 'requests' | 'limits'): Record<string, Quantity> => {
     const r = resources[name];
-    assertQuantity(subject, `${name}.cpu`, r.cpu);
-    assertQuantity(subject, `${name}.memory`, r.memory);
+    assertQuantity(subject, `${name}.cpu`, r.cpu, 'cpu');
+    assertQuantity(subject, `${name}.memory`, r.memory, 'memory');
     return { cpu: Quantity.fromString(r.cpu), memory: Quantity.fromString(r.memory) };
   };
   return { requests: side('requests'), limits: side('limits') };

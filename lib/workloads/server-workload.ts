@@ -11,7 +11,7 @@ import {
 } from '../../imports/k8s';
 import { Peer } from './connections';
 import { HttpProbe, PodProps, PodVolume, podTemplate } from './pod-template';
-import { assertDnsLabel, assertPort, assertQuantity, assertWholeNumber } from '../validation';
+import { assertDnsLabel, assertPort, assertWholeNumber, parseSize } from '../validation';
 
 /** A port the container listens on, also exposed by the Service. */
 export interface ServerPort {
@@ -167,7 +167,8 @@ export class ServerWorkload extends Construct {
     let claimTemplates: Array<{ metadata: { name: string; labels: Record<string, string> }; spec: object }> | undefined;
     const data: PodVolume[] = [];
     if (storage !== undefined) {
-      assertQuantity(subject, 'storage size', storage.size);
+      // a size, with size examples ("10Gi", "500Mi")
+      parseSize(subject, 'storage size', storage.size, 'kubernetes');
       const claimSpec = {
         accessModes: ['ReadWriteOnce'],
         storageClassName: storage.storageClassName,

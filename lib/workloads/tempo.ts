@@ -24,14 +24,20 @@ import { AlloyConfig, TracesConsumer } from '../alloy';
 import { BacklogSenders, Destination, ITracesDestination, acceptanceWindow, retentionProblems } from '../pipelines';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
-import { assertGoDuration, durationText, goDurationSeconds } from '../validation';
+import { durationText, goDuration, parseDuration } from '../validation';
 import { ServerWorkload } from './server-workload';
 import { Connections, Peer } from './connections';
 import { IRemoteWriteReceiver } from './prometheus';
 import { IMAGES } from './versions';
 
 export interface TempoProps extends WorkloadProps {
-  /** How long traces are kept (compactor block retention). @default "168h" (7 days) */
+  /**
+   * How long traces are kept (compactor block retention). A duration as every duration prop
+   * takes it: whole numbers with y, w, d, h, m, s, ms, such as "7d" or "168h"; Tempo reads
+   * Go durations, so days and weeks are written as hours ("7d" becomes "168h").
+   *
+   * @default "168h" (7 days)
+   */
   readonly retention?: string;
   /** Size of the data volume (blocks, WAL, metrics-generator WAL). @default "10Gi" */
   readonly storageSize?: string;
@@ -45,8 +51,8 @@ export interface TempoProps extends WorkloadProps {
   readonly metricsGenerator?: IRemoteWriteReceiver;
   /**
    * How late a span may arrive and still be found by a search over its own time and counted
-   * by the metrics generator (both ingestion slacks). Set shorter than a sender's backlog,
-   * synth fails.
+   * by the metrics generator (both ingestion slacks), such as "2h" or "1d" (y, w, d, h, m, s,
+   * ms; rendered as a Go duration). Set shorter than a sender's backlog, synth fails.
    *
    * @default - the oldest backlog of the collectors that send here (their traces queue at its
    * stated rate), at least Tempo's own 2m
@@ -90,10 +96,11 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
   public constructor(scope: Construct, id: string, props: TempoProps) {
     super(scope, id);
     const retention = props.retention ?? '168h';
-    assertGoDuration(this.node.path, 'retention', retention);
+    const retentionSeconds = parseDuration(this.node.path, 'retention', retention) / 1000;
+    // Tempo reads Go durations: "7d" is written "168h"
+    const blockRetention = goDuration(this.node.path, 'retention', retention);
     if (props.lateSpanWindow !== undefined) {
-      assertGoDuration(this.node.path, 'lateSpanWindow', props.lateSpanWindow);
-      this.lateSpanWindowProp = { text: props.lateSpanWindow, seconds: goDurationSeconds(props.lateSpanWindow) };
+      this.lateSpanWindowProp = { text: props.lateSpanWindow, seconds: parseDuration(this.node.path, 'lateSpanWindow', props.lateSpanWindow) / 1000 };
     }
     const mib = props.maxRequestMib ?? 4;
     // a batch cut below the limit must also pass the ingestion burst, or it is refused for good
@@ -121,7 +128,7 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
         // outage outruns the rate limit) instead of dropping them as permanent
         retry_after_on_resource_exhausted: '5s',
       },
-      compactor: { compaction: { block_retention: retention } },
+      compactor: { compaction: { block_retention: blockRetention } },
       // searches ask the ingesters as far back as a replayed span may be, so one not yet flushed
       // is found over its own time (the frontend's default stops at 30m: modules/frontend/config.go)
       query_frontend: { search: { query_ingesters_until: durationText(Math.max(30 * 60, this.lateWindow().seconds)) } },
@@ -181,7 +188,7 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
     this.node.addValidation({
       validate: () => {
         const w = this.lateWindow();
-        return [...w.problems, ...retentionProblems(this.node.path, { text: retention, seconds: goDurationSeconds(retention) }, { prop: 'late-span window', seconds: w.seconds })];
+        return [...w.problems, ...retentionProblems(this.node.path, { text: retention, seconds: retentionSeconds }, { prop: 'late-span window', seconds: w.seconds })];
       },
     });
     this.datasourcePeer = { peer: this.workload.peer, port: HTTP_PORT };
