@@ -2,8 +2,8 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  BeylaEbpf, LoggingBlock, LokiWrite, OtelcolExporterLoki, OtelcolExporterOtlp, OtelcolExporterPrometheus, OtelcolProcessorBatch,
-  OtelcolProcessorMemoryLimiter, OtelcolReceiverOtlp, PrometheusRemoteWrite, PrometheusWriteQueue, TracingBlock,
+  BeylaEbpf, DiscoveryRelabel, LoggingBlock, LokiWrite, OtelcolExporterLoki, OtelcolExporterOtlp, OtelcolExporterPrometheus, OtelcolProcessorBatch,
+  OtelcolProcessorMemoryLimiter, OtelcolReceiverOtlp, PrometheusRemoteWrite, PrometheusScrape, PrometheusWriteQueue, TracingBlock,
 } from '../../imports/alloy';
 import { AlloyConfig, Expr, OtelConsumer, leastStable, permits } from '../../lib/alloy';
 import { expectGolden } from '../support/golden';
@@ -151,7 +151,62 @@ describe('AlloyConfig: errors', () => {
     new LokiWrite(cfg, 'a', { label: 'same' });
     new LokiWrite(cfg, 'b', { label: 'same' });
     expect(() => cfg.render()).toThrow(
-      'test/alloy/b: duplicate component loki.write "same" (also at test/alloy/a); give one of them another label',
+      'test/alloy/b: duplicate component loki.write "same", also at test/alloy/a (got label "same"); ' +
+      'a label must be unique among the loki.write components of a config: pass another label in the props, such as label: \'same_2\'',
+    );
+  });
+
+  test('fails when a second component of the same name takes the id, and so the label, of the first', () => {
+    const cfg = config();
+    new LokiWrite(cfg, 'checkout');
+    expect(() => new LokiWrite(cfg, 'checkout')).toThrow(
+      'test/alloy/checkout: duplicate component loki.write "checkout", also at test/alloy/checkout (got label "checkout"); ' +
+      'a label must be unique among the loki.write components of a config: pass another id (the label follows it)',
+    );
+    expect(() => new LokiWrite(cfg, 'checkout', { label: 'checkout' })).toThrow(
+      'pass another id and another label, such as label: \'checkout_2\'',
+    );
+  });
+
+  test('fails when a component\'s construct id is taken, saying how to keep the label with another id', () => {
+    const cfg = config();
+    new Construct(cfg, 'x');
+    expect(() => new LokiWrite(cfg, 'x')).toThrow(
+      'test/alloy/x: the construct id is already taken by a construct that is not an Alloy component in test/alloy (got id "x"); ' +
+      'pass another id, with label: \'x\' in the props to keep the Alloy label loki.write "x"',
+    );
+    new LokiWrite(cfg, 'w', { label: 'first' });
+    expect(() => new LokiWrite(cfg, 'w', { label: 'second' })).toThrow(
+      'test/alloy/w: the construct id is already taken by loki.write "first" in test/alloy (got id "w"); ' +
+      'pass another id, with label: \'second\' in the props to keep the Alloy label loki.write "second"',
+    );
+    new TracingBlock(cfg, 'tracing', {});
+    expect(() => new LokiWrite(cfg, 'tracing')).toThrow('already taken by the tracing block in test/alloy');
+    // another id with the same label is the way out
+    expect(() => new LokiWrite(cfg, 'x_writer', { label: 'x' })).not.toThrow();
+    expect(cfg.components.map((c) => c.componentId)).toEqual(['loki.write.first', 'loki.write.x']);
+  });
+
+  test('components of different names share a label, and an id: the second is created under <name>.<id>', () => {
+    const cfg = config();
+    const relabel = new DiscoveryRelabel(cfg, 'checkout', { targets: [{ __address__: 'checkout:8080' }] });
+    const scrape = new PrometheusScrape(cfg, 'checkout', { targets: relabel.output, forwardTo: [], dropOutput: true });
+    const renamed = new DiscoveryRelabel(cfg, 'cart_relabel', { targets: relabel.output, label: 'cart' });
+    const cart = new PrometheusScrape(cfg, 'cart', { targets: renamed.output, forwardTo: [], dropOutput: true });
+    expect([relabel.node.path, scrape.node.path, cart.node.path]).toEqual(
+      ['test/alloy/checkout', 'test/alloy/prometheus.scrape.checkout', 'test/alloy/cart'],
+    );
+    expect([scrape.label, scrape.componentId]).toEqual(['checkout', 'prometheus.scrape.checkout']);
+    const text = cfg.render();
+    expect(text).toContain('discovery.relabel "checkout" {');
+    expect(text).toContain('prometheus.scrape "checkout" {\n\tforward_to = []\n\ttargets    = discovery.relabel.checkout.output\n}');
+    expect(text).toContain('prometheus.scrape "cart" {\n\tforward_to = []\n\ttargets    = discovery.relabel.cart.output\n}');
+    // a third of the same name as the second finds both ids taken
+    expect(() => new PrometheusScrape(cfg, 'checkout', { targets: relabel.output, forwardTo: [], dropOutput: true })).toThrow(
+      'test/alloy/checkout: duplicate component prometheus.scrape "checkout", also at test/alloy/prometheus.scrape.checkout',
+    );
+    expect(() => new PrometheusScrape(cfg, 'checkout', { targets: relabel.output, forwardTo: [], dropOutput: true, label: 'other' })).toThrow(
+      'test/alloy/checkout: the construct id is already taken by discovery.relabel "checkout" in test/alloy (got id "checkout"); pass another id',
     );
   });
 
@@ -446,6 +501,6 @@ describe('AlloyConfig: errors', () => {
     const cfg = new AlloyConfig(new Chart(app, 'c'), 'alloy');
     new LokiWrite(cfg, 'a', { label: 'x' });
     new LokiWrite(cfg, 'b', { label: 'x' });
-    expect(() => app.synth()).toThrow('duplicate component loki.write "x"');
+    expect(() => app.synth()).toThrow('duplicate component loki.write "x", also at c/alloy/a (got label "x")');
   });
 });

@@ -194,7 +194,7 @@ describe('pipelines of one kind side by side, and labels through OTLP to Loki', 
     const d = new AlloyConfig(Testing.chart(), 'd');
     new PodLogs(d, 'p', { logs: loki });
     new PodLogs(d, 'q', { logs: loki });
-    expect(() => d.render()).toThrow('duplicate component');
+    expect(() => d.render()).toThrow('test/d/q/pods: duplicate component discovery.kubernetes "pod_logs", also at test/d/p/pods');
     expect(() => new PodLogs(new AlloyConfig(Testing.chart(), 'e'), 'p', { logs: loki, label: 'pod-logs' })).toThrow('test/e/p: invalid label');
   });
 

@@ -130,6 +130,8 @@ export interface AlloyComponentProps {
   /**
    * The component's label in config.alloy (`otelcol.exporter.otlp "<label>"`); must be a
    * valid Alloy identifier and unique among components of the same name in the config.
+   * Components of different names may share one: with another id and this label, or with
+   * the same id (the second is then created under the construct id `<name>.<id>`).
    *
    * @default - the construct id
    */
@@ -155,12 +157,46 @@ export abstract class AlloyComponent extends AlloyBlockConstruct {
   public readonly label: string;
 
   protected constructor(scope: Construct, id: string, definition: ComponentDefinition, props: AlloyComponentProps) {
-    super(scope, id, definition, props, `${definition.name} "${props.label ?? id}"`);
+    super(scope, AlloyComponent.constructId(scope, id, definition, props), definition, props, `${definition.name} "${props.label ?? id}"`);
     this.label = props.label ?? id;
     assertIdentifier(
       `${this.node.path}: ${definition.name}`,
       props.label === undefined ? 'label (taken from the construct id; pass props.label to choose another)' : 'label',
       this.label,
+    );
+  }
+
+  /**
+   * The construct id to create the component under: `id` when it is free in `scope`; when a
+   * component of another Alloy name holds it (Alloy allows `discovery.relabel "x"` next to
+   * `prometheus.scrape "x"`), `<name>.<id>`, such as `prometheus.scrape.x`, so ids that were
+   * free keep their paths. Any other clash is an error that says how to pass `label`, instead
+   * of cdk8s's "There is already a Construct with name".
+   */
+  private static constructId(scope: Construct, id: string, definition: ComponentDefinition, props: AlloyComponentProps): string {
+    const taken = scope.node.tryFindChild(id);
+    if (taken === undefined) {
+      return id;
+    }
+    const alternative = `${definition.name}.${id}`;
+    const otherName = AlloyComponent.isAlloyComponent(taken) && taken.componentName !== definition.name;
+    const holder = otherName ? scope.node.tryFindChild(alternative) : taken;
+    if (holder === undefined) {
+      return alternative;
+    }
+    const path = `${scope.node.path}/${id}`;
+    const label = props.label ?? id;
+    if (AlloyComponent.isAlloyComponent(holder) && holder.componentName === definition.name && holder.label === label) {
+      throw new Error(duplicateLabelMessage(
+        path, definition.name, label, holder.node.path,
+        props.label === undefined ? 'pass another id (the label follows it)' : `pass another id and another label, such as label: '${label}_2'`,
+      ));
+    }
+    const what = AlloyComponent.isAlloyComponent(taken) ? `${taken.componentName} "${taken.label}"`
+      : taken instanceof AlloyBlockConstruct ? `the ${taken.componentName} block` : 'a construct that is not an Alloy component';
+    throw new Error(
+      `${path}: the construct id is already taken by ${what} in ${scope.node.path} (got id "${id}"); ` +
+      `pass another id, with label: '${label}' in the props to keep the Alloy label ${definition.name} "${label}"`,
     );
   }
 
@@ -200,6 +236,17 @@ export abstract class AlloyComponent extends AlloyBlockConstruct {
   protected exportPath(name: string): string {
     return `${this.componentId}.${name}`;
   }
+}
+
+/**
+ * The error for two components of one Alloy name with one label: `path` is the second's,
+ * `otherPath` the first's, `fix` how to pass another label.
+ */
+export function duplicateLabelMessage(path: string, name: string, label: string, otherPath: string, fix: string): string {
+  return (
+    `${path}: duplicate component ${name} "${label}", also at ${otherPath} (got label "${label}"); ` +
+    `a label must be unique among the ${name} components of a config: ${fix}`
+  );
 }
 
 /** A configuration block of a file (`logging`, `tracing`, `http`, `livedebugging`): no label, at most one. */

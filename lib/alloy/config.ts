@@ -3,7 +3,7 @@
  */
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
-import { ALLOY_CONFIG_MARKER, AlloyBlockConstruct, AlloyComponent, AlloyConfigBlock } from './component';
+import { ALLOY_CONFIG_MARKER, AlloyBlockConstruct, AlloyComponent, AlloyConfigBlock, duplicateLabelMessage } from './component';
 import { StabilityLevel, leastStable } from './stability';
 import { assertHostPath } from '../validation';
 import { Block, Call, ExportRef, Expr, Reference, comment, forEachExpr, printFile } from './syntax';
@@ -202,10 +202,9 @@ export class AlloyConfig extends Construct {
     for (const c of components) {
       const other = byId.get(c.componentId);
       if (other !== undefined) {
-        problems.push(
-          `${c.node.path}: duplicate component ${c.componentName} "${c.label}" (also at ${other.node.path}); ` +
-          'give one of them another label',
-        );
+        problems.push(duplicateLabelMessage(
+          c.node.path, c.componentName, c.label, other.node.path, `pass another label in the props, such as label: '${c.label}_2'`,
+        ));
       }
       byId.set(c.componentId, c);
     }
