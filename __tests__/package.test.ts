@@ -1,8 +1,18 @@
 /**
- * The package as another repository uses it: `npm run build`, `npm pack`, a consumer project
- * in a temp directory installs the tarball, composes the stack with one custom pipeline (the
- * generated components through the root's `components` namespace and through the subpath
- * `cdk8s-alloy/components`), type-checks and synthesizes it.
+ * The package as another repository uses it, from what is committed: a clean clone of this
+ * repository's HEAD (no build/), `npm ci --offline` there (npm's cache has what this checkout's
+ * own `npm ci` fetched), then `npm pack`, whose `prepare` hook (scripts/prepare.js) builds
+ * build/: nothing here runs `npm run build`. A consumer project in a temp directory, with its own
+ * package.json, tsconfig.json and cdk8s.yaml, installs the tarball with cdk8s, constructs and
+ * @types/node (pinned to this repository's versions, so npm's cache serves them), composes two
+ * environments with one custom pipeline each (the generated components through the root's
+ * `components` namespace and through the subpath `cdk8s-alloy/components`) plus one through
+ * `synthEnvironments`, type-checks it strictly, and synthesizes it with `npx cdk8s synth`.
+ *
+ * Uncommitted changes are not in the clone: commit before trusting this test. The consumer does
+ * not install cdk8s-cli from the registry (a hundred packages, the slowest and most fragile step):
+ * its node_modules/.bin/cdk8s links to this repository's cdk8s-cli, which is how `npx cdk8s` finds
+ * a locally installed CLI.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -11,57 +21,92 @@ import * as path from 'path';
 
 const root = path.join(__dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
-const CONSUMER = `import { App } from 'cdk8s';
-import { ObservabilityStack, components, type AlloyConfig } from 'cdk8s-alloy';
+const CONSUMER = `import * as path from 'path';
+import { App } from 'cdk8s';
+import { ObservabilityStack, components, synthEnvironments, type AlloyConfig } from 'cdk8s-alloy';
 import { OtelcolReceiverOtlp } from 'cdk8s-alloy/components';
 
-const app = new App({ outdir: process.argv[2] });
-const stack = new ObservabilityStack(app, 'observability', { alloy: { extraPorts: [{ name: 'audit-http', port: 5318 }] } });
-const cfg: AlloyConfig = stack.alloy.config;
-// one extra pipeline: OTLP logs on 5318 to an audit Loki
-const audit = new components.LokiWrite(cfg, 'audit', { endpoint: { url: 'http://audit-loki.audit:3100/loki/api/v1/push' } });
-const toAudit = new components.OtelcolExporterLoki(cfg, 'to_audit', { forwardTo: [audit.receiver] });
-new OtelcolReceiverOtlp(cfg, 'audit_in', { http: { endpoint: '0.0.0.0:5318' }, output: { logs: [toAudit.input] } });
-app.synth();
+const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
+for (const env of ['dev', 'prod']) {
+  const app = new App({ outdir: path.join(outdir, env) });
+  const stack = new ObservabilityStack(app, 'observability', {
+    namespace: \`observability-\${env}\`,
+    alloy: { extraPorts: [{ name: 'audit-http', port: 5318 }] },
+  });
+  const cfg: AlloyConfig = stack.alloy.config;
+  // one extra pipeline: OTLP logs on 5318 to an audit Loki
+  const audit = new components.LokiWrite(cfg, 'audit', { endpoint: { url: 'http://audit-loki.audit:3100/loki/api/v1/push' } });
+  const toAudit = new components.OtelcolExporterLoki(cfg, 'to_audit', { forwardTo: [audit.receiver] });
+  new OtelcolReceiverOtlp(cfg, 'audit_in', { http: { endpoint: '0.0.0.0:5318' }, output: { logs: [toAudit.input] } });
+  app.synth();
+}
+// the package's own per-environment layout (folders, Kustomization, config.alloy, Argo CD)
+synthEnvironments(outdir, [{ name: 'staging', props: { namespace: 'observability-staging' } }], { repoURL: 'https://git.example.com/obs.git' });
 // one set of classes: the namespace and the subpath are the same module
 if (components.OtelcolReceiverOtlp !== OtelcolReceiverOtlp) throw new Error('components and cdk8s-alloy/components differ');
 // nothing generated at the root
 if ('LokiWrite' in require('cdk8s-alloy')) throw new Error('a generated class at the root');
 `;
 
-test('npm pack, install in a fresh project, compose with a custom pipeline, type-check and synthesize', () => {
+/** Runs a command; on failure the error carries its output. */
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf-8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+test('from a clean clone: npm pack builds, a fresh project installs the tarball, type-checks and runs npx cdk8s synth', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-alloy-consumer-'));
-  execFileSync(npm, ['run', 'build'], { cwd: root, stdio: 'pipe' });
-  const packed = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf-8' }))[0];
+  const repo = path.join(work, 'repo');
+  execFileSync('git', ['clone', '-q', root, repo], { stdio: 'pipe' });
+  expect(fs.existsSync(path.join(repo, 'build'))).toBe(false);
+  run(npm, ['ci', '--offline', '--no-audit', '--no-fund'], repo);
+  // the repository's own npm ci does not build (scripts/prepare.js)
+  expect(fs.existsSync(path.join(repo, 'build'))).toBe(false);
+
+  const packed = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', work], repo))[0];
   const files: string[] = packed.files.map((f: { path: string }) => f.path);
-  expect(files).toContain('build/lib/index.d.ts');
-  expect(files).toContain('build/imports/alloy/index.d.ts');
-  expect(files.some((f) => f.startsWith('__tests__') || f.startsWith('lib/') || f.startsWith('dist/'))).toBe(false);
+  expect(files).toEqual(expect.arrayContaining([
+    'build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/alloy/index.d.ts', 'build/imports/alloy/metrics.json',
+    'README.md', 'CHANGELOG.md', 'SECURITY.md', 'docs/usage.md', 'package.json',
+  ]));
+  // only the build, the top-level documents and docs/*.md
+  expect(files.filter((f) => !/^(build\/(lib|imports)\/.+\.(js|d\.ts|json)|[A-Z]+\.md|docs\/[^/]+\.md|package\.json)$/.test(f))).toEqual([]);
+  expect(files.filter((f) => f.startsWith('build/') && !/\.(js|d\.ts)$/.test(f))).toEqual(['build/imports/alloy/metrics.json']);
 
   const consumer = path.join(work, 'consumer');
   fs.mkdirSync(consumer);
   fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
-  const install = spawnSync(npm, [
+  run(npm, [
     'install', '--no-audit', '--no-fund', '--prefer-offline', path.join(work, packed.filename),
     `cdk8s@${pkg.devDependencies.cdk8s}`, `constructs@${pkg.devDependencies.constructs}`, `@types/node@${pkg.devDependencies['@types/node']}`,
-  ], { cwd: consumer, encoding: 'utf-8' });
-  expect({ status: install.status, stderr: install.status === 0 ? '' : install.stderr }).toEqual({ status: 0, stderr: '' });
+  ], consumer);
+  // this repository's cdk8s-cli, where `npx cdk8s` looks for a local CLI
+  fs.mkdirSync(path.join(consumer, 'node_modules', '.bin'), { recursive: true });
+  fs.symlinkSync(path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), path.join(consumer, 'node_modules', '.bin', 'cdk8s'));
 
   fs.writeFileSync(path.join(consumer, 'main.ts'), CONSUMER);
   fs.writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: false, types: ['node'], outDir: 'out' },
     files: ['main.ts'],
   }));
+  fs.writeFileSync(path.join(consumer, 'cdk8s.yaml'), 'language: typescript\napp: node out/main.js\n');
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', consumer], { encoding: 'utf-8' });
   expect(tsc.stdout + tsc.stderr).toBe('');
 
-  const out = path.join(work, 'dist');
-  const run = spawnSync(process.execPath, [path.join(consumer, 'out', 'main.js'), out], { cwd: consumer, encoding: 'utf-8' });
-  expect(run.stderr).toBe('');
-  const yaml = fs.readFileSync(path.join(out, 'observability.k8s.yaml'), 'utf-8');
-  expect(yaml).toContain('otelcol.receiver.otlp "audit_in" {');
-  expect(yaml).toContain('kind: StatefulSet');
+  run(npx, ['--offline', 'cdk8s', 'synth'], consumer, { ...process.env, CDK8S_CHECK_UPGRADE: 'false' });
+  const out = path.join(consumer, 'dist');
+  for (const env of ['dev', 'prod']) {
+    const yaml = fs.readFileSync(path.join(out, env, 'observability.k8s.yaml'), 'utf-8');
+    expect(yaml).toContain('otelcol.receiver.otlp "audit_in" {');
+    expect(yaml).toContain('kind: StatefulSet');
+    expect(yaml).toContain(`namespace: observability-${env}`);
+  }
+  for (const f of ['staging/Kustomization', 'staging/observability.k8s.yaml', 'staging/alloy/config.alloy', 'staging/smoke-test/smoke-test.k8s.yaml', 'argocd/applications.k8s.yaml']) {
+    expect(fs.existsSync(path.join(out, f))).toBe(true);
+  }
   fs.rmSync(work, { recursive: true, force: true });
 }, 300_000);
