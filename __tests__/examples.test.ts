@@ -5,9 +5,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadAll } from 'js-yaml';
+import { build as addAnEnvironment } from '../examples/add-an-environment';
 import { build as customPipeline } from '../examples/custom-pipeline';
 import { build as defaultStack } from '../examples/default-stack';
 import { build as externalDestinations } from '../examples/external-destinations';
+import { listFiles } from './support/dist';
 import { schemaErrors } from './support/k8s-schema';
 
 function synth(build: (outdir: string) => { synth(): void }): any[] {
@@ -39,4 +41,30 @@ test('examples/custom-pipeline.ts scrapes annotated pods, with the RBAC it needs
   // the gateway's ClusterRole: its own pod discovery merged with what the enrichment reads
   const role = ms.find((m) => m.kind === 'ClusterRole' && m.metadata.name === 'observability-alloy');
   expect(role.rules).toContainEqual({ apiGroups: [''], resources: ['pods', 'namespaces', 'nodes'], verbs: ['get', 'list', 'watch'] });
+});
+
+test('examples/add-an-environment.ts adds staging, with its pipeline in its folder only and an Application for it', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-alloy-example-'));
+  addAnEnvironment(out).synth();
+  const files = listFiles(out);
+  const read = (f: string) => fs.readFileSync(path.join(out, f), 'utf-8');
+  for (const f of files.filter((f) => f.endsWith('.yaml'))) {
+    for (const m of loadAll(read(f)) as any[]) {
+      if (m.kind !== 'Application') expect(schemaErrors(m)).toEqual([]);
+    }
+  }
+  // staging has the layout dev and prod have
+  const layout = (env: string) => files.filter((f) => f.startsWith(`${env}/`)).map((f) => f.slice(env.length + 1));
+  expect(layout('staging')).toEqual(layout('dev'));
+  expect(layout('staging')).toContain('smoke-test/smoke-test.k8s.yaml');
+  expect(read('staging/Kustomization')).toContain('  - observability.k8s.yaml\n');
+  expect(read('staging/alloy-metrics/config.alloy')).toContain('prometheus.scrape "team_pods" {');
+  for (const env of ['dev', 'prod']) expect(read(`${env}/alloy-metrics/config.alloy`)).not.toContain('team_pods');
+  const apps = loadAll(read('argocd/applications.k8s.yaml')) as any[];
+  expect(apps.map((a) => [a.metadata.name, a.spec.source.path, a.spec.destination.namespace])).toEqual([
+    ['observability-dev', 'dist/dev', 'observability-dev'],
+    ['observability-prod', 'dist/prod', 'observability'],
+    ['observability-staging', 'dist/staging', 'observability-staging'],
+  ]);
+  fs.rmSync(out, { recursive: true, force: true });
 });

@@ -52,7 +52,7 @@ test('plumbing, doc formatters, validation, generated-code helpers and this repo
 
 test('what a user writes is there', () => {
   for (const n of [
-    'ObservabilityStack', 'synthEnvironments', 'AlloyConfig', 'AlloyComponent', 'Expr', 'Alloy', 'Tempo', 'Loki', 'Prometheus', 'Grafana',
+    'ObservabilityStack', 'synthEnvironments', 'Environments', 'EnvironmentApp', 'AlloyConfig', 'AlloyComponent', 'Expr', 'Alloy', 'Tempo', 'Loki', 'Prometheus', 'Grafana',
     'Alertmanager', 'KubeStateMetrics', 'StackNetworkPolicies', 'Connections', 'OtlpGateway', 'OtlpEnrichment', 'PodLogs', 'NodeLogs',
     'ClusterEvents', 'AnnotationAutodiscovery', 'KubeletMetrics', 'KubeletVolumeStats', 'StaticScrape', 'Destination', 'DurableQueue',
     'SmokeTest', 'IMAGES',

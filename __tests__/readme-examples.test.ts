@@ -2,7 +2,12 @@
  * The examples of README.md and docs/usage.md, run as written (imports from ../lib instead of
  * the package name).
  */
-import { Destination, Expr, ObservabilityStack, OtlpGateway, components } from '../lib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, Chart } from 'cdk8s';
+import { Destination, Environments, Expr, ObservabilityStack, OtlpGateway, components } from '../lib';
+import { listFiles } from './support/dist';
 import { schemaErrors } from './support/k8s-schema';
 import { find, manifestsOf, testApp } from './support/manifests';
 
@@ -67,4 +72,33 @@ test('docs/usage.md: a custom pipeline and a second gateway on the default stack
   for (const m of ms) {
     expect(schemaErrors(m)).toEqual([]);
   }
+});
+
+test('docs/usage.md: environments built, extended, then synthesized', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-alloy-usage-'));
+  const envs = new Environments(out, { gitops: { repoURL: 'https://git.example.com/platform/obs.git' } });
+  const dev = envs.add('dev', { namespace: 'observability-dev' });
+  envs.add('prod');
+
+  const cfg = dev.stack.alloy.config;
+  const pods = new components.DiscoveryKubernetes(cfg, 'team_pods', { role: 'pod' });
+  new components.PrometheusScrape(cfg, 'team_pods', {
+    targets: pods.targets,
+    forwardTo: [dev.stack.prometheus.metricsReceiver(cfg)],
+    clustering: { enabled: true },
+  });
+  new ApiObject(dev.stack, 'team-settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'team-settings' } });
+  const team = new Chart(dev, 'team', { namespace: dev.stack.namespaceName });
+  new ApiObject(team, 'team-notes', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'team-notes' } });
+
+  envs.synth();
+  const read = (f: string) => fs.readFileSync(path.join(out, f), 'utf-8');
+  expect(read('dev/Kustomization')).toContain('resources:\n  - observability.k8s.yaml\n  - team.k8s.yaml\n');
+  expect(read('dev/team.k8s.yaml')).toContain('namespace: observability-dev');
+  expect(read('dev/observability.k8s.yaml')).toContain('name: team-settings');
+  expect(read('dev/alloy/config.alloy')).toContain('prometheus.scrape "team_pods" {');
+  expect(listFiles(path.join(out, 'prod')).join('\n')).not.toContain('team');
+  expect(read('prod/alloy/config.alloy')).not.toContain('team_pods');
+  expect(listFiles(out).filter((f) => f.startsWith('argocd/'))).toEqual(['argocd/applications.k8s.yaml']);
+  fs.rmSync(out, { recursive: true, force: true });
 });

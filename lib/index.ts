@@ -7,8 +7,8 @@
 export * as components from '../imports/alloy';
 
 // the stack
-export { ObservabilityStack, synthEnvironments } from './stack';
-export type { Environment, GitOpsSource, ObservabilityStackProps } from './stack';
+export { EnvironmentApp, Environments, ObservabilityStack, synthEnvironments } from './stack';
+export type { Environment, EnvironmentsProps, GitOpsSource, ObservabilityStackProps } from './stack';
 
 // Alloy configs and the values components take (attribute and block make the statements of
 // the escape hatch addBlock(name, body))

@@ -1,6 +1,6 @@
 /**
- * Named environments, each synthesized to its own folder under the output directory:
- * `dist/<name>/` holds the manifests (Namespace first), a `Kustomization` listing them, and
+ * Named environments, each synthesized to its own folder under the output directory
+ * (`Environments`, one `EnvironmentApp` each, extended before synth): `dist/<name>/` holds the manifests (Namespace first), a `Kustomization` listing them, and
  * for each collector (`alloy/`, `alloy-metrics/`, `alloy-logs/`) its config.alloy and a
  * Mermaid diagram of its pipeline.
  */
@@ -67,8 +67,13 @@ export const ENVIRONMENTS: readonly Environment[] = [
  * starts with its construct's path; the construct cdk8s was serializing follows ours.
  */
 export function synthApp(app: App): void {
+  withOurMessage(() => app.synth());
+}
+
+/** Runs `synth`, rethrowing an error with our message first (see `ourMessage`). */
+function withOurMessage(synth: () => void): void {
   try {
-    app.synth();
+    synth();
   } catch (e) {
     throw new Error(ourMessage(e instanceof Error ? e.message : String(e)), { cause: e });
   }
@@ -104,40 +109,55 @@ export interface GitOpsSource {
   readonly path?: string;
 }
 
+/** Props of `Environments`. */
+export interface EnvironmentsProps {
+  /**
+   * Where Argo CD finds the rendered manifests: with it, `<outdir>/argocd/` holds one Argo CD
+   * Application per environment, pointing at `<path>/<name>`.
+   * @default - no Applications, no argocd/ folder
+   */
+  readonly gitops?: GitOpsSource;
+}
+
 /**
- * Synthesizes each environment into `<outdir>/<name>/` and returns the stacks. Files are
- * written in a fixed order with fixed names, so the output is the same bytes every time.
+ * One environment: a cdk8s `App` writing to `<outdir>/<name>/`, holding the environment's
+ * `ObservabilityStack` (the chart `observability`, at `.stack`). Add what the environment
+ * needs before `synth()`: a pipeline to a collector's config (`stack.alloy.config`), an object
+ * to the stack's chart, or a chart of your own (`new Chart(env, 'extras')`, written as
+ * `extras.k8s.yaml` and listed in the Kustomization).
+ *
+ * `synth()` writes the manifests (Namespace first), a `Kustomization` listing every `.yaml`
+ * file of the folder, the smoke test in `smoke-test/`, and for each collector (`alloy/`,
+ * `alloy-metrics/`, `alloy-logs/`) its config.alloy and a Mermaid diagram of its pipeline.
  * An error raised while synthesizing reaches the caller with its own message first (see
  * `synthApp`), not inside cdk8s's "Validation failed ..." or "Failed serializing ...".
  */
-export function synthEnvironments(outdir: string, environments: readonly Environment[], gitops?: GitOpsSource): ObservabilityStack[] {
-  const names = environments.map((e) => e.name);
-  const twice = firstDuplicate(names);
-  if (twice !== undefined) {
-    throw new Error(`environments: two environments named "${twice}"; give each its own name (its folder under ${outdir})`);
+export class EnvironmentApp extends App {
+  /** The environment's name: its folder under the output directory. */
+  public readonly name: string;
+  /** The environment's stack (a chart of this app). */
+  public readonly stack: ObservabilityStack;
+  private readonly stackProps: ObservabilityStackProps;
+
+  /**
+   * @param outdir the output directory; the environment is written to `<outdir>/<name>/`
+   * @param environment the environment's name (a DNS label) and its stack's props
+   */
+  public constructor(outdir: string, environment: Environment) {
+    assertDnsLabel('environments', 'environment name', environment.name);
+    super({ outdir: path.join(outdir, environment.name) });
+    this.name = environment.name;
+    this.stackProps = environment.props;
+    this.stack = new ObservabilityStack(this, 'observability', environment.props);
   }
-  if (gitops !== undefined) {
-    // one Application per environment, in a folder of its own: applied to Argo CD's namespace,
-    // not with the environments' manifests
-    const app = new App({ outdir: path.join(outdir, 'argocd') });
-    const chart = new Chart(app, 'applications');
-    for (const env of environments) {
-      new ArgoCdApplication(chart, env.name, {
-        name: `observability-${env.name}`,
-        repoURL: gitops.repoURL,
-        targetRevision: gitops.targetRevision,
-        path: `${gitops.path ?? 'dist'}/${env.name}`,
-        namespace: env.props.namespace ?? 'observability',
-      });
-    }
-    synthApp(app);
-  }
-  return environments.map((env) => {
-    assertDnsLabel('environments', 'environment name', env.name);
-    const dir = path.join(outdir, env.name);
-    const app = new App({ outdir: dir });
-    const stack = new ObservabilityStack(app, 'observability', env.props);
-    synthApp(app);
+
+  /**
+   * Writes the environment's folder. Files are written in a fixed order with fixed names, so
+   * the output is the same bytes every time.
+   */
+  public synth(): void {
+    withOurMessage(() => super.synth());
+    const dir = this.outdir;
     const manifests = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
     // named Kustomization (kustomize reads this name too) so that `kubectl apply -f <dir>/`,
     // which takes every .yaml file, does not try to apply it as an object
@@ -149,7 +169,9 @@ export function synthEnvironments(outdir: string, environments: readonly Environ
       '',
     ].join('\n'));
     // the smoke test, applied on demand: in a folder of its own, so neither the Kustomization
-    // nor `kubectl apply -f dist/<env>/` picks it up
+    // nor `kubectl apply -f dist/<env>/` picks it up; made now, so that it sees the stack as
+    // the user left it
+    const stack = this.stack;
     const smokeApp = new App({ outdir: path.join(dir, 'smoke-test') });
     const smokeChart = new Chart(smokeApp, 'smoke-test');
     new SmokeTest(smokeChart, 'smoke-test', {
@@ -159,7 +181,7 @@ export function synthEnvironments(outdir: string, environments: readonly Environ
       tempo: stack.tempo,
       prometheus: stack.prometheus,
       loki: stack.loki,
-      networkPolicies: env.props.networkPolicies !== false,
+      networkPolicies: this.stackProps.networkPolicies !== false,
     });
     synthApp(smokeApp);
     // each collector's config and diagram, in a folder named after it (the gateway: alloy/)
@@ -167,8 +189,94 @@ export function synthEnvironments(outdir: string, environments: readonly Environ
       const collectorDir = path.join(dir, collector.name);
       fs.mkdirSync(collectorDir, { recursive: true });
       fs.writeFileSync(path.join(collectorDir, 'config.alloy'), collector.config.renderOnce());
-      fs.writeFileSync(path.join(collectorDir, 'pipeline.md'), mermaidDiagram(collector.config, `Alloy pipeline: ${collector.name} (${env.name})`));
+      fs.writeFileSync(path.join(collectorDir, 'pipeline.md'), mermaidDiagram(collector.config, `Alloy pipeline: ${collector.name} (${this.name})`));
     }
-    return stack;
-  });
+  }
+}
+
+/**
+ * Named environments under one output directory: `add` each (it returns the environment's
+ * `EnvironmentApp`, to extend before synth), then `synth()` writes `<outdir>/<name>/` for each
+ * and, with `gitops`, `<outdir>/argocd/` with one Argo CD Application per environment.
+ *
+ * ```ts
+ * const envs = new Environments('dist', { gitops: { repoURL: 'https://git.example.com/obs.git' } });
+ * const dev = envs.add('dev', { namespace: 'observability-dev' });
+ * new components.PrometheusScrape(dev.stack.metricsCollector.config, ...);
+ * envs.synth();
+ * ```
+ */
+export class Environments {
+  /** The output directory. */
+  public readonly outdir: string;
+  private readonly added: EnvironmentApp[] = [];
+  /** The Argo CD Applications, with gitops. */
+  private readonly argocd?: { readonly app: App; readonly chart: Chart; readonly gitops: GitOpsSource };
+
+  public constructor(outdir: string, props: EnvironmentsProps = {}) {
+    this.outdir = outdir;
+    if (props.gitops !== undefined) {
+      // one Application per environment, in a folder of its own: applied to Argo CD's
+      // namespace, not with the environments' manifests
+      const app = new App({ outdir: path.join(outdir, 'argocd') });
+      this.argocd = { app, chart: new Chart(app, 'applications'), gitops: props.gitops };
+    }
+  }
+
+  /** The environments, in the order they were added. */
+  public get environments(): readonly EnvironmentApp[] {
+    return [...this.added];
+  }
+
+  /**
+   * Adds an environment written to `<outdir>/<name>/` (and its Argo CD Application, with
+   * gitops) and returns it, to extend before `synth()`.
+   * @param name a DNS label, such as "dev", unique among the environments
+   * @param props the stack's props in this environment
+   */
+  public add(name: string, props: ObservabilityStackProps = {}): EnvironmentApp {
+    if (this.added.some((e) => e.name === name)) {
+      throw new Error(`environments: two environments named "${name}"; give each its own name (its folder under ${this.outdir})`);
+    }
+    if (this.argocd !== undefined && name === 'argocd') {
+      throw new Error(`environments: an environment named "argocd" would share its folder with the Argo CD Applications (got "${name}"); give it another name`);
+    }
+    const env = new EnvironmentApp(this.outdir, { name, props });
+    this.added.push(env);
+    if (this.argocd !== undefined) {
+      const { chart, gitops } = this.argocd;
+      new ArgoCdApplication(chart, name, {
+        name: `observability-${name}`,
+        repoURL: gitops.repoURL,
+        targetRevision: gitops.targetRevision,
+        path: `${gitops.path ?? 'dist'}/${name}`,
+        namespace: env.stack.namespaceName,
+      });
+    }
+    return env;
+  }
+
+  /** Writes the Argo CD Applications (with gitops), then each environment's folder. */
+  public synth(): void {
+    if (this.argocd !== undefined) synthApp(this.argocd.app);
+    for (const env of this.added) env.synth();
+  }
+}
+
+/**
+ * Synthesizes each environment into `<outdir>/<name>/` and returns the stacks: `add` each to
+ * `new Environments(outdir, { gitops })`, then `synth()` (use those to extend an environment
+ * before synth). Files are written in a fixed order with fixed names, so the output is the same
+ * bytes every time. An error raised while synthesizing reaches the caller with its own message
+ * first (see `synthApp`), not inside cdk8s's "Validation failed ..." or "Failed serializing ...".
+ */
+export function synthEnvironments(outdir: string, environments: readonly Environment[], gitops?: GitOpsSource): ObservabilityStack[] {
+  const twice = firstDuplicate(environments.map((e) => e.name));
+  if (twice !== undefined) {
+    throw new Error(`environments: two environments named "${twice}"; give each its own name (its folder under ${outdir})`);
+  }
+  const envs = new Environments(outdir, { gitops });
+  const added = environments.map((env) => envs.add(env.name, env.props));
+  envs.synth();
+  return added.map((env) => env.stack);
 }
