@@ -10,6 +10,7 @@ import { build as customPipeline } from '../examples/custom-pipeline';
 import { build as defaultStack } from '../examples/default-stack';
 import { build as externalDestinations } from '../examples/external-destinations';
 import { listFiles } from './support/dist';
+import { build as instrumentAnApp } from '../examples/instrument-an-app';
 import { schemaErrors } from './support/k8s-schema';
 
 function synth(build: (outdir: string) => { synth(): void }): any[] {
@@ -67,4 +68,16 @@ test('examples/add-an-environment.ts adds staging, with its pipeline in its fold
     ['observability-staging', 'dist/staging', 'observability-staging'],
   ]);
   fs.rmSync(out, { recursive: true, force: true });
+test('examples/instrument-an-app.ts points the app at the gateway, admitted by the gateway\'s NetworkPolicy', () => {
+  const ms = synth(instrumentAnApp);
+  const deployment = ms.find((m) => m.kind === 'Deployment' && m.metadata.name === 'checkout');
+  const env = deployment.spec.template.spec.containers[0].env;
+  expect(env).toContainEqual({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://alloy.observability.svc:4317' });
+  expect(env).toContainEqual({ name: 'OTEL_SERVICE_NAME', value: 'checkout' });
+  expect(deployment.spec.template.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9464' });
+  const policy = ms.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'alloy');
+  expect(policy.spec.ingress).toContainEqual({
+    from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: deployment.spec.selector.matchLabels } }],
+    ports: [{ protocol: 'TCP', port: 4317 }],
+  });
 });

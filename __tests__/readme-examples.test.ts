@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Destination, Environments, Expr, ObservabilityStack, OtlpGateway, components } from '../lib';
 import { listFiles } from './support/dist';
 import { schemaErrors } from './support/k8s-schema';
@@ -101,4 +102,16 @@ test('docs/usage.md: environments built, extended, then synthesized', () => {
   expect(read('prod/alloy/config.alloy')).not.toContain('team_pods');
   expect(listFiles(out).filter((f) => f.startsWith('argocd/'))).toEqual(['argocd/applications.k8s.yaml']);
   fs.rmSync(out, { recursive: true, force: true });
+test('docs/usage.md: instrument an application', () => {
+  const app = testApp();
+  const stack = new ObservabilityStack(app, 'observability');
+  const shop = new Chart(app, 'shop', { namespace: 'shop' });
+  const checkout = new kplus.Deployment(shop, 'checkout', {
+    containers: [{ name: 'app', image: 'ghcr.io/example/checkout:1.4.2', ports: [{ number: 8080 }, { number: 9464, name: 'metrics' }] }],
+  });
+  stack.instrument(checkout, { scrape: { port: 9464 } });
+  const d = manifestsOf(shop).find((m) => m.kind === 'Deployment')!;
+  expect(d.spec.template.spec.containers[0].env).toContainEqual({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://alloy.observability.svc:4317' });
+  expect(d.spec.template.metadata.annotations['prometheus.io/scrape']).toBe('true');
+  for (const m of [...manifestsOf(shop), ...manifestsOf(stack)]) expect(schemaErrors(m)).toEqual([]);
 });

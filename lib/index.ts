@@ -37,11 +37,11 @@ export type {
 // Kubernetes workloads
 export {
   Alertmanager, Alloy, Connections, Grafana, IMAGES, KubeStateMetrics, Loki, Prometheus, ServerWorkload,
-  StackNetworkPolicies, Tempo,
+  StackNetworkPolicies, Tempo, instrument,
 } from './workloads';
 export type {
   AlertReceiverConfig, AlertRoute, AlertRule, AlertmanagerProps, AlloyController, AlloyProps, CpuMemory, GrafanaDatasource,
-  GrafanaProps, HttpProbe, IAlertmanager, IDatasource, IRemoteWriteReceiver, KubeStateMetricsProps, LokiProps,
+  GrafanaProps, HttpProbe, IAlertmanager, InstrumentOptions, IDatasource, IRemoteWriteReceiver, KubeStateMetricsProps, LokiProps,
   PersistentStorage, Peer, PrometheusProps, PrometheusScrapeTarget, Resources, RunAs, ServerPort, ServerWorkloadProps,
   SlackReceiver, StackNetworkPoliciesProps, TempoProps, WebhookReceiver, WorkloadController, WorkloadProps, WritablePath,
 } from './workloads';

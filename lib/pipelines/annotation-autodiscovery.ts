@@ -51,6 +51,8 @@ function meta(role: 'pod' | 'service', annotation: string): string {
 export class AnnotationAutodiscovery extends Construct {
   /** The scrape of pods, and of Services. */
   public readonly scrapes: { readonly pods: PrometheusScrape; readonly services: PrometheusScrape };
+  /** The annotations' prefix (`<prefix>/scrape`, `<prefix>/port`, ...). */
+  public readonly annotationPrefix: string;
 
   public constructor(scope: Construct, id: string, props: AnnotationAutodiscoveryProps) {
     super(scope, id);
@@ -61,6 +63,7 @@ export class AnnotationAutodiscovery extends Construct {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(prefix)) {
       throw new Error(`${this.node.path}: annotationPrefix must be a DNS subdomain (got ${JSON.stringify(prefix)}); such as "prometheus.io"`);
     }
+    this.annotationPrefix = prefix;
     const forwardTo = [props.metrics.metricsReceiver(config)];
     const base = pipelineLabel(this, props.label, 'annotated');
 

@@ -3,6 +3,7 @@
  * Tempo, metrics to Prometheus by remote write, logs to Loki; Grafana queries all three.
  */
 import { Chart, ChartProps } from 'cdk8s';
+import type { Workload } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { KubeNamespace } from '../../imports/k8s';
 import {
@@ -19,6 +20,7 @@ import { KubeStateMetrics, KubeStateMetricsProps } from '../workloads/kube-state
 import { Loki, LokiProps } from '../workloads/loki';
 import { Prometheus, PrometheusProps } from '../workloads/prometheus';
 import { Tempo, TempoProps } from '../workloads/tempo';
+import { InstrumentOptions, instrument } from '../workloads/instrument';
 
 type Tuning<P> = Omit<P, 'namespace' | 'instance'>;
 
@@ -266,5 +268,18 @@ export class ObservabilityStack extends Chart {
     // last, so it sees every object (those made at synth included); the dashboards after the
     // data they show
     new SyncWaves(this, 'sync-waves', { late: this.grafana.dashboardsConfigMap ? [this.grafana.dashboardsConfigMap] : [] });
+  }
+
+  /**
+   * Sends a cdk8s-plus-28 workload's OTLP to the gateway `alloy`, admitted by the stack's
+   * NetworkPolicies; `scrape` has its pods scraped with the prefix of `annotationAutodiscovery`.
+   * See `instrument`.
+   */
+  public instrument(workload: Workload, options: Omit<InstrumentOptions, 'gateway'> = {}): void {
+    instrument(workload, {
+      ...options,
+      gateway: this.alloy,
+      ...(options.scrape ? { scrape: { autodiscovery: this.annotationAutodiscovery, ...options.scrape } } : {}),
+    });
   }
 }

@@ -17,3 +17,4 @@ export * from './network-policies';
 export * from './connections';
 export * from './kube-state-metrics';
 export * from './pod-template';
+export * from './instrument';

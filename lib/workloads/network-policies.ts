@@ -81,6 +81,10 @@ export class StackNetworkPolicies extends Construct {
   private readonly connections: Connections;
   private readonly workloads: ServerWorkload[];
   private readonly collectorOf = new Map<ServerWorkload, Alloy>();
+  /** The namespaces these policies deny by default. */
+  private readonly governed = new Set<string>();
+  /** Workloads of yours given a policy by addClient. */
+  private readonly clients: Peer[] = [];
 
   public constructor(scope: Construct, id: string, private readonly props: StackNetworkPoliciesProps) {
     super(scope, id);
@@ -125,8 +129,45 @@ export class StackNetworkPolicies extends Construct {
     };
   }
 
+  /** Whether these policies deny by default in `namespace` (the stack's, or a collector's other one). */
+  public governs(namespace: string): boolean {
+    return this.governed.has(namespace);
+  }
+
+  /**
+   * A workload of yours in a namespace these policies deny by default (see `governs`): a
+   * policy `<name>-egress` of its own lets out what was recorded from it, such as its OTLP to
+   * the gateway (`instrument`). Its other traffic stays yours to allow. Once per peer.
+   */
+  public addClient(client: Peer): void {
+    if (!this.governs(client.namespace)) {
+      throw new Error(
+        `${this.node.path}: addClient of a workload in a namespace these policies do not govern (got "${client.namespace}"); ` +
+        `only ${[...this.governed].join(', ')} are denied by default: elsewhere its egress is yours to allow`,
+      );
+    }
+    if (this.clients.includes(client)) return;
+    this.clients.push(client);
+    const local = client.namespace === this.props.namespace;
+    const name = `${client.name}-egress`;
+    const egress = (): NetworkPolicyEgressRule[] => {
+      const targets = new Map<Peer, number[]>();
+      for (const c of this.connections.all.filter((x) => x.from === client)) targets.set(c.to, [...(targets.get(c.to) ?? []), c.port]);
+      return [...targets].map(([peer, ports]) => ({ to: [this.peer(peer, client.namespace)], ports: tcp(...ports) }));
+    };
+    this.policies.push(new KubeNetworkPolicy(this, local ? `client-${client.name}` : `client-${client.namespace}-${client.name}`, {
+      metadata: this.metadata(name, client.namespace),
+      spec: {
+        podSelector: { matchLabels: Lazy.any({ produce: () => ({ ...client.selector }) }) as never },
+        policyTypes: ['Egress'],
+        egress: Lazy.any({ produce: () => egress() }) as never,
+      },
+    }));
+  }
+
   /** Default deny in `namespace`, and DNS for every pod there. */
   private baseline(namespace: string): void {
+    this.governed.add(namespace);
     const policy = (name: string, spec: object) => this.policies.push(new KubeNetworkPolicy(
       this, namespace === this.props.namespace ? name : `${namespace}-${name}`, { metadata: this.metadata(name, namespace), spec: spec as never },
     ));
