@@ -68,6 +68,8 @@ test('examples/add-an-environment.ts adds staging, with its pipeline in its fold
     ['observability-staging', 'dist/staging', 'observability-staging'],
   ]);
   fs.rmSync(out, { recursive: true, force: true });
+});
+
 test('examples/instrument-an-app.ts points the app at the gateway, admitted by the gateway\'s NetworkPolicy', () => {
   const ms = synth(instrumentAnApp);
   const deployment = ms.find((m) => m.kind === 'Deployment' && m.metadata.name === 'checkout');

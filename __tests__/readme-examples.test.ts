@@ -102,6 +102,8 @@ test('docs/usage.md: environments built, extended, then synthesized', () => {
   expect(read('prod/alloy/config.alloy')).not.toContain('team_pods');
   expect(listFiles(out).filter((f) => f.startsWith('argocd/'))).toEqual(['argocd/applications.k8s.yaml']);
   fs.rmSync(out, { recursive: true, force: true });
+});
+
 test('docs/usage.md: instrument an application', () => {
   const app = testApp();
   const stack = new ObservabilityStack(app, 'observability');
