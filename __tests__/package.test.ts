@@ -7,7 +7,7 @@
  * @types/node (pinned to this repository's versions, so npm's cache serves them), composes two
  * environments with one custom pipeline each (the generated components through the root's
  * `components` namespace and through the subpath `cdk8s-alloy/components`) plus one through
- * `synthEnvironments`, type-checks it strictly, and synthesizes it with `npx cdk8s synth`.
+ * an Environments app of two environments with a pipeline and an instrumented cdk8s-plus Deployment, type-checks it strictly, and synthesizes it with `npx cdk8s synth`.
  *
  * Uncommitted changes are not in the clone: commit before trusting this test. The consumer does
  * not install cdk8s-cli from the registry (a hundred packages, the slowest and most fragile step):
@@ -23,30 +23,29 @@ const root = path.join(__dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
-const CONSUMER = `import * as path from 'path';
-import { App } from 'cdk8s';
-import { ObservabilityStack, components, synthEnvironments, type AlloyConfig } from 'cdk8s-alloy';
+const CONSUMER = `import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Environments, components } from 'cdk8s-alloy';
 import { OtelcolReceiverOtlp } from 'cdk8s-alloy/components';
 
-const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
-for (const env of ['dev', 'prod']) {
-  const app = new App({ outdir: path.join(outdir, env) });
-  const stack = new ObservabilityStack(app, 'observability', {
-    namespace: \`observability-\${env}\`,
-    alloy: { extraPorts: [{ name: 'audit-http', port: 5318 }] },
-  });
-  const cfg: AlloyConfig = stack.alloy.config;
-  // one extra pipeline: OTLP logs on 5318 to an audit Loki
-  const audit = new components.LokiWrite(cfg, 'audit', { endpoint: { url: 'http://audit-loki.audit:3100/loki/api/v1/push' } });
-  const toAudit = new components.OtelcolExporterLoki(cfg, 'to_audit', { forwardTo: [audit.receiver] });
-  new OtelcolReceiverOtlp(cfg, 'audit_in', { http: { endpoint: '0.0.0.0:5318' }, output: { logs: [toAudit.input] } });
-  app.synth();
+// two environments, a pipeline of our own in one, and an application of ours instrumented in both
+const envs = new Environments(process.env.CDK8S_OUTDIR ?? 'dist', { gitops: { repoURL: 'https://git.example.com/obs.git' } });
+for (const name of ['dev', 'prod']) {
+  const env = envs.add(name, { namespace: \`observability-\${name}\`, alloy: { extraPorts: [{ name: 'audit-http', port: 5318 }] } });
+  if (name === 'dev') {
+    // OTLP logs on 5318 to an audit Loki
+    const cfg = env.stack.alloy.config;
+    const audit = new components.LokiWrite(cfg, 'audit', { endpoint: { url: 'http://audit-loki.audit:3100/loki/api/v1/push' } });
+    const toAudit = new components.OtelcolExporterLoki(cfg, 'to_audit', { forwardTo: [audit.receiver] });
+    new OtelcolReceiverOtlp(cfg, 'audit_in', { http: { endpoint: '0.0.0.0:5318' }, output: { logs: [toAudit.input] } });
+  }
+  const shop = new Chart(env, 'shop', { namespace: 'shop' });
+  const checkout = new kplus.Deployment(shop, 'checkout', { containers: [{ name: 'app', image: 'ghcr.io/example/checkout:1.4.2', portNumber: 8080 }] });
+  env.stack.instrument(checkout);
 }
-// the package's own per-environment layout (folders, Kustomization, config.alloy, Argo CD)
-synthEnvironments(outdir, [{ name: 'staging', props: { namespace: 'observability-staging' } }], { repoURL: 'https://git.example.com/obs.git' });
-// one set of classes: the namespace and the subpath are the same module
+envs.synth();
+// one set of classes: the namespace and the subpath are the same module; nothing generated at the root
 if (components.OtelcolReceiverOtlp !== OtelcolReceiverOtlp) throw new Error('components and cdk8s-alloy/components differ');
-// nothing generated at the root
 if ('LokiWrite' in require('cdk8s-alloy')) throw new Error('a generated class at the root');
 `;
 
@@ -57,7 +56,7 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   return r.stdout;
 }
 
-test('from a clean clone: npm pack builds, a fresh project installs the tarball, type-checks and runs npx cdk8s synth', () => {
+test('from a clean clone: npm pack builds, a fresh project installs the tarball, builds two environments, adds a pipeline, instruments a cdk8s-plus Deployment, type-checks and runs npx cdk8s synth', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-alloy-consumer-'));
   const repo = path.join(work, 'repo');
   execFileSync('git', ['clone', '-q', root, repo], { stdio: 'pipe' });
@@ -82,7 +81,8 @@ test('from a clean clone: npm pack builds, a fresh project installs the tarball,
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
   run(npm, [
     'install', '--no-audit', '--no-fund', '--prefer-offline', path.join(work, packed.filename),
-    `cdk8s@${pkg.devDependencies.cdk8s}`, `constructs@${pkg.devDependencies.constructs}`, `@types/node@${pkg.devDependencies['@types/node']}`,
+    `cdk8s@${pkg.devDependencies.cdk8s}`, `constructs@${pkg.devDependencies.constructs}`, `cdk8s-plus-28@${pkg.devDependencies['cdk8s-plus-28']}`,
+    `@types/node@${pkg.devDependencies['@types/node']}`,
   ], consumer);
   // this repository's cdk8s-cli, where `npx cdk8s` looks for a local CLI
   fs.mkdirSync(path.join(consumer, 'node_modules', '.bin'), { recursive: true });
@@ -99,14 +99,23 @@ test('from a clean clone: npm pack builds, a fresh project installs the tarball,
 
   run(npx, ['--offline', 'cdk8s', 'synth'], consumer, { ...process.env, CDK8S_CHECK_UPGRADE: 'false' });
   const out = path.join(consumer, 'dist');
+  const read = (f: string) => fs.readFileSync(path.join(out, f), 'utf-8');
   for (const env of ['dev', 'prod']) {
-    const yaml = fs.readFileSync(path.join(out, env, 'observability.k8s.yaml'), 'utf-8');
-    expect(yaml).toContain('otelcol.receiver.otlp "audit_in" {');
-    expect(yaml).toContain('kind: StatefulSet');
-    expect(yaml).toContain(`namespace: observability-${env}`);
+    // the per-environment layout
+    for (const f of ['Kustomization', 'observability.k8s.yaml', 'shop.k8s.yaml', 'alloy/config.alloy', 'alloy/pipeline.md', 'smoke-test/smoke-test.k8s.yaml']) {
+      expect({ env, f, exists: fs.existsSync(path.join(out, env, f)) }).toEqual({ env, f, exists: true });
+    }
+    expect(read(`${env}/Kustomization`)).toContain('  - shop.k8s.yaml\n');
+    // the app's OTLP environment, its pod identity from the downward API
+    const shop = read(`${env}/shop.k8s.yaml`);
+    expect(shop).toContain(`value: http://alloy.observability-${env}.svc:4317`);
+    expect(shop).toContain('fieldPath: metadata.uid');
+    expect(shop).toContain('service.instance.id=$(K8S_NAMESPACE).$(K8S_POD_NAME).app');
+    // the gateway's NetworkPolicy admits the app's namespace on OTLP
+    const stack = read(`${env}/observability.k8s.yaml`);
+    expect(stack).toContain('kubernetes.io/metadata.name: shop');
+    expect(stack.includes('otelcol.receiver.otlp "audit_in" {')).toBe(env === 'dev');
   }
-  for (const f of ['staging/Kustomization', 'staging/observability.k8s.yaml', 'staging/alloy/config.alloy', 'staging/smoke-test/smoke-test.k8s.yaml', 'argocd/applications.k8s.yaml']) {
-    expect(fs.existsSync(path.join(out, f))).toBe(true);
-  }
+  expect(read('argocd/applications.k8s.yaml')).toContain('path: dist/prod');
   fs.rmSync(work, { recursive: true, force: true });
 }, 300_000);
