@@ -4,10 +4,11 @@
  * own `npm ci` fetched), then `npm pack`, whose `prepare` hook (scripts/prepare.js) builds
  * build/: nothing here runs `npm run build`. A consumer project in a temp directory, with its own
  * package.json, tsconfig.json and cdk8s.yaml, installs the tarball with cdk8s, constructs and
- * @types/node (pinned to this repository's versions, so npm's cache serves them), composes two
- * environments with one custom pipeline each (the generated components through the root's
- * `components` namespace and through the subpath `cdk8s-alloy/components`) plus one through
- * an Environments app of two environments with a pipeline and an instrumented cdk8s-plus Deployment, type-checks it strictly, and synthesizes it with `npx cdk8s synth`.
+ * cdk8s-plus-28 and @types/node (pinned to this repository's versions, so npm's cache serves
+ * them), builds two environments with `Environments`, adds a pipeline to one (the generated
+ * components through the root's `components` namespace and the subpath `cdk8s-alloy/components`),
+ * instruments a cdk8s-plus Deployment in each, type-checks it strictly, and synthesizes it with
+ * `npx cdk8s synth`.
  *
  * Uncommitted changes are not in the clone: commit before trusting this test. The consumer does
  * not install cdk8s-cli from the registry (a hundred packages, the slowest and most fragile step):
