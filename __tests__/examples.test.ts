@@ -7,6 +7,7 @@ import * as path from 'path';
 import { loadAll } from 'js-yaml';
 import { build as addAnEnvironment } from '../examples/add-an-environment';
 import { build as customPipeline } from '../examples/custom-pipeline';
+import { build as joinTheGateway } from '../examples/join-the-gateway';
 import { build as defaultStack } from '../examples/default-stack';
 import { build as externalDestinations } from '../examples/external-destinations';
 import { listFiles } from './support/dist';
@@ -82,4 +83,14 @@ test('examples/instrument-an-app.ts points the app at the gateway, admitted by t
     from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: deployment.spec.selector.matchLabels } }],
     ports: [{ protocol: 'TCP', port: 4317 }],
   });
+});
+
+test('examples/join-the-gateway.ts feeds a Zipkin receiver into the gateway\'s memory limiter, on a port the Service exposes and the NetworkPolicy admits', () => {
+  const ms = synth(joinTheGateway);
+  const config = ms.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'alloy-config').data['config.alloy'] as string;
+  expect(config).toContain('otelcol.receiver.zipkin "zipkin" {\n\tendpoint = "0.0.0.0:9411"\n\n\toutput {\n\t\ttraces = [otelcol.processor.memory_limiter.default.input]\n\t}\n}');
+  expect(ms.find((m) => m.kind === 'Service' && m.metadata.name === 'alloy').spec.ports.map((p: any) => p.port)).toContain(9411);
+  const ingress = ms.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'alloy').spec.ingress[0];
+  expect(ingress.ports.map((p: any) => p.port)).toEqual([4317, 4318, 9411]);
+  for (const m of ms) expect(schemaErrors(m)).toEqual([]);
 });
