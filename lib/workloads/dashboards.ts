@@ -5,7 +5,7 @@
 import { DashboardBuilder, DashboardCursorSync, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import { jobMatcher } from './promql-selectors';
+import { jobMatcher, selectorsOf } from './promql-selectors';
 import { TelemetryContext } from './telemetry-alerts';
 
 /** A dashboard as Grafana's JSON model, with a file name for provisioning. */
@@ -46,16 +46,24 @@ const SIGNALS = [
  * left out.
  */
 function panels(datasourceUid: string, ctx: TelemetryContext) {
-  return (d: DashboardBuilder, title: string, unit: string, queries: ReadonlyArray<Query & { readonly metric: string }>, description: string): void => {
+  return (d: DashboardBuilder, title: string, unit: string, queries: readonly Query[], description: string): void => {
     const kept = queries.flatMap((q) => {
-      const jobs = ctx.jobsExporting(q.metric);
+      const metric = metricOf(q.expr);
+      const jobs = ctx.jobsExporting(metric);
       if (q.expr.includes('{{jobs}}')) {
         return jobs.length === 0 ? [] : [{ ...q, expr: q.expr.split('{{jobs}}').join(jobMatcher(jobs)) }];
       }
-      return ctx.exports(q.metric) ? [q] : [];
+      return ctx.exports(metric) ? [q] : [];
     });
     if (kept.length > 0) d.withPanel(panel(datasourceUid, title, unit, kept, description));
   };
+}
+
+/** The metric a query is kept for: its first selector's (read with the job placeholder filled in). */
+function metricOf(expr: string): string {
+  const first = selectorsOf(expr.split('{{jobs}}').join('job="x"')).find((x) => typeof x.name === 'string');
+  if (first === undefined) throw new Error(`dashboard query names no metric: ${expr}`);
+  return first.name as string;
 }
 
 /** A read-only dashboard of the last 3 hours, refreshed every 30s, with a shared crosshair. */
@@ -76,38 +84,37 @@ export function alloyDashboard(datasourceUid: string, ctx: TelemetryContext): Da
   for (const s of SIGNALS) {
     d.withRow(new RowBuilder(`${s.title}`));
     add(d, `${s.title}: received`, 'short', [
-      { metric: `otelcol_receiver_accepted_${s.name}_total`, expr: `sum by (receiver) (rate(otelcol_receiver_accepted_${s.name}_total{{{jobs}}}[$__rate_interval]))`, legend: 'accepted {{receiver}}' },
-      { metric: `otelcol_receiver_refused_${s.name}_total`, expr: `sum by (receiver) (rate(otelcol_receiver_refused_${s.name}_total{{{jobs}}}[$__rate_interval]))`, legend: 'refused {{receiver}}' },
+      { expr: `sum by (receiver) (rate(otelcol_receiver_accepted_${s.name}_total{{{jobs}}}[$__rate_interval]))`, legend: 'accepted {{receiver}}' },
+      { expr: `sum by (receiver) (rate(otelcol_receiver_refused_${s.name}_total{{{jobs}}}[$__rate_interval]))`, legend: 'refused {{receiver}}' },
     ], `${s.title} accepted and refused by Alloy's receivers, per second. Refused data was pushed back to the sender (memory limit, full queue).`);
     add(d, `${s.title}: exported`, 'short', [
-      { metric: `otelcol_exporter_sent_${s.name}_total`, expr: `sum by (exporter) (rate(otelcol_exporter_sent_${s.name}_total{{{jobs}}}[$__rate_interval]))`, legend: 'sent {{exporter}}' },
-      { metric: `otelcol_exporter_send_failed_${s.name}_total`, expr: `sum by (exporter) (rate(otelcol_exporter_send_failed_${s.name}_total{{{jobs}}}[$__rate_interval]))`, legend: 'dropped {{exporter}}' },
+      { expr: `sum by (exporter) (rate(otelcol_exporter_sent_${s.name}_total{{{jobs}}}[$__rate_interval]))`, legend: 'sent {{exporter}}' },
+      { expr: `sum by (exporter) (rate(otelcol_exporter_send_failed_${s.name}_total{{{jobs}}}[$__rate_interval]))`, legend: 'dropped {{exporter}}' },
     ], `${s.title} sent and dropped by Alloy's exporters, per second. They retry without end, so a drop is data the backend refused for good.`);
   }
   d.withRow(new RowBuilder('Queues and write-ahead log'));
   add(d, 'Exporter queue: bytes vs capacity', 'bytes', [
-    { metric: 'otelcol_exporter_queue_size', expr: 'max by (exporter) (otelcol_exporter_queue_size{{{jobs}}})', legend: 'size {{exporter}}' },
-    { metric: 'otelcol_exporter_queue_capacity', expr: 'max by (exporter) (otelcol_exporter_queue_capacity{{{jobs}}})', legend: 'capacity {{exporter}}' },
+    { expr: 'max by (exporter) (otelcol_exporter_queue_size{{{jobs}}})', legend: 'size {{exporter}}' },
+    { expr: 'max by (exporter) (otelcol_exporter_queue_capacity{{{jobs}}})', legend: 'capacity {{exporter}}' },
   ], 'Bytes waiting in each exporter\'s disk queue, against its capacity. A full queue refuses new OTLP data, and makes the log tailers wait.');
   add(d, 'Remote write: samples', 'short', [
-    { metric: 'prometheus_remote_storage_samples_total', expr: 'sum(rate(prometheus_remote_storage_samples_total{{{jobs}}}[$__rate_interval]))', legend: 'sent' },
-    { metric: 'prometheus_remote_storage_samples_failed_total', expr: 'sum(rate(prometheus_remote_storage_samples_failed_total{{{jobs}}}[$__rate_interval]))', legend: 'failed' },
-    { metric: 'prometheus_remote_storage_samples_retried_total', expr: 'sum(rate(prometheus_remote_storage_samples_retried_total{{{jobs}}}[$__rate_interval]))', legend: 'retried' },
+    { expr: 'sum(rate(prometheus_remote_storage_samples_total{{{jobs}}}[$__rate_interval]))', legend: 'sent' },
+    { expr: 'sum(rate(prometheus_remote_storage_samples_failed_total{{{jobs}}}[$__rate_interval]))', legend: 'failed' },
+    { expr: 'sum(rate(prometheus_remote_storage_samples_retried_total{{{jobs}}}[$__rate_interval]))', legend: 'retried' },
   ], 'Samples sent by prometheus.remote_write, per second.');
   add(d, 'Remote write: lag', 's', [
     {
-      metric: 'prometheus_remote_storage_queue_highest_sent_timestamp_seconds',
       expr: 'max(prometheus_remote_storage_highest_timestamp_in_seconds{{{jobs}}}) - max(prometheus_remote_storage_queue_highest_sent_timestamp_seconds{{{jobs}}})',
       legend: 'behind',
     },
   ], 'How far the newest sent sample is behind the newest sample in the WAL.');
   add(d, 'WAL', 'short', [
-    { metric: 'prometheus_remote_write_wal_storage_active_series', expr: 'sum(prometheus_remote_write_wal_storage_active_series{{{jobs}}})', legend: 'active series' },
-    { metric: 'prometheus_remote_write_wal_samples_appended_total', expr: 'sum(rate(prometheus_remote_write_wal_samples_appended_total{{{jobs}}}[$__rate_interval]))', legend: 'samples appended/s' },
+    { expr: 'sum(prometheus_remote_write_wal_storage_active_series{{{jobs}}})', legend: 'active series' },
+    { expr: 'sum(rate(prometheus_remote_write_wal_samples_appended_total{{{jobs}}}[$__rate_interval]))', legend: 'samples appended/s' },
   ], 'The write-ahead log of prometheus.remote_write.');
   add(d, 'Logs written by loki.write', 'short', [
-    { metric: 'loki_write_sent_entries_total', expr: 'sum(rate(loki_write_sent_entries_total{{{jobs}}}[$__rate_interval]))', legend: 'sent' },
-    { metric: 'loki_write_dropped_entries_total', expr: 'sum(rate(loki_write_dropped_entries_total{{{jobs}}}[$__rate_interval]))', legend: 'dropped' },
+    { expr: 'sum(rate(loki_write_sent_entries_total{{{jobs}}}[$__rate_interval]))', legend: 'sent' },
+    { expr: 'sum(rate(loki_write_dropped_entries_total{{{jobs}}}[$__rate_interval]))', legend: 'dropped' },
   ], 'Entries sent and dropped by loki.write, per second.');
   return toFile('alloy-health.json', d.build());
 }
@@ -118,36 +125,34 @@ export function backendsDashboard(datasourceUid: string, ctx: TelemetryContext):
   const add = panels(datasourceUid, ctx);
   d.withRow(new RowBuilder('Tempo'));
   add(d, 'Tempo: spans received and discarded', 'short', [
-    { metric: 'tempo_distributor_spans_received_total', expr: 'sum(rate(tempo_distributor_spans_received_total{{{jobs}}}[$__rate_interval]))', legend: 'received' },
-    { metric: 'tempo_discarded_spans_total', expr: 'sum by (reason) (rate(tempo_discarded_spans_total{{{jobs}}}[$__rate_interval]))', legend: 'discarded {{reason}}' },
+    { expr: 'sum(rate(tempo_distributor_spans_received_total{{{jobs}}}[$__rate_interval]))', legend: 'received' },
+    { expr: 'sum by (reason) (rate(tempo_discarded_spans_total{{{jobs}}}[$__rate_interval]))', legend: 'discarded {{reason}}' },
   ], 'Spans per second.');
   add(d, 'Tempo: metrics generator', 'short', [
-    { metric: 'tempo_metrics_generator_spans_received_total', expr: 'sum(rate(tempo_metrics_generator_spans_received_total{{{jobs}}}[$__rate_interval]))', legend: 'spans in' },
-    { metric: 'tempo_metrics_generator_spans_discarded_total', expr: 'sum by (reason) (rate(tempo_metrics_generator_spans_discarded_total{{{jobs}}}[$__rate_interval]))', legend: 'left out {{reason}}' },
-    { metric: 'tempo_metrics_generator_registry_active_series', expr: 'sum(tempo_metrics_generator_registry_active_series{{{jobs}}})', legend: 'active series' },
+    { expr: 'sum(rate(tempo_metrics_generator_spans_received_total{{{jobs}}}[$__rate_interval]))', legend: 'spans in' },
+    { expr: 'sum by (reason) (rate(tempo_metrics_generator_spans_discarded_total{{{jobs}}}[$__rate_interval]))', legend: 'left out {{reason}}' },
+    { expr: 'sum(tempo_metrics_generator_registry_active_series{{{jobs}}})', legend: 'active series' },
   ], 'Service graphs and span metrics written to Prometheus, and spans left out of them (later than the late-span window).');
   d.withRow(new RowBuilder('Prometheus'));
   add(d, 'Prometheus: samples appended and refused', 'short', [
-    { metric: 'prometheus_tsdb_head_samples_appended_total', expr: 'sum(rate(prometheus_tsdb_head_samples_appended_total{{{jobs}}}[$__rate_interval]))', legend: 'appended' },
-    { metric: 'prometheus_tsdb_too_old_samples_total', expr: 'sum(rate(prometheus_tsdb_too_old_samples_total{{{jobs}}}[$__rate_interval]))', legend: 'too old' },
+    { expr: 'sum(rate(prometheus_tsdb_head_samples_appended_total{{{jobs}}}[$__rate_interval]))', legend: 'appended' },
+    { expr: 'sum(rate(prometheus_tsdb_too_old_samples_total{{{jobs}}}[$__rate_interval]))', legend: 'too old' },
     {
-      metric: 'prometheus_http_requests_total',
       expr: 'sum by (handler, code) (rate(prometheus_http_requests_total{{{jobs}}, handler=~"/api/v1/write|/api/v1/otlp/v1/metrics"}[$__rate_interval]))',
       legend: '{{handler}} {{code}}',
     },
   ], 'Samples per second, samples refused as older than the out-of-order window, and pushes (remote write, OTLP) by status code.');
   add(d, 'Prometheus: storage', 'bytes', [
-    { metric: 'prometheus_tsdb_storage_blocks_bytes', expr: 'sum(prometheus_tsdb_storage_blocks_bytes{{{jobs}}})', legend: 'blocks' },
-    { metric: 'prometheus_tsdb_wal_storage_size_bytes', expr: 'sum(prometheus_tsdb_wal_storage_size_bytes{{{jobs}}})', legend: 'WAL' },
+    { expr: 'sum(prometheus_tsdb_storage_blocks_bytes{{{jobs}}})', legend: 'blocks' },
+    { expr: 'sum(prometheus_tsdb_wal_storage_size_bytes{{{jobs}}})', legend: 'WAL' },
   ], 'Bytes on the data volume.');
   d.withRow(new RowBuilder('Loki'));
   add(d, 'Loki: lines received and discarded', 'short', [
-    { metric: 'loki_distributor_lines_received_total', expr: 'sum(rate(loki_distributor_lines_received_total{{{jobs}}}[$__rate_interval]))', legend: 'received' },
-    { metric: 'loki_discarded_samples_total', expr: 'sum by (reason) (rate(loki_discarded_samples_total{{{jobs}}}[$__rate_interval]))', legend: 'discarded {{reason}}' },
+    { expr: 'sum(rate(loki_distributor_lines_received_total{{{jobs}}}[$__rate_interval]))', legend: 'received' },
+    { expr: 'sum by (reason) (rate(loki_discarded_samples_total{{{jobs}}}[$__rate_interval]))', legend: 'discarded {{reason}}' },
   ], 'Log lines per second.');
   add(d, 'Volumes: free space', 'percentunit', [
     {
-      metric: 'kubelet_volume_stats_available_bytes',
       expr: `kubelet_volume_stats_available_bytes{namespace="${ctx.namespace}"} / kubelet_volume_stats_capacity_bytes{namespace="${ctx.namespace}"}`,
       legend: '{{persistentvolumeclaim}}',
     },
