@@ -17,7 +17,7 @@ import { PrometheusRemoteWrite } from '../../imports/alloy/components/prometheus
 import {
   AlloyConfig, AuthHandler, LogsConsumer, LogsReceiver, MetricsConsumer, MetricsReceiver, SecretKey, TracesConsumer, assertIdentifier,
 } from '../alloy';
-import { BacklogSenders } from './backlog';
+import { BacklogKind, BacklogSenders } from './backlog';
 import { DurableQueue } from './durable-queue';
 
 /**
@@ -188,20 +188,15 @@ export class Destination {
    */
   public static otlpGrpc(props: OtlpGrpcDestinationProps): ITracesDestination {
     checkDestination('otlpGrpc', props.name, props.endpoint, /^[^\s/:]+:[0-9]+$/, 'host:port, such as "tempo:4317"');
-    const { senders, onUse, ...settings } = props;
+    const { senders: _s, onUse: _u, ...settings } = props;
     return {
-      tracesInput: (config) => {
-        senders?.add(config, 'traces');
-        const exporter = once(config, `otlp_${props.name}`, settings, OtelcolExporterOtlp, (scope, id) => new OtelcolExporterOtlp(scope, id, {
+      tracesInput: (config) => used(config, 'traces', props, once(config, `otlp_${props.name}`, settings, OtelcolExporterOtlp, (scope, id) => new OtelcolExporterOtlp(scope, id, {
           label: props.name,
           client: { endpoint: props.endpoint, tls: props.insecure ? { insecure: true } : undefined, auth: authHandler(config, scope, props.name, props.credentials) },
           ...DurableQueue.of(config)?.exporterSettings({
             exporter: `otelcol.exporter.otlp.${props.name}`, signal: 'traces', maxRequestBytes: props.maxRequestBytes ?? GRPC_DEFAULT_MAX_BYTES, waitForRoom: false,
           }),
-        }));
-        onUse?.(config, exporter);
-        return exporter.input;
-      },
+        }))).input,
     };
   }
 
@@ -211,17 +206,9 @@ export class Destination {
    */
   public static remoteWrite(props: RemoteWriteDestinationProps): IMetricsDestination {
     checkDestination('remoteWrite', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://prometheus:9090/api/v1/write"');
-    const { senders, onUse, ...settings } = props;
-    return {
-      metricsReceiver: (config) => {
-        senders?.add(config, 'remote-write');
-        const writer = writerOf(config);
-        onUse?.(config, writer);
-        return writer.receiver;
-      },
-    };
-    function writerOf(config: AlloyConfig): PrometheusRemoteWrite {
-      return once(config, `remote_write_${props.name}`, settings, PrometheusRemoteWrite, (scope, id) => {
+    const { senders: _s, onUse: _u, ...settings } = props;
+    const writerOf = (config: AlloyConfig): PrometheusRemoteWrite =>
+      once(config, `remote_write_${props.name}`, settings, PrometheusRemoteWrite, (scope, id) => {
         const durable = DurableQueue.of(config);
         const c = props.credentials;
         checkCredentials(props.name, c);
@@ -235,7 +222,7 @@ export class Destination {
           wal: durable ? { maxKeepaliveTime: durable.metricsWalKeepalive, truncateFrequency: durable.metricsWalTruncateFrequency } : undefined,
         });
       });
-    }
+    return { metricsReceiver: (config) => used(config, 'remote-write', props, writerOf(config)).receiver };
   }
 
   /**
@@ -245,36 +232,30 @@ export class Destination {
    */
   public static lokiOtlp(props: LokiOtlpDestinationProps): ILogsDestination {
     checkDestination('lokiOtlp', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://loki:3100/otlp"');
-    const { senders, onUse, ...settings } = props;
+    const { senders: _s, onUse: _u, ...settings } = props;
     const client = (config: AlloyConfig, scope: Construct, authName: string) => ({
       endpoint: props.url,
       headers: props.tenantId === undefined ? undefined : { 'X-Scope-OrgID': props.tenantId },
       auth: authHandler(config, scope, authName, props.credentials),
     });
-    const exporter = (config: AlloyConfig, label: string, waitForRoom: boolean): LogsConsumer => {
-      senders?.add(config, 'logs');
-      const e = once(config, `otlphttp_${label}`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
+    const exporter = (config: AlloyConfig, label: string, waitForRoom: boolean): LogsConsumer => used(config, 'logs', props,
+      once(config, `otlphttp_${label}`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
         label,
         client: client(config, scope, label),
         ...DurableQueue.of(config)?.exporterSettings({
           exporter: `otelcol.exporter.otlphttp.${label}`, signal: 'logs', maxRequestBytes: props.maxRequestBytes ?? LOKI_DEFAULT_MAX_BYTES, waitForRoom,
         }),
-      }));
-      onUse?.(config, e);
-      return e.input;
-    };
+      }))).input;
     // OTLP senders: a full queue refuses their request, and they retry
     const logsInput = (config: AlloyConfig): LogsConsumer => exporter(config, props.name, false);
     // Alloy's own logs (the logging block's write_to) take their own exporter with an in-memory
     // queue: through the disk queue, a full queue's error logs would feed the full queue again
-    const selfInput = (config: AlloyConfig): LogsConsumer => {
-      const e = once(config, `otlphttp_${props.name}_own`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
+    // not a sender of a backlog (no disk queue), but a connection to record
+    const selfInput = (config: AlloyConfig): LogsConsumer => used(config, undefined, props,
+      once(config, `otlphttp_${props.name}_own`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
         label: `${props.name}_own_logs`,
         client: client(config, scope, `${props.name}_own_logs`),
-      }));
-      onUse?.(config, e);
-      return e.input;
-    };
+      }))).input;
     return {
       logsInput,
       // loki.* sources (pod logs, events): converted, their labels made resource attributes
@@ -315,20 +296,15 @@ export class Destination {
    */
   public static prometheusOtlp(props: PrometheusOtlpDestinationProps): Pick<IMetricsDestination, 'metricsInput'> {
     checkDestination('prometheusOtlp', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "http://prometheus:9090/api/v1/otlp"');
-    const { senders, onUse, ...settings } = props;
+    const { senders: _s, onUse: _u, ...settings } = props;
     return {
-      metricsInput: (config) => {
-        senders?.add(config, 'metrics');
-        const e = once(config, `otlphttp_${props.name}`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
+      metricsInput: (config) => used(config, 'metrics', props, once(config, `otlphttp_${props.name}`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
           label: props.name,
           client: { endpoint: props.url, auth: authHandler(config, scope, props.name, props.credentials) },
           ...DurableQueue.of(config)?.exporterSettings({
             exporter: `otelcol.exporter.otlphttp.${props.name}`, signal: 'metrics', maxRequestBytes: props.maxRequestBytes, waitForRoom: false,
           }),
-        }));
-        onUse?.(config, e);
-        return e.input;
-      },
+        }))).input,
     };
   }
 
@@ -399,6 +375,16 @@ function checkDestination(kind: string, name: string, address: string, pattern: 
   if (!pattern.test(address)) {
     throw new Error(`Destination.${kind} "${name}": invalid address (got ${JSON.stringify(address)}); use ${expected}`);
   }
+}
+
+/**
+ * Records that `config` uses a destination through `exporter`: the backlog it may replay (of
+ * `kind`, when it holds one) for the backend's windows, and the connection for its policies.
+ */
+function used<T extends Construct>(config: AlloyConfig, kind: BacklogKind | undefined, props: DestinationSenders, exporter: T): T {
+  if (kind !== undefined) props.senders?.add(config, kind);
+  props.onUse?.(config, exporter);
+  return exporter;
 }
 
 /** gRPC's default receive limit (grpc-go server.go defaultServerMaxReceiveMessageSize). */
