@@ -6,20 +6,16 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import Ajv from 'ajv';
 import { loadAll } from 'js-yaml';
 import { DIST, distManifests, listFiles } from './support/dist';
-import { schemaErrors } from './support/k8s-schema';
+import { crdErrors, schemaErrors } from './support/k8s-schema';
 
 const root = path.join(__dirname, '..');
 
 /** The Argo CD Application CRD's own schema (schemas/crds), strict where it lists properties. */
 function applicationErrors(manifest: object): string[] {
   const crd = (loadAll(fs.readFileSync(path.join(root, 'schemas', 'crds', 'argoproj.io_applications.yaml'), 'utf-8')) as any[])[0];
-  const schema = crd.spec.versions.find((v: any) => v.name === 'v1alpha1').schema.openAPIV3Schema;
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  const validate = ajv.compile(schema);
-  return validate(manifest) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+  return crdErrors(crd, 'v1alpha1', manifest);
 }
 
 /** `out` holds the same files as dist/, each the same to the byte. */

@@ -1,8 +1,9 @@
 /**
- * The package as another repository uses it, from what is committed: a clean clone of this
- * repository's HEAD (no build/), `npm ci --offline` there (npm's cache has what this checkout's
- * own `npm ci` fetched), then `npm pack`, whose `prepare` hook (scripts/prepare.js) builds
- * build/: nothing here runs `npm run build`. A consumer project in a temp directory, with its own
+ * The package as another repository uses it, installed by the README's own commands, from what
+ * is committed: a clean clone of this repository's HEAD (no build/), `npm ci --offline` there
+ * (npm's cache has what this checkout's own `npm ci` fetched), then `npm pack`, whose `prepare`
+ * hook (scripts/prepare.js) builds build/: nothing here runs `npm run build`. A second test
+ * installs the clone by git URL, as the README's `npm install github:...` line does. A consumer project in a temp directory, with its own
  * package.json, tsconfig.json and cdk8s.yaml, installs the tarball with cdk8s, constructs and
  * cdk8s-plus-28 and @types/node (pinned to this repository's versions, so npm's cache serves
  * them), builds two environments with `Environments`, adds a pipeline to one (the generated
@@ -19,6 +20,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { readmeCommand } from './support/readme';
 
 const root = path.join(__dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -50,6 +52,30 @@ if (components.OtelcolReceiverOtlp !== OtelcolReceiverOtlp) throw new Error('com
 if ('LokiWrite' in require('cdk8s-alloy')) throw new Error('a generated class at the root');
 `;
 
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
+
+/** A README command's words (none of them quoted). */
+function argv(command: string): string[] {
+  return command.split(/\s+/);
+}
+
+/**
+ * The arguments of a README `npm install` line, run offline: each placeholder in `replace`
+ * replaced, and each peer dependency pinned to this repository's version, so that npm's cache
+ * (filled by this checkout's `npm ci`) serves it.
+ */
+function installArgs(command: string, replace: Record<string, string>): string[] {
+  const [, ...args] = argv(command);
+  return ['--offline', '--no-audit', '--no-fund', ...args.map((a) => replace[a] ?? (a in pkg.peerDependencies ? `${a}@${pkg.devDependencies[a]}` : a))];
+}
+
+/** A clone of this repository's HEAD in `work`. */
+function clone(work: string): string {
+  const repo = path.join(work, 'repo');
+  execFileSync('git', ['clone', '-q', root, repo], { stdio: 'pipe' });
+  return repo;
+}
+
 /** Runs a command; on failure the error carries its output. */
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf-8' });
@@ -59,15 +85,19 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
 
 test('from a clean clone: npm pack builds, a fresh project installs the tarball, builds two environments, adds a pipeline, instruments a cdk8s-plus Deployment, type-checks and runs npx cdk8s synth', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-alloy-consumer-'));
-  const repo = path.join(work, 'repo');
-  execFileSync('git', ['clone', '-q', root, repo], { stdio: 'pipe' });
+  const repo = clone(work);
   expect(fs.existsSync(path.join(repo, 'build'))).toBe(false);
   run(npm, ['ci', '--offline', '--no-audit', '--no-fund'], repo);
   // the repository's own npm ci does not build (scripts/prepare.js)
   expect(fs.existsSync(path.join(repo, 'build'))).toBe(false);
 
-  const packed = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', work], repo))[0];
-  const files: string[] = packed.files.map((f: { path: string }) => f.path);
+  // the README's `npm pack`, as written, in the clone; it names the tarball it writes
+  const pack = readmeCommand('npm pack');
+  const readmeInstall = readmeCommand('npm install /path/to/');
+  const tarball = path.basename(readmeInstall.split(' ')[2]);
+  expect(tarball).toBe(`cdk8s-alloy-${pkg.version}.tgz`);
+  expect(run(npm, argv(pack).slice(1), repo).trim().split('\n').at(-1)).toBe(tarball);
+  const files = run('tar', ['tzf', path.join(repo, tarball)], work).trim().split('\n').map((f) => f.replace(/^package\//, '')).filter((f) => !f.endsWith('/'));
   expect(files).toEqual(expect.arrayContaining([
     'build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/alloy/index.d.ts', 'build/imports/alloy/metrics.json',
     'README.md', 'CHANGELOG.md', 'SECURITY.md', 'docs/usage.md', 'package.json',
@@ -79,12 +109,8 @@ test('from a clean clone: npm pack builds, a fresh project installs the tarball,
   const consumer = path.join(work, 'consumer');
   fs.mkdirSync(consumer);
   fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
-  run(npm, [
-    'install', '--no-audit', '--no-fund', '--prefer-offline', path.join(work, packed.filename),
-    `cdk8s@${pkg.devDependencies.cdk8s}`, `constructs@${pkg.devDependencies.constructs}`, `cdk8s-plus-28@${pkg.devDependencies['cdk8s-plus-28']}`,
-    `@types/node@${pkg.devDependencies['@types/node']}`,
-  ], consumer);
+  // the README's install line, the tarball's path in place of /path/to/, and @types/node for tsc
+  run(npm, [...installArgs(readmeInstall, { [readmeInstall.split(' ')[2]]: path.join(repo, tarball) }), `@types/node@${pkg.devDependencies['@types/node']}`], consumer);
   // this repository's cdk8s-cli, where `npx cdk8s` looks for a local CLI
   fs.mkdirSync(path.join(consumer, 'node_modules', '.bin'), { recursive: true });
   fs.symlinkSync(path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), path.join(consumer, 'node_modules', '.bin', 'cdk8s'));
@@ -118,5 +144,22 @@ test('from a clean clone: npm pack builds, a fresh project installs the tarball,
     expect(stack.includes('otelcol.receiver.otlp "audit_in" {')).toBe(env === 'dev');
   }
   expect(read('argocd/applications.k8s.yaml')).toContain('path: dist/prod');
+  fs.rmSync(work, { recursive: true, force: true });
+}, 300_000);
+
+test('the README\'s git install: npm clones the repository, its prepare script builds it, and the package loads', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-alloy-git-'));
+  const repo = clone(work);
+  const consumer = path.join(work, 'consumer');
+  fs.mkdirSync(consumer);
+  fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  // a git URL of the clone in place of github:<org>/cdk8s-alloy
+  const command = readmeCommand('npm install github:');
+  run(npm, installArgs(command, { [argv(command)[2]]: `git+file://${repo}` }), consumer);
+  const installed = path.join(consumer, 'node_modules', 'cdk8s-alloy');
+  expect(fs.existsSync(path.join(installed, 'build', 'lib', 'index.js'))).toBe(true);
+  expect(fs.existsSync(path.join(installed, 'lib'))).toBe(false);
+  const loaded = run(process.execPath, ['-e', "const a = require('cdk8s-alloy'); console.log(typeof a.ObservabilityStack, typeof a.Environments)"], consumer);
+  expect(loaded.trim()).toBe('function function');
   fs.rmSync(work, { recursive: true, force: true });
 }, 300_000);

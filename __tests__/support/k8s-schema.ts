@@ -67,3 +67,23 @@ export function schemaErrors(manifest: { apiVersion?: string; kind?: string }): 
   }
   return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
 }
+
+/** The resource kinds of the 1.28 schema: each kind that has a `<Kind>List` beside it. */
+export function schemaKinds(): Array<{ group: string; version: string; kind: string }> {
+  const { byKind } = load();
+  const keys = new Set(byKind.keys());
+  return [...keys].filter((k) => !k.endsWith('List') && keys.has(`${k}List`)).map((k) => {
+    const parts = k.split('/');
+    const kind = parts.pop()!;
+    const version = parts.pop()!;
+    return { group: parts.join('/'), version, kind };
+  });
+}
+
+/** The errors of `manifest` against version `version` of a CRD's own schema, strict where it lists properties. */
+export function crdErrors(crd: any, version: string, manifest: object): string[] {
+  const schema = structuredClone(crd.spec.versions.find((v: any) => v.name === version).schema.openAPIV3Schema);
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const validate = ajv.compile(schema);
+  return validate(manifest) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
