@@ -20,7 +20,7 @@ import { KubeStateMetrics, KubeStateMetricsProps } from '../workloads/kube-state
 import { Loki, LokiProps } from '../workloads/loki';
 import { Prometheus, PrometheusProps } from '../workloads/prometheus';
 import { Tempo, TempoProps } from '../workloads/tempo';
-import { InstrumentOptions, instrument } from '../workloads/instrument';
+import { InstrumentOptions, KubeWorkload, instrument } from '../workloads/instrument';
 
 type Tuning<P> = Omit<P, 'namespace' | 'instance'>;
 
@@ -271,11 +271,11 @@ export class ObservabilityStack extends Chart {
   }
 
   /**
-   * Sends a cdk8s-plus-28 workload's OTLP to the gateway `alloy`, admitted by the stack's
-   * NetworkPolicies; `scrape` has its pods scraped with the prefix of `annotationAutodiscovery`.
-   * See `instrument`.
+   * Sends a workload's OTLP (a cdk8s-plus-28 workload, or an L1 object of imports/k8s) to the
+   * gateway `alloy`, admitted by the stack's NetworkPolicies; `scrape` has its pods scraped with
+   * the prefix of `annotationAutodiscovery`. See `instrument`.
    */
-  public instrument(workload: Workload, options: Omit<InstrumentOptions, 'gateway'> = {}): void {
+  public instrument(workload: Workload | KubeWorkload, options: Omit<InstrumentOptions, 'gateway'> = {}): void {
     instrument(workload, {
       ...options,
       gateway: this.alloy,
