@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { KubeDeployment } from '../imports/k8s';
 import { Destination, Environments, Expr, ObservabilityStack, OtlpGateway, components } from '../lib';
 import { listFiles } from './support/dist';
 import { schemaErrors } from './support/k8s-schema';
@@ -115,5 +116,27 @@ test('docs/usage.md: instrument an application', () => {
   const d = manifestsOf(shop).find((m) => m.kind === 'Deployment')!;
   expect(d.spec.template.spec.containers[0].env).toContainEqual({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://alloy.observability.svc:4317' });
   expect(d.spec.template.metadata.annotations['prometheus.io/scrape']).toBe('true');
+  for (const m of [...manifestsOf(shop), ...manifestsOf(stack)]) expect(schemaErrors(m)).toEqual([]);
+});
+
+test('docs/usage.md: instrument an L1 object of imports/k8s', () => {
+  const app = testApp();
+  const stack = new ObservabilityStack(app, 'observability');
+  const shop = new Chart(app, 'shop', { namespace: 'shop' });
+  const labels = { app: 'cart' };
+  const cart = new KubeDeployment(shop, 'cart', {
+    metadata: { name: 'cart' },
+    spec: {
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'ghcr.io/example/cart:2.0.1' }] } },
+    },
+  });
+  stack.instrument(cart, { protocol: 'http/protobuf' });
+  const d = find(manifestsOf(shop), 'Deployment', 'cart');
+  expect(d.spec.template.spec.containers[0].env).toContainEqual({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://alloy.observability.svc:4318' });
+  expect(find(manifestsOf(stack), 'NetworkPolicy', 'alloy').spec.ingress).toContainEqual({
+    from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: labels } }],
+    ports: [{ protocol: 'TCP', port: 4318 }],
+  });
   for (const m of [...manifestsOf(shop), ...manifestsOf(stack)]) expect(schemaErrors(m)).toEqual([]);
 });
