@@ -1,5 +1,5 @@
 import { ITEM_BYTES } from '../../lib/pipelines/durable-queue';
-import { ASSUMED, Sizing, UPSTREAM, planSizing } from '../../lib/stack/sizing';
+import { ASSUMED, REFERENCE_SIZES, Sizing, UPSTREAM, planSizing } from '../../lib/stack/sizing';
 
 const GiB = 2 ** 30;
 const base: Sizing = { spansPerSecond: 200, logBytesPerSecond: '200Ki', activeSeries: 100_000, retention: '7d', outage: '2h' };
@@ -73,4 +73,11 @@ describe('planSizing: the rules', () => {
     expect(() => plan({ logBytesPerSecond: '2MiB' })).toThrow('test: invalid sizing.logBytesPerSecond (got "2MiB"); write a positive size such as "10Gi" or "500Mi"');
     expect(() => plan({ outage: '2 hours' })).toThrow('test: invalid sizing.outage (got "2 hours")');
   });
+});
+
+test('the reference sizes show each mode: small on volumes, medium on object storage, large past one Prometheus', () => {
+  const modes = (s: Sizing) => { const p = planSizing('test', s); return [p.prometheus.mode, p.loki.mode, p.tempo.mode, p.loki.replicas, p.tempo.replicas]; };
+  expect(modes(REFERENCE_SIZES.small)).toEqual(['volume', 'volume', 'volume', 1, 1]);
+  expect(modes(REFERENCE_SIZES.medium)).toEqual(['volume', 'object-storage', 'object-storage', 3, 1]);
+  expect(modes(REFERENCE_SIZES.large)).toEqual(['external', 'object-storage', 'object-storage', 6, 8]);
 });

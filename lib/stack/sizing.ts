@@ -287,3 +287,19 @@ function fmtBytes(n: number): string {
   return n >= GB ? `${+(n / GB).toFixed(1)} GB` : n >= MB ? `${+(n / MB).toFixed(1)} MB` : `${+(n / 1e3).toFixed(1)} kB`;
 }
 
+
+/**
+ * Three reference loads: docs/sizing.md shows what each derives, and the `large` environment of
+ * this repository is built from the last.
+ */
+export const REFERENCE_SIZES: Readonly<Record<'small' | 'medium' | 'large', Sizing>> = {
+  /** A first cluster: everything on volumes, one replica of each backend. */
+  small: { spansPerSecond: 200, logBytesPerSecond: '200Ki', activeSeries: 100_000, retention: '7d', outage: '2h' },
+  /** Loki past one replica's daily volume, Tempo's two weeks past one volume: object storage. */
+  medium: { spansPerSecond: 2000, logBytesPerSecond: '500Ki', otlpMetricPointsPerSecond: 5000, activeSeries: 1_000_000, retention: '14d', outage: '4h' },
+  /** Past one Prometheus: your own metrics backend; Loki and Tempo scaled out on object storage. */
+  large: {
+    spansPerSecond: 10_000, logBytesPerSecond: '1Mi', otlpLogBytesPerSecond: '256Ki', otlpMetricPointsPerSecond: 20_000,
+    activeSeries: 8_000_000, retention: '30d', outage: '6h',
+  },
+};
