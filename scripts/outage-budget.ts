@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { ObservabilityStack } from '../lib';
-import { budgetTable, windowsTable } from '../lib/stack';
+import { SCALE_IN_EXAMPLE, budgetTable, scaleInTable, windowsTable } from '../lib/stack';
 
 const file = path.join(__dirname, '..', 'docs', 'outage-budget.md');
 const stack = new ObservabilityStack(new App({ outdir: path.join(__dirname, '..', '.tmp') }), 'observability');
@@ -22,5 +22,7 @@ const between = (name: string, content: string): void => {
 };
 between('budget', budgetTable(stack.collectors, stack.prometheus.alerts.map((a) => a.alert)));
 between('windows', windowsTable(stack));
+const autoscaled = new ObservabilityStack(new App({ outdir: path.join(__dirname, '..', '.tmp') }), 'observability', SCALE_IN_EXAMPLE);
+between('scale-in', scaleInTable(autoscaled.collectors));
 fs.writeFileSync(file, text);
 console.log(`wrote the tables of ${path.relative(process.cwd(), file)}`);

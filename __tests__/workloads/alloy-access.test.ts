@@ -37,8 +37,9 @@ describe('AlloyAccess', () => {
 describe('alloy-checks', () => {
   test('propProblems returns every problem of the props, in order; the collector throws the first', () => {
     const shape = {
-      path: 'test/a', name: 'Alloy', controller: 'DaemonSet' as const, replicas: 1, terminationGracePeriodSeconds: 0, hostPaths: [],
+      path: 'test/a', name: 'Alloy', controller: 'DaemonSet' as const, replicas: 1, maxReplicas: 1, terminationGracePeriodSeconds: 0, hostPaths: [],
       ports: [{ name: 'a', port: 80 }, { name: 'b', port: 80 }], otlpGrpcPort: 4317, otlpHttpPort: 4318, storagePath: '/d', storageSize: '1Gi', memoryLimit: '1Gi',
+      resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },
     };
     const problems = propProblems(shape, { namespace: 'obs', replicas: 2 });
     expect(problems.map((p) => p.split(' (got')[0])).toEqual([

@@ -182,7 +182,8 @@ export class ObservabilityStack extends Chart {
     // scaling; see the README's "Collector topology"
     const collector = (name: string, tuning: ObservabilityStackProps['metricsCollector']): Alloy => tuning === false
       ? this.alloy
-      : new Alloy(this, name, { ...SMALL_COLLECTOR, ...tuning, ...common, name, otlp: false });
+      // an autoscaled collector takes its count from the autoscaler, not the default replicas
+      : new Alloy(this, name, { ...SMALL_COLLECTOR, ...(tuning?.autoscaling ? { replicas: undefined } : {}), ...tuning, ...common, name, otlp: false });
     this.metricsCollector = collector('alloy-metrics', props.metricsCollector);
     this.logsCollector = collector('alloy-logs', props.logsCollector);
 

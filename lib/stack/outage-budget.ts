@@ -1,9 +1,10 @@
 /**
  * The outage budget: for each collector's queues (and remote-write WAL), the volume, the
  * queue sizes and the ingest rate the budget is stated for (DurableQueue), how long a backend
- * can be down before data is lost, and what survives an Alloy restart, a node crash and a
- * full queue. The backends derive their acceptance windows from the same numbers
- * (BacklogSenders), so the budget never promises more than a backend accepts.
+ * can be down before data is lost, and what survives an Alloy restart, a node crash, a full
+ * queue and the removal of a replica (scaling in, by hand or by the autoscaler). The backends
+ * derive their acceptance windows from the same numbers (BacklogSenders), so the budget never
+ * promises more than a backend accepts.
  * docs/outage-budget.md shows it for the default stack; a test keeps it true.
  */
 import { BacklogSenders, ITEM_BYTES, QueueAllocation } from '../pipelines';
@@ -29,6 +30,11 @@ export interface BudgetRow {
   readonly restart: string;
   /** What a crash of the node does to it. */
   readonly nodeCrash: string;
+  /**
+   * What removing a replica (scaling in) does to that replica's backlog, and exactly when it is
+   * sent: a queue stays on the replica's retained claim until that replica runs again.
+   */
+  readonly scaledIn: string;
   readonly whenFull: string;
   readonly alerts: string;
 }
@@ -73,6 +79,9 @@ export function outageBudget(alloy: Alloy, alerts?: readonly string[]): BudgetRo
       outageSeconds: Math.min(keepalive, truncateSafe, walRoom / rate),
       restart: 'the backlog is lost: the WAL reader resumes from the newest segment',
       nodeCrash: 'the backlog is lost, as on a restart',
+      scaledIn: alloy.controller === 'DaemonSet'
+        ? 'no replica is removed (one pod per node); a node leaving takes its emptyDir and backlog with it'
+        : 'the backlog is lost beyond what remote write sends in the minute it flushes at shutdown; the WAL left on the claim is not replayed when the replica runs again',
       whenFull: 'drops the oldest: a truncation removes the oldest segments unsent',
       alerts: alertText(WAL_ALERTS, alerts),
     });
@@ -95,11 +104,32 @@ function queueRow(alloy: Alloy, a: QueueAllocation, alerts: readonly string[] | 
     nodeCrash: q.fsync
       ? 'kept: every write is fsynced'
       : 'the last writes may be lost, or the queue file left unreadable (no fsync); see "Node crashes"',
+    scaledIn: queueScaledIn(alloy),
     whenFull: a.waitForRoom
       ? 'the loki.source.* tailers wait and stop reading; the nodes\' log files keep the lines until the kubelet rotates them'
       : 'refuses new data with a retryable error: senders back off and retry; what is queued is kept',
     alerts: alertText(QUEUE_ALERTS, alerts),
   };
+}
+
+/**
+ * Where a removed replica's disk queue goes, and exactly when it is sent. The persistent queue
+ * is not drained at shutdown: once stopped it reads nothing more and leaves its items in the
+ * storage (exporterhelper persistent_queue.go@v0.153.0), which only a process opening the same
+ * directory with the same exporter resumes. StatefulSet claims are retained when it scales in
+ * (`whenScaled: Retain`), and the highest ordinals go first, so replica n's queue waits on its
+ * claim until the StatefulSet runs more than n replicas again.
+ */
+function queueScaledIn(alloy: Alloy): string {
+  const name = alloy.name;
+  if (alloy.controller === 'DaemonSet') {
+    return 'no replica is removed (one pod per node); a node leaving takes its emptyDir and queue with it';
+  }
+  const removable = alloy.maxReplicas > alloy.minReplicas
+    ? `the autoscaler may remove ${name}-${alloy.minReplicas}${alloy.maxReplicas - alloy.minReplicas > 1 ? ` to ${name}-${alloy.maxReplicas - 1}` : ''}, highest first; raise minReplicas to bring one back by hand`
+    : 'only scaling in by hand removes one';
+  return `kept, not sent: ${name}-<n>'s queue waits on its retained claim data-${name}-<n> and is sent when ${name}-<n> runs again, ` +
+    `once the StatefulSet has more than n replicas (${removable}); a backend takes it only within its window ("What the backends accept of a backlog")`;
 }
 
 /** The host an exporter sends to: the `endpoint` or `url` of its client or endpoint block. */
@@ -142,6 +172,25 @@ export function budgetTable(collectors: readonly Alloy[], alerts?: readonly stri
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...collectors.flatMap((c) => outageBudget(c, alerts)).map((r) => `| ${r.collector} | ${r.signal} | ${r.backend} | ${r.mechanism} | ${formatSize(r.capacityBytes)} | ` +
       `${formatSize(r.bytesPerSecond)}/s | **${formatDuration(r.outageSeconds)}** | ${r.restart} | ${r.nodeCrash} | ${r.whenFull} | ${r.alerts} |`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** The stack docs/outage-budget.md shows scaling in for: the gateway autoscaled from 2 to 10 replicas. */
+export const SCALE_IN_EXAMPLE = { alloy: { autoscaling: { minReplicas: 2, maxReplicas: 10 } } } as const;
+
+/**
+ * What removing a replica does to each backlog of `collectors`, and when a stranded queue is
+ * sent: one row per collector and signal, with the replicas that may be removed.
+ */
+export function scaleInTable(collectors: readonly Alloy[]): string {
+  const replicas = (c: Alloy) => c.controller === 'DaemonSet'
+    ? 'one per node'
+    : c.maxReplicas > c.minReplicas ? `${c.minReplicas} to ${c.maxReplicas}, autoscaled` : `${c.minReplicas}, fixed`;
+  const lines = [
+    '| collector | replicas | signal | how it is held | a replica is removed (scaling in) |',
+    '| --- | --- | --- | --- | --- |',
+    ...collectors.flatMap((c) => outageBudget(c).map((r) => `| ${r.collector} | ${replicas(c)} | ${r.signal} | ${r.mechanism} | ${r.scaledIn} |`)),
   ];
   return lines.join('\n') + '\n';
 }

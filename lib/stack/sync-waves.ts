@@ -2,7 +2,7 @@
  * Argo CD sync waves: the order Argo CD applies a stack's objects in. The Namespace first;
  * then configuration (ConfigMaps, accounts, RBAC, policies, claims, Services); then the
  * backends; then the Alloy collectors, which send to them; then Grafana and its dashboards,
- * which read what Alloy delivered. Workloads are placed by their role (the
+ * which read what Alloy delivered. Workloads (and their autoscalers) are placed by their role (the
  * `app.kubernetes.io/component` label), so renaming one moves nothing. An object too large for client-side apply's last-applied annotation gets
  * `ServerSideApply=true`.
  */
@@ -21,7 +21,9 @@ const WORKLOAD_WAVES: Readonly<Record<string, number>> = {
   // Grafana reads what Alloy delivered: last
   dashboards: 3,
 };
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+// an autoscaler goes with its workload (it carries the workload's labels): applied before it,
+// it could not read the scale of what it scales, which Argo CD's health check reports as Degraded
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'HorizontalPodAutoscaler']);
 
 /** The wave of one object: by kind, and for a workload by its role, never by its name. */
 export function syncWave(obj: ApiObject): number {

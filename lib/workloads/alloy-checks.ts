@@ -8,10 +8,11 @@
 import { posix } from 'path';
 import { AlloyConfig, StabilityLevel, Statement, permits } from '../alloy';
 import { DurableQueue } from '../pipelines';
-import { assertDnsLabel, assertHostPath, assertPort, assertWholeNumber, firstDuplicate, parseSize, quantityText } from '../validation';
+import { assertDnsLabel, assertHostPath, assertPort, assertQuantity, assertWholeNumber, firstDuplicate, parseSize, quantityText } from '../validation';
 import type { AlloyController, AlloyProps } from './alloy';
 import { ConfigNeeds } from './alloy-components';
-import type { ServerPort } from './server-workload';
+import type { Resources } from './resources';
+import { ServerPort, WorkloadAutoscaling, resolveAutoscaling } from './server-workload';
 
 const MIB = 2 ** 20;
 
@@ -26,7 +27,12 @@ export interface CollectorShape {
   readonly path: string;
   readonly name: string;
   readonly controller: AlloyController;
+  /** The fewest replicas: `replicas`, or the autoscaler's minReplicas. */
   readonly replicas: number;
+  /** The most replicas: `replicas`, or the autoscaler's maxReplicas. */
+  readonly maxReplicas: number;
+  /** `autoscaling` as set (StatefulSet only). */
+  readonly autoscaling?: WorkloadAutoscaling;
   readonly terminationGracePeriodSeconds: number;
   /** `clustering` as set. */
   readonly clustering?: boolean;
@@ -38,12 +44,15 @@ export interface CollectorShape {
   readonly storagePath: string;
   readonly storageSize: string;
   readonly memoryLimit: string;
+  readonly resources: Resources;
 }
 
 /** The shape's sizes in bytes, parsed once its props passed. */
 export interface CollectorSizes {
   readonly storageBytes: number;
   readonly memoryLimitBytes: number;
+  /** The container's memory request, in bytes (read with autoscaling only, which measures against it). */
+  readonly memoryRequestBytes?: number;
 }
 
 /**
@@ -66,12 +75,26 @@ export function propProblems(shape: CollectorShape, props: AlloyProps): string[]
     problems.push(`${subject}: controller must be "StatefulSet" or "DaemonSet" (got ${JSON.stringify(shape.controller)})`);
   }
   const daemonSet = shape.controller === 'DaemonSet';
-  if (daemonSet && (props.replicas !== undefined || props.clustering === true || props.storageClassName !== undefined)) {
+  if (daemonSet && (props.replicas !== undefined || props.autoscaling !== undefined || props.clustering === true || props.storageClassName !== undefined)) {
     problems.push(
       `${subject}: a DaemonSet collector runs one pod per node, without clustering or a claim (got ` +
-      `${[props.replicas !== undefined && `replicas ${props.replicas}`, props.clustering === true && 'clustering: true', props.storageClassName !== undefined && 'storageClassName'].filter(Boolean).join(', ')}); ` +
+      `${[
+        props.replicas !== undefined && `replicas ${props.replicas}`, props.autoscaling !== undefined && 'autoscaling',
+        props.clustering === true && 'clustering: true', props.storageClassName !== undefined && 'storageClassName',
+      ].filter(Boolean).join(', ')}); ` +
       'drop those props, or use controller: "StatefulSet"',
     );
+  }
+  if (shape.autoscaling !== undefined) {
+    if (props.replicas !== undefined) {
+      problems.push(
+        `${subject}: replicas (got ${props.replicas}) and autoscaling both set the replica count; ` +
+        'drop replicas: the HorizontalPodAutoscaler keeps it between autoscaling.minReplicas and maxReplicas',
+      );
+    }
+    const autoscaling = shape.autoscaling;
+    check(() => assertQuantity(subject, 'requests.memory', shape.resources.requests.memory, 'memory'));
+    check(() => resolveAutoscaling(subject, autoscaling, shape.resources));
   }
   shape.hostPaths.forEach((hp) => check(() => assertHostPath(subject, 'hostPaths', hp)));
   if (shape.hostPaths.length > 0 && !daemonSet) {
@@ -82,7 +105,7 @@ export function propProblems(shape: CollectorShape, props: AlloyProps): string[]
   if (twice !== undefined) {
     problems.push(`${subject}: two ports are the same (got ${twice} twice among ${numbers.join(', ')}); give each its own port`);
   }
-  check(() => assertWholeNumber(subject, 'replicas', shape.replicas, 1));
+  if (shape.autoscaling === undefined) check(() => assertWholeNumber(subject, 'replicas', shape.replicas, 1));
   check(() => assertWholeNumber(subject, 'terminationGracePeriodSeconds', shape.terminationGracePeriodSeconds, 1));
   check(() => assertDnsLabel(subject, 'name', shape.name));
   check(() => parseSize(subject, 'memory limit', shape.memoryLimit, 'kubernetes'));
@@ -94,8 +117,30 @@ export function propProblems(shape: CollectorShape, props: AlloyProps): string[]
 export function collectorSizes(shape: CollectorShape): CollectorSizes {
   return {
     memoryLimitBytes: parseSize(shape.path, 'memory limit', shape.memoryLimit, 'kubernetes'),
+    ...(shape.autoscaling ? { memoryRequestBytes: parseSize(shape.path, 'memory request', shape.resources.requests.memory, 'kubernetes') } : {}),
     storageBytes: parseSize(shape.path, 'storageSize', shape.storageSize, 'kubernetes'),
   };
+}
+
+/**
+ * The memory limiter's soft limit for a container of `memoryLimitBytes`, in MiB, as the collector
+ * sizes it (`Alloy.memoryLimiterMib`): limit 80 % of the memory limit, spike a quarter of that;
+ * the limiter refuses data above limit minus spike.
+ */
+export function memoryLimiterMib(memoryLimitBytes: number): { limit: number; spike: number } {
+  const limit = Math.floor((memoryLimitBytes * 0.8) / MIB);
+  return { limit, spike: Math.floor(limit / 4) };
+}
+
+/**
+ * The default memory target of an autoscaled collector: the highest whole percentage of the
+ * memory request that is still at or below the memory limiter's soft limit, at most 100. Memory
+ * an autoscaler measures (the working set) is never less than the Go heap the limiter measures,
+ * so a pod the limiter makes refuse data is above such a target.
+ */
+export function defaultMemoryTarget(memoryLimitBytes: number, memoryRequestBytes: number): number {
+  const { limit, spike } = memoryLimiterMib(memoryLimitBytes);
+  return Math.max(1, Math.min(100, Math.floor((100 * (limit - spike) * MIB) / memoryRequestBytes)));
 }
 
 /** What the synth checks read: the collector, its config, what its components need, its queue. */
@@ -117,6 +162,7 @@ export function synthProblems(input: SynthCheckInput): string[] {
     ...input.needs.components.flatMap((n) => componentProblems(input, n)),
     ...hostPathProblems(input),
     ...clusteringProblems(input),
+    ...autoscalingProblems(input),
   ];
 }
 
@@ -191,9 +237,9 @@ function componentProblems({ shape, sizes }: SynthCheckInput, n: ConfigNeeds['co
       `${n.subject}: reads the whole cluster, so a DaemonSet would read it once per node; ` +
       'put it in a StatefulSet collector',
     );
-  } else if (once !== undefined && shape.replicas > 1 && !n.clustered) {
+  } else if (once !== undefined && shape.maxReplicas > 1 && !n.clustered) {
     problems.push(
-      `${n.subject}: ${shape.replicas} replicas would each ${once.twice}; ` +
+      `${n.subject}: ${shape.autoscaling ? `up to ${shape.maxReplicas}` : shape.maxReplicas} replicas would each ${once.twice}; ` +
       'add clustering: { enabled: true } so they share them, or run one replica',
     );
   }
@@ -230,6 +276,52 @@ function clusteringProblems({ shape, needs }: SynthCheckInput): string[] {
     );
   }
   return problems;
+}
+
+/**
+ * An autoscaled collector must add replicas before its memory limiter refuses data: the memory
+ * target, in bytes of the request, may not lie above the limiter's soft limit (limit minus
+ * spike; the limiter refuses at ms.Alloc >= limit - spike, opentelemetry-collector
+ * internal/memorylimiter/memorylimiter.go@v0.153.0), or pods would refuse senders while the
+ * autoscaler sees no reason to scale.
+ */
+function autoscalingProblems({ shape, sizes, needs }: SynthCheckInput): string[] {
+  const request = sizes.memoryRequestBytes;
+  if (shape.autoscaling === undefined || request === undefined) return [];
+  const target = shape.autoscaling.targetMemoryUtilization ?? defaultMemoryTarget(sizes.memoryLimitBytes, request);
+  const problems: string[] = [];
+  for (const n of needs.components.filter((x) => x.component.componentName === 'otelcol.processor.memory_limiter')) {
+    const soft = softLimitBytes(n.block.body, sizes.memoryLimitBytes);
+    if (soft === undefined) continue;
+    const targetBytes = (target / 100) * request;
+    if (targetBytes > soft) {
+      const most = Math.floor((100 * soft) / request);
+      problems.push(
+        `${shape.path}: autoscaling.targetMemoryUtilization ${target} % of the ${quantityText(request)} memory request is ${Math.round(targetBytes / MIB)}Mi, ` +
+        `above the soft limit of ${n.component.componentId} (${Math.round(soft / MIB)}Mi: limit minus spike), where it refuses data: ` +
+        `senders would be refused before the autoscaler adds a replica; ${most >= 1 ? `use at most ${most}` : 'raise the memory limit or lower the memory request'}, or leave it unset`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** The soft limit of a memory limiter's body, in bytes: limit minus spike (a fifth of the limit when unset), absolute or in percent of the container's memory. */
+function softLimitBytes(body: readonly Statement[], memoryLimitBytes: number): number | undefined {
+  const limit = attributeString(body, 'limit');
+  if (limit !== undefined) {
+    const bytes = parseSize('memory_limiter', 'limit', limit.replace(/B$/, ''), 'kubernetes');
+    const spike = attributeString(body, 'spike_limit');
+    return bytes - (spike === undefined ? bytes / 5 : parseSize('memory_limiter', 'spike_limit', spike.replace(/B$/, ''), 'kubernetes'));
+  }
+  const pct = attributeNumber(body, 'limit_percentage');
+  const spikePct = attributeNumber(body, 'spike_limit_percentage');
+  return pct === undefined || spikePct === undefined ? undefined : ((pct - spikePct) / 100) * memoryLimitBytes;
+}
+
+function attributeNumber(body: readonly Statement[], name: string): number | undefined {
+  const a = body.find((s) => s.kind === 'attribute' && s.name === name);
+  return a !== undefined && a.kind === 'attribute' && typeof a.value === 'number' ? a.value : undefined;
 }
 
 function attributeString(body: readonly Statement[], name: string): string | undefined {

@@ -14,12 +14,12 @@ import { LoggingBlock, LoggingBlockProps } from '../../imports/alloy/components/
 import { LokiProcess } from '../../imports/alloy/components/loki-process';
 import { EnvVar, IntOrString, Quantity, KubeService, KubeServiceAccount } from '../../imports/k8s';
 import { AccessRules, AlloyAccess } from './alloy-access';
-import { CollectorShape, collectorSizes, goMemLimitMib, propProblems, synthProblems } from './alloy-checks';
+import { CollectorShape, collectorSizes, defaultMemoryTarget, goMemLimitMib, memoryLimiterMib, propProblems, synthProblems } from './alloy-checks';
 import { ConfigNeeds, configNeeds } from './alloy-components';
 import { AlloyConfig, Expr, StabilityLevel } from '../alloy';
 import { AccessRule, DurableQueue, DurableQueueProps, ILogsDestination } from '../pipelines';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
-import { ServerPort, ServerWorkload, workloadLabels } from './server-workload';
+import { ServerPort, ServerWorkload, WorkloadAutoscaling, workloadLabels } from './server-workload';
 import { Connections } from './connections';
 import { IMAGES } from './versions';
 import ALLOY_METRICS_JSON from '../../imports/alloy/metrics.json';
@@ -96,8 +96,30 @@ export interface AlloyProps extends WorkloadProps {
   readonly otlpHttpPort?: number;
   /** More ports for receivers you add (container and Service). @default - none */
   readonly extraPorts?: readonly ServerPort[];
-  /** Replicas behind the OTLP Service (StatefulSet only). @default 2 */
+  /** Replicas behind the OTLP Service (StatefulSet only; not with `autoscaling`). @default 2 */
   readonly replicas?: number;
+  /**
+   * Let a HorizontalPodAutoscaler set the replica count from CPU and memory, between
+   * `minReplicas` and `maxReplicas` (StatefulSet only; instead of `replicas`). The StatefulSet's
+   * manifest then has no `spec.replicas`, the PodDisruptionBudget (at most one replica down) and
+   * the spread over nodes hold for any count, and replicas are removed one at a time once the
+   * load has been low for `scaleDownStabilization`. The cluster must serve the resource metrics
+   * API (metrics-server).
+   *
+   * A removed replica's disk queues are not drained: they stay on its claim, which is retained,
+   * and are sent when the autoscaler next runs that replica again (more than its ordinal
+   * replicas); its remote-write WAL is lost beyond the minute it flushes at shutdown. See the
+   * outage budget (docs/outage-budget.md) and "Autoscaling the gateway" in docs/stack.md.
+   *
+   * `targetMemoryUtilization` defaults to the highest that still adds replicas before the memory
+   * limiter refuses data: its soft limit (`memoryLimiterMib`, limit minus spike, 60 % of the
+   * memory limit) in percent of the memory request, at most 100 (60 with the default resources).
+   * With a memory limiter in the config, synth fails when the target lies above that limiter's
+   * soft limit: the pods would refuse data before the autoscaler adds any.
+   *
+   * @default - a fixed count, `replicas`
+   */
+  readonly autoscaling?: WorkloadAutoscaling;
   /** Size of each replica's volume at `--storage.path`. @default "10Gi" */
   readonly storageSize?: string;
   /** @default - the cluster's default StorageClass */
@@ -125,7 +147,6 @@ export interface AlloyProps extends WorkloadProps {
 export const ALLOY_HTTP_PORT = 12345;
 const CONFIG_DIR = '/etc/alloy';
 const STORAGE = '/var/lib/alloy/data';
-const MIB = 2 ** 20;
 
 export class Alloy extends Construct {
   /** The config.alloy of this collector: create components with it as their scope. */
@@ -172,6 +193,10 @@ export class Alloy extends Construct {
   public readonly storageBytes: number;
   /** `--storage.path`, on the volume. */
   public readonly storagePath = STORAGE;
+  /** The fewest replicas: `replicas`, or the autoscaler's minReplicas (1 for a DaemonSet, per node). */
+  public readonly minReplicas: number;
+  /** The most replicas: `replicas`, or the autoscaler's maxReplicas (1 for a DaemonSet, per node). */
+  public readonly maxReplicas: number;
   /** The props resolved, as the checks read them. */
   private readonly shape: CollectorShape;
   private readonly clusterServiceName: string;
@@ -192,6 +217,8 @@ export class Alloy extends Construct {
     this.memoryLimitBytes = sizes.memoryLimitBytes;
     this.storageBytes = sizes.storageBytes;
     this.clusterServiceName = `${shape.name}-cluster`;
+    this.minReplicas = shape.replicas;
+    this.maxReplicas = shape.maxReplicas;
     const daemonSet = shape.controller === 'DaemonSet';
     const { name, hostPaths } = shape;
 
@@ -248,9 +275,16 @@ export class Alloy extends Construct {
         controller: {
           kind: 'StatefulSet',
           serviceName: this.clusterServiceName,
-          replicas: shape.replicas,
+          ...(shape.autoscaling ? {
+            autoscaling: {
+              ...shape.autoscaling,
+              targetMemoryUtilization: shape.autoscaling.targetMemoryUtilization ?? defaultMemoryTarget(sizes.memoryLimitBytes, sizes.memoryRequestBytes!),
+            },
+          } : { replicas: shape.replicas }),
           storage: { mountPath: STORAGE, size: shape.storageSize, storageClassName: props.storageClassName },
-          highAvailability: shape.replicas > 1,
+          // one replica down at most and a spread that never blocks scheduling: right for any
+          // count the autoscaler picks
+          highAvailability: shape.maxReplicas > 1,
         },
       }),
       terminationGracePeriodSeconds: shape.terminationGracePeriodSeconds,
@@ -294,10 +328,9 @@ export class Alloy extends Construct {
     return [...names].sort();
   }
 
-  /** The limiter's hard limit for this container: 80 % of its memory limit. */
+  /** The limiter's hard limit for this container: 80 % of its memory limit; its spike a quarter of that. */
   public get memoryLimiterMib(): { limit: number; spike: number } {
-    const limit = Math.floor((this.memoryLimitBytes * 0.8) / MIB);
-    return { limit, spike: Math.floor(limit / 4) };
+    return memoryLimiterMib(this.memoryLimitBytes);
   }
 
   /** Whether clustering is on: as set, or because a component of the config asks for it. */
@@ -367,11 +400,16 @@ function collectorShape(path: string, props: AlloyProps): CollectorShape {
   const receivesOtlp = props.otlp ?? true;
   const otlpGrpcPort = props.otlpGrpcPort ?? 4317;
   const otlpHttpPort = props.otlpHttpPort ?? 4318;
+  const resources = props.resources ?? DEFAULT_RESOURCES;
+  const autoscaling = controller === 'DaemonSet' || props.autoscaling === undefined ? undefined : props.autoscaling;
+  const replicas = controller === 'DaemonSet' ? 1 : autoscaling?.minReplicas ?? props.replicas ?? 2;
   return {
     path,
     name: props.name ?? 'alloy',
     controller,
-    replicas: controller === 'DaemonSet' ? 1 : props.replicas ?? 2,
+    replicas,
+    maxReplicas: autoscaling?.maxReplicas ?? replicas,
+    autoscaling,
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 60,
     clustering: props.clustering,
     hostPaths: [...(props.hostPaths ?? [])],
@@ -387,7 +425,8 @@ function collectorShape(path: string, props: AlloyProps): CollectorShape {
     otlpHttpPort,
     storagePath: STORAGE,
     storageSize: props.storageSize ?? '10Gi',
-    memoryLimit: (props.resources ?? DEFAULT_RESOURCES).limits.memory,
+    memoryLimit: resources.limits.memory,
+    resources,
   };
 }
 

@@ -6,12 +6,13 @@
  */
 import { Construct } from 'constructs';
 import {
-  IntOrString, KubeConfigMap, KubeDaemonSet, KubeDeployment, KubePersistentVolumeClaim, KubePodDisruptionBudget, KubeService,
-  KubeStatefulSet, Quantity, Volume, VolumeMount,
+  IntOrString, KubeConfigMap, KubeDaemonSet, KubeDeployment, KubeHorizontalPodAutoscalerV2, KubePersistentVolumeClaim, KubePodDisruptionBudget,
+  KubeService, KubeStatefulSet, Quantity, Volume, VolumeMount,
 } from '../../imports/k8s';
 import { Peer } from './connections';
 import { HttpProbe, PodProps, PodVolume, podTemplate } from './pod-template';
-import { assertDnsLabel, assertPort, assertWholeNumber, parseSize } from '../validation';
+import { Resources } from './resources';
+import { assertDnsLabel, assertPort, assertWholeNumber, durationText, parseDuration, parseSize } from '../validation';
 
 /** A port the container listens on, also exposed by the Service. */
 export interface ServerPort {
@@ -31,10 +32,101 @@ export interface PersistentStorage {
   readonly storageClassName?: string;
 }
 
+/**
+ * A replica count that a HorizontalPodAutoscaler (`autoscaling/v2`) sets from the pods' CPU and
+ * memory, measured against their requests, between `minReplicas` and `maxReplicas`. Replicas are
+ * added as fast as Kubernetes' default allows, and removed one at a time, at most one every 5
+ * minutes, once the load has been low for `scaleDownStabilization`. The cluster must serve the
+ * resource metrics API (metrics-server), or the autoscaler holds the count where it is.
+ */
+export interface WorkloadAutoscaling {
+  /** The fewest replicas, a whole number of at least 1. */
+  readonly minReplicas: number;
+  /** The most replicas, a whole number of at least `minReplicas`. */
+  readonly maxReplicas: number;
+  /** The average CPU use the autoscaler keeps, in percent of the CPU request (1 to 100). @default 70 */
+  readonly targetCpuUtilization?: number;
+  /** The average memory use the autoscaler keeps, in percent of the memory request (1 to 100). @default 80 */
+  readonly targetMemoryUtilization?: number;
+  /**
+   * How long the load must have called for fewer replicas before one is removed (the scale-down
+   * stabilization window): a duration such as "30m", in whole seconds, at most "1h" (the
+   * Kubernetes API's limit).
+   *
+   * @default "30m"
+   */
+  readonly scaleDownStabilization?: string;
+}
+
+/** `WorkloadAutoscaling` with its defaults, checked, as the autoscaler is rendered. */
+export interface ResolvedAutoscaling {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly targetCpuUtilization: number;
+  readonly targetMemoryUtilization: number;
+  /** The scale-down stabilization window, in seconds. */
+  readonly scaleDownStabilizationSeconds: number;
+}
+
+/** At most one replica is removed per this many seconds. */
+export const SCALE_DOWN_PERIOD_SECONDS = 300;
+/** The Kubernetes API's limit of a stabilization window (HPAScalingRules). */
+const MAX_STABILIZATION_SECONDS = 3600;
+
+/**
+ * `autoscaling` with its defaults, or the first thing wrong with it: whole bounds with
+ * 1 <= min <= max, targets from 1 to 100, a stabilization window of whole seconds up to 1h,
+ * and the requests the targets are measured against. `subject` names the construct in errors.
+ */
+export function resolveAutoscaling(subject: string, autoscaling: WorkloadAutoscaling, resources: Resources): ResolvedAutoscaling {
+  const { minReplicas, maxReplicas } = autoscaling;
+  assertWholeNumber(subject, 'autoscaling.minReplicas', minReplicas, 1);
+  assertWholeNumber(subject, 'autoscaling.maxReplicas', maxReplicas, 1);
+  if (maxReplicas < minReplicas) {
+    throw new Error(`${subject}: autoscaling.maxReplicas (got ${maxReplicas}) is below minReplicas (got ${minReplicas}); make maxReplicas at least ${minReplicas}`);
+  }
+  const target = (what: 'targetCpuUtilization' | 'targetMemoryUtilization', fallback: number): number => {
+    const value = autoscaling[what] ?? fallback;
+    if (!Number.isInteger(value) || value < 1 || value > 100) {
+      throw new Error(`${subject}: autoscaling.${what} is a percentage of the container's requests (got ${value}); use a whole number from 1 to 100`);
+    }
+    return value;
+  };
+  const targetCpuUtilization = target('targetCpuUtilization', 70);
+  const targetMemoryUtilization = target('targetMemoryUtilization', 80);
+  // utilization is use divided by the request: a zero request leaves it undefined, and the
+  // autoscaler does not act
+  for (const kind of ['cpu', 'memory'] as const) {
+    if (/^0*(\.0*)?[A-Za-z]*$/.test(resources.requests[kind])) {
+      throw new Error(
+        `${subject}: autoscaling measures ${kind} against the container's request, which is zero (got requests.${kind} ${JSON.stringify(resources.requests[kind])}); ` +
+        `set requests.${kind} above zero`,
+      );
+    }
+  }
+  const text = autoscaling.scaleDownStabilization ?? '30m';
+  const ms = parseDuration(subject, 'autoscaling.scaleDownStabilization', text);
+  if (ms % 1000 !== 0 || ms > MAX_STABILIZATION_SECONDS * 1000) {
+    throw new Error(
+      `${subject}: autoscaling.scaleDownStabilization must be whole seconds up to 1h, the Kubernetes API's limit (got ${JSON.stringify(text)}); ` +
+      `use such as "30m" or "${durationText(MAX_STABILIZATION_SECONDS)}"`,
+    );
+  }
+  return { minReplicas, maxReplicas, targetCpuUtilization, targetMemoryUtilization, scaleDownStabilizationSeconds: ms / 1000 };
+}
+
 /** Replicas, and how they are spread: what a Deployment and a StatefulSet both take. */
 export interface ReplicatedController {
   /** @default 1 */
   readonly replicas?: number;
+  /**
+   * Let a HorizontalPodAutoscaler set the replica count instead of `replicas` (not both). The
+   * workload's manifest then has no `spec.replicas`, so that applying it again (kubectl apply,
+   * an Argo CD sync) never resets what the autoscaler set.
+   *
+   * @default - a fixed count, `replicas`
+   */
+  readonly autoscaling?: WorkloadAutoscaling;
   /** Spread replicas across nodes, and keep at most one of them down during voluntary disruptions (a PodDisruptionBudget). @default false */
   readonly highAvailability?: boolean;
 }
@@ -121,6 +213,10 @@ export class ServerWorkload extends Construct {
   public readonly workload: KubeDeployment | KubeStatefulSet | KubeDaemonSet;
   /** The PodDisruptionBudget, with highAvailability. */
   public readonly disruptionBudget?: KubePodDisruptionBudget;
+  /** The HorizontalPodAutoscaler, with autoscaling. */
+  public readonly autoscaler?: KubeHorizontalPodAutoscalerV2;
+  /** The autoscaling as rendered, with its defaults, when on. */
+  public readonly autoscaling?: ResolvedAutoscaling;
   public readonly service: KubeService;
   /** Labels that select this workload's pods. */
   public readonly selector: Record<string, string>;
@@ -162,6 +258,18 @@ export class ServerWorkload extends Construct {
     const controller: WorkloadController = props.controller ?? { kind: 'Deployment' };
     const replicas = controller.kind === 'DaemonSet' ? 1 : controller.replicas ?? 1;
     assertWholeNumber(subject, 'replicas', replicas, 1);
+    if (controller.kind !== 'DaemonSet' && controller.autoscaling !== undefined) {
+      if (controller.replicas !== undefined) {
+        throw new Error(
+          `${subject}: replicas (got ${controller.replicas}) and autoscaling both set the replica count; ` +
+          'drop replicas: the HorizontalPodAutoscaler keeps it between autoscaling.minReplicas and maxReplicas',
+        );
+      }
+      this.autoscaling = resolveAutoscaling(subject, controller.autoscaling, props.resources);
+    }
+    const autoscaling = this.autoscaling;
+    /** The most replicas the workload may run. */
+    const mostReplicas = autoscaling?.maxReplicas ?? replicas;
     const storage = controller.kind === 'DaemonSet' ? undefined : controller.storage;
     const highAvailability = controller.kind !== 'DaemonSet' && controller.highAvailability === true;
     let claimTemplates: Array<{ metadata: { name: string; labels: Record<string, string> }; spec: object }> | undefined;
@@ -179,8 +287,9 @@ export class ServerWorkload extends Construct {
         claimTemplates = [{ metadata: { name: 'data', labels: this.selector }, spec: claimSpec }];
         data.push({ mount });
       } else {
-        if (replicas > 1) {
-          throw new Error(`${subject}: ${replicas} replicas cannot share one ReadWriteOnce volume (got replicas ${replicas} with storage); run a StatefulSet or one replica`);
+        if (mostReplicas > 1) {
+          const got = autoscaling ? `autoscaling.maxReplicas ${mostReplicas}` : `replicas ${replicas}`;
+          throw new Error(`${subject}: ${mostReplicas} replicas cannot share one ReadWriteOnce volume (got ${got} with storage); run a StatefulSet or one replica`);
         }
         const claimName = `${props.name}-data`;
         this.persistentVolumeClaim = new KubePersistentVolumeClaim(this, 'data', { metadata: metadata(claimName), spec: claimSpec });
@@ -210,7 +319,9 @@ export class ServerWorkload extends Construct {
       this.workload = new KubeStatefulSet(this, 'statefulset', {
         metadata: metadata(props.name),
         spec: {
-          replicas,
+          // with an autoscaler, the count is its own: a manifest that states one would reset it
+          // on every apply (the API server defaults a new object's to 1, the autoscaler raises it)
+          replicas: autoscaling ? undefined : replicas,
           serviceName: controller.serviceName,
           // replicas are peers: start and stop them together, not one by one
           podManagementPolicy: 'Parallel',
@@ -225,12 +336,37 @@ export class ServerWorkload extends Construct {
       this.workload = new KubeDeployment(this, 'deployment', {
         metadata: metadata(props.name),
         spec: {
-          replicas,
+          replicas: autoscaling ? undefined : replicas,
           revisionHistoryLimit: 3,
           // a ReadWriteOnce volume can be attached to one pod only: stop the old pod first
           strategy: storage !== undefined ? { type: 'Recreate' } : undefined,
           selector: { matchLabels: this.selector },
           template,
+        },
+      });
+    }
+    if (autoscaling) {
+      this.autoscaler = new KubeHorizontalPodAutoscalerV2(this, 'autoscaler', {
+        metadata: metadata(props.name),
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: this.workload.kind, name: props.name },
+          minReplicas: autoscaling.minReplicas,
+          maxReplicas: autoscaling.maxReplicas,
+          metrics: (['cpu', 'memory'] as const).map((name) => ({
+            type: 'Resource',
+            resource: {
+              name,
+              target: { type: 'Utilization', averageUtilization: name === 'cpu' ? autoscaling.targetCpuUtilization : autoscaling.targetMemoryUtilization },
+            },
+          })),
+          // scale out as Kubernetes does by default (at once, doubling or 4 pods per 15s); scale
+          // in only after the stabilization window, one replica at a time
+          behavior: {
+            scaleDown: {
+              stabilizationWindowSeconds: autoscaling.scaleDownStabilizationSeconds,
+              policies: [{ type: 'Pods', value: 1, periodSeconds: SCALE_DOWN_PERIOD_SECONDS }],
+            },
+          },
         },
       });
     }
