@@ -251,8 +251,13 @@ export class ObservabilityStack extends Chart {
     }
     // each backend's job is its workload's name
     this.prometheus.addScrapeTarget({ job: this.alertmanager.workload.host, address: this.alertmanager.alertmanagerAddress, metrics: () => BACKEND_METRICS.alertmanager, peer: this.alertmanager.workload.peer });
-    this.prometheus.addScrapeTarget({ job: this.tempo.workload.host, address: this.tempo.metricsAddress, metrics: () => BACKEND_METRICS.tempo, peer: this.tempo.workload.peer });
-    this.prometheus.addScrapeTarget({ job: this.loki.workload.host, address: this.loki.metricsAddress, metrics: () => BACKEND_METRICS.loki, peer: this.loki.workload.peer });
+    // on object storage, every replica of Tempo and Loki through their headless Service
+    for (const [backend, metrics] of [[this.tempo, BACKEND_METRICS.tempo], [this.loki, BACKEND_METRICS.loki]] as const) {
+      this.prometheus.addScrapeTarget({
+        job: backend.workload.host, address: backend.metricsAddress, ...(backend.metricsEveryPod ? { everyPod: true } : {}),
+        metrics: () => metrics, peer: backend.workload.peer,
+      });
+    }
     this.prometheus.addScrapeTarget({ job: this.grafana.workload.host, address: this.grafana.metricsAddress, metrics: () => BACKEND_METRICS.grafana, peer: this.grafana.workload.peer });
     // the kubelets' volume usage, remote-written by the metrics collector
     const kept = new RegExp(`^(?:${KUBELET_KEEP})$`);

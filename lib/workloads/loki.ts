@@ -28,10 +28,16 @@ import { durationText, parseDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { Connections, Peer } from './connections';
 import { GrafanaDatasource, IDatasource } from './datasource';
+import { lokiObjectStore, placeholderProblems } from './object-storage';
+import { GRPC_PORT, MEMBERLIST_PORT, ScaleOutPeers, ScaleOutProps, expandEnvArgs, scaleOutPlan, scaleOutWorkloadProps } from './scale-out';
 import { ServerWorkload } from './server-workload';
 import { IMAGES } from './versions';
 
-export interface LokiProps extends WorkloadProps {
+/**
+ * Loki's props. On object storage (`objectStorage`) Loki runs as a StatefulSet of `replicas`
+ * monolithic pods (`-target=all`) that form one ring over memberlist; see ScaleOutProps.
+ */
+export interface LokiProps extends WorkloadProps, ScaleOutProps {
   /**
    * How long logs are kept (compactor retention), in whole days: a duration, whole numbers with y, w, d, h, m, s, ms,
    * such as "7d", "2w" or "168h" (Loki reads it as written).
@@ -39,7 +45,7 @@ export interface LokiProps extends WorkloadProps {
    * @default "168h" (7 days)
    */
   readonly retention?: string;
-  /** Size of the data volume (chunks, index, WAL, compactor). @default "10Gi" */
+  /** Size of the data volume (chunks, index, WAL, compactor; on object storage, each replica's WAL and index cache). @default "10Gi" */
   readonly storageSize?: string;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
@@ -69,7 +75,6 @@ export interface LokiProps extends WorkloadProps {
 }
 
 const HTTP_PORT = 3100;
-const GRPC_PORT = 9095;
 const DATA = '/loki';
 /** Loki's `per_stream_rate_limit_burst` default, 15MB (pkg/validation/limits.go). */
 const PER_STREAM_BURST_BYTES = 15 * 2 ** 20;
@@ -84,8 +89,12 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
   public readonly pushUrl: string;
   /** `http://loki:3100/otlp`: the OTLP endpoint Alloy sends to. */
   public readonly otlpUrl: string;
-  /** `loki:3100`, where Loki serves its own metrics. */
+  /** `loki:3100`, where Loki serves its own metrics; on object storage the headless `loki-memberlist:3100`, every replica. */
   public readonly metricsAddress: string;
+  /** Whether `metricsAddress` is a headless Service whose every pod is scraped (on object storage). */
+  public readonly metricsEveryPod: boolean;
+  /** On object storage: the headless Service and ServiceAccount of the replicas. */
+  public readonly peers?: ScaleOutPeers;
   /** `http://loki:3100`. */
   public readonly queryUrl: string;
   public readonly datasource: GrafanaDatasource;
@@ -136,6 +145,9 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
     // bytes can be several times its OTLP bytes
     this.maxRequestBytes = Math.floor(Math.min(burstBytes, PER_STREAM_BURST_BYTES) / 8);
     const maxChunkAge = () => 2 * this.lateWindow().seconds;
+    const name = props.name ?? 'loki';
+    const plan = scaleOutPlan(this.node.path, props, name, props.namespace);
+    const store = plan && lokiObjectStore(plan.storage);
     const config = () => ({
       auth_enabled: tenant !== undefined,
       server: {
@@ -148,18 +160,31 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
         log_level: 'info',
         log_format: 'logfmt',
       },
-      common: {
+      common: plan === undefined || store === undefined ? {
         instance_addr: '127.0.0.1',
         path_prefix: DATA,
         storage: { filesystem: { chunks_directory: `${DATA}/chunks`, rules_directory: `${DATA}/rules` } },
         replication_factor: 1,
         ring: { kvstore: { store: 'inmemory' } },
+      } : {
+        // each replica advertises its own address (the pod's interface), not 127.0.0.1
+        path_prefix: DATA,
+        storage: { [store.objectStore]: store.block },
+        // copies of each stream in the ingesters until flushed to the store: three survive one
+        // replica down (a write needs RF / 2 + 1 of them); more than the replicas could never be placed
+        replication_factor: plan.replicationFactor,
+        // every ring (ingesters, distributors, scheduler, compactor, ruler) over memberlist
+        // (pkg/loki/config_wrapper.go@v3.7.6:204-217)
+        ring: { kvstore: { store: 'memberlist' } },
       },
+      ...(plan === undefined ? {} : {
+        memberlist: { bind_port: MEMBERLIST_PORT, join_members: [`dns+${plan.peersHost}:${MEMBERLIST_PORT}`] },
+      }),
       schema_config: {
         configs: [{
           from: '2024-01-01',
           store: 'tsdb',
-          object_store: 'filesystem',
+          object_store: store?.objectStore ?? 'filesystem',
           schema: 'v13',
           index: { prefix: 'index_', period: '24h' },
         }],
@@ -180,34 +205,57 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
       // what is still in the ingesters' memory is found: chunks stay there up to max_chunk_age,
       // then until flushed and the index synced
       querier: { query_ingesters_within: durationText(maxChunkAge() + 3600) },
+      ...(plan === undefined ? {} : {
+        ruler: {
+          // rule files stay where they are on one volume: the object store would otherwise take
+          // the ruler's storage too (config_wrapper.go@v3.7.6:636-644), and an explicit type wins
+          storage: { type: 'local', local: { directory: `${DATA}/rules` } },
+          // one replica evaluates each rule group, not every replica all of them
+          ...(plan.replicas > 1 ? { enable_sharding: true } : {}),
+        },
+      }),
       compactor: {
         working_directory: `${DATA}/compactor`,
         retention_enabled: true,
-        delete_request_store: 'filesystem',
+        // Loki refuses to start with retention and no delete-request store
+        // (pkg/compactor/config.go@v3.7.6:107-110); one compactor runs, chosen by its ring
+        delete_request_store: store?.objectStore ?? 'filesystem',
       },
       analytics: { reporting_enabled: false },
     });
+    const data = { mountPath: DATA, size: props.storageSize ?? '10Gi', storageClassName: props.storageClassName };
+    const image = props.image ?? IMAGES.loki;
+    const instance = props.instance ?? DEFAULT_INSTANCE;
+    const render = () => dump(config(), { lineWidth: -1 });
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
-      name: props.name ?? 'loki',
-      instance: props.instance ?? DEFAULT_INSTANCE,
+      name,
+      instance,
       component: 'logs-backend',
-      image: props.image ?? IMAGES.loki,
-      args: ['-config.file=/etc/loki/loki.yaml'],
+      image,
+      // on object storage every replica runs every part of Loki (monolithic)
+      args: ['-config.file=/etc/loki/loki.yaml', ...(plan === undefined ? [] : ['-target=all', ...expandEnvArgs(plan)])],
       ports: [
         { name: 'http', port: HTTP_PORT, appProtocol: 'http' },
         { name: 'grpc', port: GRPC_PORT, appProtocol: 'grpc' },
+        ...(plan === undefined ? [] : [{ name: 'memberlist', port: MEMBERLIST_PORT, onService: false }]),
       ],
       readiness: { path: '/ready', port: 'http' },
       runAs: { uid: 10001, gid: 10001 },
       resources: props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-      configFiles: { mountPath: '/etc/loki', data: { 'loki.yaml': Lazy.any({ produce: () => dump(config(), { lineWidth: -1 }) }) } },
-      controller: { kind: 'Deployment', storage: { mountPath: DATA, size: props.storageSize ?? '10Gi', storageClassName: props.storageClassName } },
+      configFiles: { mountPath: '/etc/loki', data: { 'loki.yaml': Lazy.any({ produce: render }) } },
+      ...(plan === undefined ? { controller: { kind: 'Deployment', storage: data } } : scaleOutWorkloadProps(plan, data)),
     });
+    if (plan !== undefined) {
+      this.peers = new ScaleOutPeers(this, 'peers', {
+        plan, workload: this.workload, image, instance, component: 'logs-backend', http: { name: 'http', port: HTTP_PORT }, clustered: true,
+      });
+    }
     this.queryUrl = `http://${this.workload.host}:${HTTP_PORT}`;
     this.pushUrl = `${this.queryUrl}/loki/api/v1/push`;
     this.otlpUrl = `${this.queryUrl}/otlp`;
-    this.metricsAddress = `${this.workload.host}:${HTTP_PORT}`;
+    this.metricsAddress = `${plan === undefined ? this.workload.host : plan.serviceName}:${HTTP_PORT}`;
+    this.metricsEveryPod = plan !== undefined;
     this.tenant = tenant;
     this.namespaceName = props.namespace;
     // OTLP, not the push API: logs then take the same disk-backed, never-giving-up queue as
@@ -217,7 +265,11 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
     this.node.addValidation({
       validate: () => {
         const w = this.lateWindow();
-        return [...w.problems, ...retentionProblems(this.node.path, { text: retention, seconds: retentionSeconds }, { prop: 'late-entry window', seconds: w.seconds })];
+        return [
+          ...w.problems,
+          ...retentionProblems(this.node.path, { text: retention, seconds: retentionSeconds }, { prop: 'late-entry window', seconds: w.seconds }),
+          ...(plan === undefined || plan.access.placeholders.length === 0 ? [] : placeholderProblems(this.node.path, 'loki.yaml', render(), plan.access)),
+        ];
       },
     });
     this.datasourcePeer = { peer: this.workload.peer, port: HTTP_PORT };

@@ -80,6 +80,8 @@ export interface PodTemplateProps extends PodProps {
   readonly restartPolicy?: string;
   /** Spread the pods these labels select over nodes, where the cluster can. @default - no spread */
   readonly spreadSelector?: Record<string, string>;
+  /** With spreadSelector, spread them over zones too. @default false */
+  readonly spreadOverZones?: boolean;
 }
 
 const httpProbe = (probe: HttpProbe, extra: Partial<Probe>): Probe => ({
@@ -125,13 +127,15 @@ export function podTemplate(subject: string, props: PodTemplateProps): PodTempla
     enableServiceLinks: false,
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
     securityContext: exception === undefined ? restrictedPodSecurityContext(props.runAs) : exceptionPodSecurityContext(),
-    // spread replicas over nodes where the cluster can; never block scheduling on it
-    topologySpreadConstraints: props.spreadSelector !== undefined ? [{
-      maxSkew: 1,
-      topologyKey: 'kubernetes.io/hostname',
-      whenUnsatisfiable: 'ScheduleAnyway',
-      labelSelector: { matchLabels: props.spreadSelector },
-    }] : undefined,
+    // spread replicas over nodes (and zones, when asked) where the cluster can; never block scheduling on it
+    topologySpreadConstraints: props.spreadSelector !== undefined
+      ? ['kubernetes.io/hostname', ...(props.spreadOverZones === true ? ['topology.kubernetes.io/zone'] : [])].map((topologyKey) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: props.spreadSelector! },
+      }))
+      : undefined,
     containers: [container],
     volumes,
   };

@@ -21,6 +21,8 @@ export interface ServerPort {
   readonly port: number;
   /** The Service port's appProtocol ("grpc", "http"). @default - none */
   readonly appProtocol?: string;
+  /** Whether the Service exposes it; a port only the pods use among themselves (gossip) is not. @default true */
+  readonly onService?: boolean;
 }
 
 /** A PersistentVolumeClaim `<name>-data`, mounted at `mountPath`. */
@@ -129,6 +131,8 @@ export interface ReplicatedController {
   readonly autoscaling?: WorkloadAutoscaling;
   /** Spread replicas across nodes, and keep at most one of them down during voluntary disruptions (a PodDisruptionBudget). @default false */
   readonly highAvailability?: boolean;
+  /** With highAvailability, spread replicas across zones too (`topology.kubernetes.io/zone`), where the cluster has them. @default false */
+  readonly spreadOverZones?: boolean;
 }
 
 /** A Deployment. */
@@ -189,6 +193,8 @@ export interface ServerWorkloadProps extends PodProps {
   readonly controller?: WorkloadController;
   /** @default - none */
   readonly podAnnotations?: Record<string, string>;
+  /** Labels of the pods beside the standard ones (not in the selector). @default - none */
+  readonly podLabels?: Record<string, string>;
 }
 
 /** The standard labels of one workload. */
@@ -298,11 +304,12 @@ export class ServerWorkload extends Construct {
     }
     const template = podTemplate(subject, {
       ...props,
-      labels,
+      labels: { ...props.podLabels, ...labels },
       annotations: props.podAnnotations,
       configMap: props.configFiles && { volumeName: 'config', name: configName, mountPath: props.configFiles.mountPath },
       volumes: [...data, ...(props.extraVolumes ?? [])],
       spreadSelector: highAvailability ? this.selector : undefined,
+      spreadOverZones: controller.kind !== 'DaemonSet' && highAvailability && controller.spreadOverZones === true,
     });
     if (controller.kind === 'DaemonSet') {
       this.workload = new KubeDaemonSet(this, 'daemonset', {
@@ -382,7 +389,7 @@ export class ServerWorkload extends Construct {
       spec: {
         type: 'ClusterIP',
         selector: this.selector,
-        ports: props.ports.map((p) => ({
+        ports: props.ports.filter((p) => p.onService !== false).map((p) => ({
           name: p.name,
           port: p.port,
           targetPort: IntOrString.fromString(p.name),

@@ -24,13 +24,20 @@ import { AlloyConfig, TracesConsumer } from '../alloy';
 import { BacklogSenders, Destination, ITracesDestination, acceptanceWindow, retentionProblems } from '../pipelines';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
+import { placeholderProblems, tempoObjectStore } from './object-storage';
+import { GRPC_PORT, MEMBERLIST_PORT, ScaleOutPeers, ScaleOutProps, expandEnvArgs, scaleOutPlan, scaleOutWorkloadProps } from './scale-out';
 import { durationText, goDuration, parseDuration } from '../validation';
 import { ServerWorkload } from './server-workload';
 import { Connections, Peer } from './connections';
 import { IRemoteWriteReceiver } from './prometheus';
 import { IMAGES } from './versions';
 
-export interface TempoProps extends WorkloadProps {
+/**
+ * Tempo's props. On object storage (`objectStorage`) Tempo runs as a StatefulSet; with more
+ * than one replica as a scalable single binary whose replicas form one ring over memberlist
+ * (see ScaleOutProps).
+ */
+export interface TempoProps extends WorkloadProps, ScaleOutProps {
   /**
    * How long traces are kept (compactor block retention). A duration as every duration prop
    * takes it: whole numbers with y, w, d, h, m, s, ms, such as "7d" or "168h"; Tempo reads
@@ -39,7 +46,7 @@ export interface TempoProps extends WorkloadProps {
    * @default "168h" (7 days)
    */
   readonly retention?: string;
-  /** Size of the data volume (blocks, WAL, metrics-generator WAL). @default "10Gi" */
+  /** Size of the data volume (blocks, WAL, metrics-generator WAL; on object storage, each replica's WAL). @default "10Gi" */
   readonly storageSize?: string;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
@@ -82,8 +89,12 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
   public readonly otlpGrpcEndpoint: string;
   /** `http://tempo:3200`: the query API. */
   public readonly queryUrl: string;
-  /** `tempo:3200`, where Tempo serves its own metrics. */
+  /** `tempo:3200`, where Tempo serves its own metrics; on object storage the headless `tempo-memberlist:3200`, every replica. */
   public readonly metricsAddress: string;
+  /** Whether `metricsAddress` is a headless Service whose every pod is scraped (on object storage). */
+  public readonly metricsEveryPod: boolean;
+  /** On object storage: the headless Service and ServiceAccount of the replicas. */
+  public readonly peers?: ScaleOutPeers;
   public readonly datasource: GrafanaDatasource;
   public readonly datasourcePeer: { readonly peer: Peer; readonly port: number };
   /** The collectors that send here, with the backlog each may replay. */
@@ -112,9 +123,24 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
     }
     this.maxRequestBytes = mib * 2 ** 20;
     const slack = () => durationText(this.lateWindow().seconds);
+    const name = props.name ?? 'tempo';
+    const plan = scaleOutPlan(this.node.path, props, name, props.namespace);
+    const store = plan && tempoObjectStore(plan.storage);
+    // `-target=all` forces an in-memory ring of one ingester (cmd/tempo/main.go@v2.10.8:200-215):
+    // replicas that share the work run the scalable single binary, which rings over memberlist
+    const clustered = plan !== undefined && plan.replicas > 1;
     const config = () => ({
       stream_over_http_enabled: true,
-      server: { http_listen_port: HTTP_PORT, log_level: 'info', log_format: 'logfmt' },
+      server: { http_listen_port: HTTP_PORT, ...(clustered ? { grpc_listen_port: GRPC_PORT } : {}), log_level: 'info', log_format: 'logfmt' },
+      ...(plan === undefined || !clustered ? {} : {
+        memberlist: { bind_port: MEMBERLIST_PORT, join_members: [`dns+${plan.peersHost}:${MEMBERLIST_PORT}`] },
+        // required outside `all`: the queriers take their jobs from every replica's frontend, found
+        // by resolving the headless Service (modules.go@v2.10.8:455-460, querier/worker/worker.go:126)
+        querier: { frontend_worker: { frontend_address: `${plan.peersHost}:${GRPC_PORT}` } },
+        // copies of each trace in the ingesters until flushed to the store: three survive one
+        // replica down; more than the replicas could never be placed (Tempo's default is 1)
+        ingester: { lifecycler: { ring: { replication_factor: plan.replicationFactor } } },
+      }),
       distributor: {
         receivers: {
           otlp: {
@@ -148,34 +174,48 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
       }),
       storage: {
         trace: {
-          backend: 'local',
+          backend: store?.backend ?? 'local',
           // replayed spans keep their own time in the block's time range, so searches find them
           wal: { path: `${DATA}/wal`, ingestion_time_range_slack: slack() },
-          local: { path: `${DATA}/blocks` },
+          ...(store === undefined ? { local: { path: `${DATA}/blocks` } } : { [store.backend]: store.block }),
         },
       },
       usage_report: { reporting_enabled: false },
     });
+    const data = { mountPath: DATA, size: props.storageSize ?? '10Gi', storageClassName: props.storageClassName };
+    const image = props.image ?? IMAGES.tempo;
+    const instance = props.instance ?? DEFAULT_INSTANCE;
+    const render = () => dump(config(), { lineWidth: -1 });
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
-      name: props.name ?? 'tempo',
-      instance: props.instance ?? DEFAULT_INSTANCE,
+      name,
+      instance,
       component: 'traces-backend',
-      image: props.image ?? IMAGES.tempo,
-      args: ['-config.file=/etc/tempo/tempo.yaml'],
+      image,
+      args: [
+        '-config.file=/etc/tempo/tempo.yaml',
+        ...(plan === undefined ? [] : [clustered ? '-target=scalable-single-binary' : '-target=all', ...expandEnvArgs(plan)]),
+      ],
       ports: [
         { name: 'http', port: HTTP_PORT, appProtocol: 'http' },
         { name: 'otlp-grpc', port: OTLP_GRPC_PORT, appProtocol: 'grpc' },
         { name: 'otlp-http', port: OTLP_HTTP_PORT, appProtocol: 'http' },
+        ...(clustered ? [{ name: 'grpc', port: GRPC_PORT, appProtocol: 'grpc', onService: false }, { name: 'memberlist', port: MEMBERLIST_PORT, onService: false }] : []),
       ],
       readiness: { path: '/ready', port: 'http' },
       runAs: { uid: 10001, gid: 10001 },
       resources: props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '2Gi' } },
-      configFiles: { mountPath: '/etc/tempo', data: { 'tempo.yaml': Lazy.any({ produce: () => dump(config(), { lineWidth: -1 }) }) } },
-      controller: { kind: 'Deployment', storage: { mountPath: DATA, size: props.storageSize ?? '10Gi', storageClassName: props.storageClassName } },
+      configFiles: { mountPath: '/etc/tempo', data: { 'tempo.yaml': Lazy.any({ produce: render }) } },
+      ...(plan === undefined ? { controller: { kind: 'Deployment', storage: data } } : scaleOutWorkloadProps(plan, data)),
     });
+    if (plan !== undefined) {
+      this.peers = new ScaleOutPeers(this, 'peers', {
+        plan, workload: this.workload, image, instance, component: 'traces-backend', http: { name: 'http', port: HTTP_PORT }, clustered,
+      });
+    }
     this.otlpGrpcEndpoint = `${this.workload.host}:${OTLP_GRPC_PORT}`;
-    this.metricsAddress = `${this.workload.host}:${HTTP_PORT}`;
+    this.metricsAddress = `${plan === undefined ? this.workload.host : plan.serviceName}:${HTTP_PORT}`;
+    this.metricsEveryPod = plan !== undefined;
     this.queryUrl = `http://${this.workload.host}:${HTTP_PORT}`;
     this.destination = Destination.otlpGrpc({
       name: 'tempo', endpoint: this.otlpGrpcEndpoint, insecure: true, maxRequestBytes: this.maxRequestBytes, senders: this.senders,
@@ -188,7 +228,11 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
     this.node.addValidation({
       validate: () => {
         const w = this.lateWindow();
-        return [...w.problems, ...retentionProblems(this.node.path, { text: retention, seconds: retentionSeconds }, { prop: 'late-span window', seconds: w.seconds })];
+        return [
+          ...w.problems,
+          ...retentionProblems(this.node.path, { text: retention, seconds: retentionSeconds }, { prop: 'late-span window', seconds: w.seconds }),
+          ...(plan === undefined || plan.access.placeholders.length === 0 ? [] : placeholderProblems(this.node.path, 'tempo.yaml', render(), plan.access)),
+        ];
       },
     });
     this.datasourcePeer = { peer: this.workload.peer, port: HTTP_PORT };
