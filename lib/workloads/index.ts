@@ -18,3 +18,5 @@ export * from './connections';
 export * from './kube-state-metrics';
 export * from './pod-template';
 export * from './instrument';
+export * from './object-storage';
+export * from './scale-out';

@@ -95,7 +95,7 @@ export function scaleOutWorkloadProps(plan: ScaleOutPlan, data: PersistentStorag
       highAvailability: plan.replicas > 1,
       spreadOverZones: plan.replicas > 1,
     },
-    env: plan.access.env,
+    env: plan.access.env.length > 0 ? plan.access.env : undefined,
     extraVolumes: plan.access.volumes,
     podLabels: plan.access.podLabels,
     serviceAccountName: plan.serviceAccountName,
