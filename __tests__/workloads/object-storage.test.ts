@@ -390,3 +390,23 @@ describe('replicas and storage', () => {
     expect(() => new Loki(Testing.chart(), 'l', { namespace: 'o', objectStorage: storage })).toThrow(message);
   });
 });
+
+test('docs/stack.md: the example of "Loki and Tempo on object storage" runs as written', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'stack.md'), 'utf-8');
+  const section = doc.slice(doc.indexOf('## Loki and Tempo on object storage'));
+  const code = /```ts\n([\s\S]*?)```/.exec(section)![1];
+  const app = testApp();
+  // plain JavaScript as written: the stack, an app, nothing else
+  new Function('ObservabilityStack', 'app', code)(ObservabilityStack, app);
+  const stack = app.node.findChild('observability') as ObservabilityStack;
+  expect(() => app.synth()).not.toThrow();
+  const ms = manifestsOf(stack);
+  expect([find(ms, 'StatefulSet', 'loki').spec.replicas, find(ms, 'StatefulSet', 'tempo').spec.replicas]).toEqual([3, 3]);
+  // the Secret keys the doc's kubectl lines create are those the pods read
+  const keys = (name: string) => (find(ms, 'StatefulSet', name).spec.template.spec.containers[0].env as any[])
+    .map((e) => e.valueFrom?.secretKeyRef).filter((r) => r).map((r: any) => `${r.name}/${r.key}`);
+  expect(keys('loki')).toEqual(['minio-credentials/access-key-id', 'minio-credentials/secret-access-key']);
+  expect(section).toContain('create secret generic minio-credentials --from-literal=access-key-id=... --from-literal=secret-access-key=...');
+  expect(find(ms, 'StatefulSet', 'tempo').spec.template.spec.volumes).toContainEqual(expect.objectContaining({ secret: expect.objectContaining({ secretName: 'tempo-gcs', items: [{ key: 'key.json', path: 'key.json' }] }) }));
+  expect(section).toContain('create secret generic tempo-gcs --from-file=key.json=');
+});
