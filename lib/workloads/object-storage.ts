@@ -287,65 +287,56 @@ export function objectStorageAccess(storage: ObjectStorage): ObjectStorageAccess
 
 const placeholder = (name: string) => `\${${name}}`;
 
-/** Loki's `common.storage.<type>` block and the `object_store` of its schema, for `storage`. */
-export function lokiObjectStore(storage: ObjectStorage): { readonly objectStore: ObjectStorage['type']; readonly block: Record<string, unknown> } {
+/**
+ * The two programs' names of the same settings: Loki's `common.storage.<type>`
+ * (grafana/loki@v3.7.6:pkg/storage/chunk/client/aws/s3_storage_client.go,
+ * .../azure/blob_storage_client.go:89-95) and Tempo's `storage.trace.<backend>`
+ * (grafana/tempo@v2.10.8:tempodb/backend/s3/config.go:49-62, tempodb/backend/azure/config.go:13-20).
+ */
+const NAMES = {
+  // Loki's bucketnames is a comma-separated list: one bucket here
+  loki: { bucket: 'bucketnames', forcePathStyle: 's3forcepathstyle', accessKeyId: 'access_key_id', secretAccessKey: 'secret_access_key', accountName: 'account_name', accountKey: 'account_key' },
+  tempo: { bucket: 'bucket', forcePathStyle: 'forcepathstyle', accessKeyId: 'access_key', secretAccessKey: 'secret_key', accountName: 'storage_account_name', accountKey: 'storage_account_key' },
+} as const;
+
+/** The block of `storage` in `program`'s config, under `common.storage.<type>` (Loki) or `storage.trace.<type>` (Tempo). */
+function storeBlock(program: keyof typeof NAMES, storage: ObjectStorage): Record<string, unknown> {
+  const n = NAMES[program];
   if (storage.type === 's3') {
+    // Loki's AWS SDK finds AWS S3 itself; the minio client Tempo uses has no default endpoint
+    // (tempodb/backend/s3/s3.go@v2.10.8:764)
+    const endpoint = storage.endpoint ?? (program === 'tempo' ? `s3.${storage.region}.amazonaws.com` : undefined);
     return {
-      objectStore: 's3',
-      block: {
-        // a comma-separated list in Loki: one bucket here
-        bucketnames: storage.bucket,
-        ...(storage.endpoint !== undefined ? { endpoint: storage.endpoint } : {}),
-        ...(storage.region !== undefined ? { region: storage.region } : {}),
-        ...(storage.forcePathStyle === true ? { s3forcepathstyle: true } : {}),
-        ...(storage.insecure === true ? { insecure: true } : {}),
-        // both or neither: with neither the AWS SDK's default chain applies (IRSA, instance role)
-        // (grafana/loki@v3.7.6:pkg/storage/chunk/client/aws/s3_storage_client.go:266-283)
-        ...(storage.credentials !== undefined ? { access_key_id: placeholder(ENV.accessKeyId), secret_access_key: placeholder(ENV.secretAccessKey) } : {}),
-      },
+      [n.bucket]: storage.bucket,
+      ...(endpoint !== undefined ? { endpoint } : {}),
+      ...(storage.region !== undefined ? { region: storage.region } : {}),
+      ...(storage.forcePathStyle === true ? { [n.forcePathStyle]: true } : {}),
+      ...(storage.insecure === true ? { insecure: true } : {}),
+      // both keys or neither: with neither, the default chains apply (environment, IRSA, instance
+      // role: grafana/loki@v3.7.6:pkg/storage/chunk/client/aws/s3_storage_client.go:266-283,
+      // tempodb/backend/s3/s3.go@v2.10.8:686-706)
+      ...(storage.credentials !== undefined ? { [n.accessKeyId]: placeholder(ENV.accessKeyId), [n.secretAccessKey]: placeholder(ENV.secretAccessKey) } : {}),
     };
   }
-  if (storage.type === 'gcs') return { objectStore: 'gcs', block: { bucket_name: storage.bucket } };
+  if (storage.type === 'gcs') return { bucket_name: storage.bucket };
   return {
-    objectStore: 'azure',
-    block: {
-      account_name: storage.accountName,
-      container_name: storage.container,
-      ...(storage.endpointSuffix !== undefined ? { endpoint_suffix: storage.endpointSuffix } : {}),
-      // without a key Loki signs with an empty shared key unless an identity is named
-      // (grafana/loki@v3.7.6:pkg/storage/chunk/client/azure/blob_storage_client.go:422-423)
-      ...(storage.accountKey !== undefined ? { account_key: placeholder(ENV.accountKey) } : { use_federated_token: true }),
-    },
+    [n.accountName]: storage.accountName,
+    container_name: storage.container,
+    ...(storage.endpointSuffix !== undefined ? { endpoint_suffix: storage.endpointSuffix } : {}),
+    // without a key Loki signs with an empty shared key unless an identity is named
+    // (grafana/loki@v3.7.6:pkg/storage/chunk/client/azure/blob_storage_client.go:422-423)
+    ...(storage.accountKey !== undefined ? { [n.accountKey]: placeholder(ENV.accountKey) } : { use_federated_token: true }),
   };
+}
+
+/** Loki's `common.storage.<type>` block and the `object_store` of its schema, for `storage`. */
+export function lokiObjectStore(storage: ObjectStorage): { readonly objectStore: ObjectStorage['type']; readonly block: Record<string, unknown> } {
+  return { objectStore: storage.type, block: storeBlock('loki', storage) };
 }
 
 /** Tempo's `storage.trace.backend` and `storage.trace.<backend>` block, for `storage`. */
 export function tempoObjectStore(storage: ObjectStorage): { readonly backend: ObjectStorage['type']; readonly block: Record<string, unknown> } {
-  if (storage.type === 's3') {
-    return {
-      backend: 's3',
-      block: {
-        bucket: storage.bucket,
-        // the minio client Tempo uses has no default endpoint (tempodb/backend/s3/s3.go@v2.10.8:764)
-        endpoint: storage.endpoint ?? `s3.${storage.region}.amazonaws.com`,
-        ...(storage.region !== undefined ? { region: storage.region } : {}),
-        ...(storage.forcePathStyle === true ? { forcepathstyle: true } : {}),
-        ...(storage.insecure === true ? { insecure: true } : {}),
-        // empty keys fall through to the environment, files and IAM (tempodb/backend/s3/s3.go@v2.10.8:686-706)
-        ...(storage.credentials !== undefined ? { access_key: placeholder(ENV.accessKeyId), secret_key: placeholder(ENV.secretAccessKey) } : {}),
-      },
-    };
-  }
-  if (storage.type === 'gcs') return { backend: 'gcs', block: { bucket_name: storage.bucket } };
-  return {
-    backend: 'azure',
-    block: {
-      storage_account_name: storage.accountName,
-      container_name: storage.container,
-      ...(storage.endpointSuffix !== undefined ? { endpoint_suffix: storage.endpointSuffix } : {}),
-      ...(storage.accountKey !== undefined ? { storage_account_key: placeholder(ENV.accountKey) } : { use_federated_token: true }),
-    },
-  };
+  return { backend: storage.type, block: storeBlock('tempo', storage) };
 }
 
 /**
