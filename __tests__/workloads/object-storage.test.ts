@@ -36,7 +36,11 @@ function build(props: ObservabilityStackProps) {
     policy: (name: string) => find(ms, 'NetworkPolicy', name).spec,
   };
 }
-const both = (storage: ObjectStorage, replicas: number) => build({ loki: { objectStorage: storage, replicas }, tempo: { objectStorage: storage, replicas } });
+/** Loki and Tempo on the same kind of store, each with its own bucket. */
+function both(storage: ObjectStorage, replicas: number) {
+  const other: ObjectStorage = storage.type === 'azure' ? { ...storage, container: 'traces' } : { ...storage, bucket: 'traces' };
+  return build({ loki: { objectStorage: storage, replicas }, tempo: { objectStorage: other, replicas } });
+}
 
 function synthFails(props: ObservabilityStackProps, message: string): void {
   const app: App = testApp();
@@ -140,7 +144,7 @@ describe('Tempo on object storage', () => {
       backend: 's3',
       wal: { path: '/var/tempo/wal', ingestion_time_range_slack: '1h56m' },
       s3: {
-        bucket: 'telemetry', endpoint: 'minio.storage:9000', forcepathstyle: true, insecure: true,
+        bucket: 'traces', endpoint: 'minio.storage:9000', forcepathstyle: true, insecure: true,
         access_key: '${OBJECT_STORAGE_ACCESS_KEY_ID}', secret_key: '${OBJECT_STORAGE_SECRET_ACCESS_KEY}',
       },
     });
@@ -154,7 +158,7 @@ describe('Tempo on object storage', () => {
     const t = b.tempo();
     expect(b.container('tempo').args).toEqual(['-config.file=/etc/tempo/tempo.yaml', '-target=all']);
     expect([t.memberlist, t.querier, t.ingester, t.server.grpc_listen_port]).toEqual([undefined, undefined, undefined, undefined]);
-    expect(t.storage.trace).toEqual({ backend: 'gcs', wal: { path: '/var/tempo/wal', ingestion_time_range_slack: '1h56m' }, gcs: { bucket_name: 'telemetry' } });
+    expect(t.storage.trace).toEqual({ backend: 'gcs', wal: { path: '/var/tempo/wal', ingestion_time_range_slack: '1h56m' }, gcs: { bucket_name: 'traces' } });
     expect(find(b.ms, 'Service', 'tempo-memberlist').spec.ports.map((p: any) => p.port)).toEqual([3200]);
     expect(b.ms.filter((m) => m.kind === 'PodDisruptionBudget' && m.metadata.name === 'tempo')).toEqual([]);
   });
@@ -164,9 +168,9 @@ describe('Tempo on object storage', () => {
   });
 
   test('AWS S3: Tempo\'s client has no default endpoint, so the region\'s is written; Azure without a key uses workload identity', () => {
-    expect(both(AWS, 1).tempo().storage.trace.s3).toEqual({ bucket: 'telemetry', endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1' });
+    expect(both(AWS, 1).tempo().storage.trace.s3).toEqual({ bucket: 'traces', endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1' });
     const b = both({ type: 'azure', container: 'telemetry', accountName: 'stacktelemetry' }, 3);
-    expect(b.tempo().storage.trace.azure).toEqual({ storage_account_name: 'stacktelemetry', container_name: 'telemetry', use_federated_token: true });
+    expect(b.tempo().storage.trace.azure).toEqual({ storage_account_name: 'stacktelemetry', container_name: 'traces', use_federated_token: true });
     expect(b.loki().common.storage.azure).toEqual({ account_name: 'stacktelemetry', container_name: 'telemetry', use_federated_token: true });
     for (const name of ['loki', 'tempo']) {
       expect(find(b.ms, 'StatefulSet', name).spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
@@ -354,6 +358,16 @@ describe('credentials come from Secrets only', () => {
 });
 
 describe('replicas and storage', () => {
+  test('fails when Loki and Tempo are given one bucket', () => {
+    expect(() => new ObservabilityStack(testApp(), 'observability', { loki: { objectStorage: MINIO }, tempo: { objectStorage: { ...MINIO, credentials: { secretName: 'other' } } } })).toThrow(
+      'observability: loki and tempo are given one bucket (got the s3 bucket "telemetry" at minio.storage:9000 for both); Tempo reads every top-level folder of its bucket as a tenant',
+    );
+    expect(() => new ObservabilityStack(testApp(), 'observability', { loki: { objectStorage: AZURE }, tempo: { objectStorage: AZURE } })).toThrow('(got the azure container "telemetry" of account stacktelemetry for both)');
+    // the same name on another store is another bucket
+    expect(() => new ObservabilityStack(testApp(), 'observability', { loki: { objectStorage: MINIO }, tempo: { objectStorage: AWS } })).not.toThrow();
+    expect(() => new ObservabilityStack(testApp(), 'observability', { loki: { objectStorage: GCS }, tempo: { objectStorage: { ...GCS, bucket: 'traces' } } })).not.toThrow();
+  });
+
   test.each<[string, ObservabilityStackProps, string]>([
     ['Loki', { loki: { replicas: 3 } }, 'observability/loki: replicas 3 need object storage (got replicas 3 on local storage)'],
     ['Tempo', { tempo: { replicas: 2 } }, 'observability/tempo: replicas 2 need object storage (got replicas 2 on local storage)'],

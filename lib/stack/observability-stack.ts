@@ -18,6 +18,7 @@ import { Alloy, AlloyProps } from '../workloads/alloy';
 import { Grafana, GrafanaProps } from '../workloads/grafana';
 import { KubeStateMetrics, KubeStateMetricsProps } from '../workloads/kube-state-metrics';
 import { Loki, LokiProps } from '../workloads/loki';
+import { sharedBucket } from '../workloads/object-storage';
 import { Prometheus, PrometheusProps } from '../workloads/prometheus';
 import { Tempo, TempoProps } from '../workloads/tempo';
 import { InstrumentOptions, KubeWorkload, instrument } from '../workloads/instrument';
@@ -152,6 +153,13 @@ export class ObservabilityStack extends Chart {
     this.alertmanager = new Alertmanager(this, 'alertmanager', { ...props.alertmanager, ...common });
     this.prometheus.addAlertmanager(this.alertmanager);
     this.loki = new Loki(this, 'loki', { ...props.loki, ...common });
+    const shared = props.loki?.objectStorage && props.tempo?.objectStorage && sharedBucket(props.loki.objectStorage, props.tempo.objectStorage);
+    if (shared) {
+      throw new Error(
+        `${this.node.path}: loki and tempo are given one bucket (got the ${shared} for both); Tempo reads every top-level folder of its bucket ` +
+        'as a tenant (tempodb/backend/raw.go@v2.10.8:219-231), Loki\'s among them: give each its own bucket',
+      );
+    }
     // Alloy's own logs reach Loki as every pod's do: read from the collectors' stderr by the
     // pod-logs pipeline, labelled with their pod and through the disk queue (not the logging
     // block's write_to, which drops lines when busy and would send them twice)

@@ -287,6 +287,13 @@ export function objectStorageAccess(storage: ObjectStorage): ObjectStorageAccess
 
 const placeholder = (name: string) => `\${${name}}`;
 
+/** The bucket or container `storage` names, with where it is, when `a` and `b` are the same one. */
+export function sharedBucket(a: ObjectStorage, b: ObjectStorage): string | undefined {
+  const where = (x: ObjectStorage) => (x.type === 's3' ? `s3 bucket "${x.bucket}" at ${x.endpoint ?? `AWS ${x.region}`}`
+    : x.type === 'gcs' ? `gcs bucket "${x.bucket}"` : `azure container "${x.container}" of account ${x.accountName}`);
+  return where(a) === where(b) ? where(a) : undefined;
+}
+
 /**
  * The two programs' names of the same settings: Loki's `common.storage.<type>`
  * (grafana/loki@v3.7.6:pkg/storage/chunk/client/aws/s3_storage_client.go,
