@@ -10,9 +10,11 @@ import { build as customPipeline } from '../examples/custom-pipeline';
 import { build as joinTheGateway } from '../examples/join-the-gateway';
 import { build as defaultStack } from '../examples/default-stack';
 import { build as externalDestinations } from '../examples/external-destinations';
+import { build as grafanaCloud } from '../examples/grafana-cloud';
 import { listFiles } from './support/dist';
 import { build as instrumentAnApp } from '../examples/instrument-an-app';
 import { schemaErrors } from './support/k8s-schema';
+import { restrictedViolations } from './support/pod-security';
 
 function synth(build: (outdir: string) => { synth(): void }): any[] {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-alloy-example-'));
@@ -93,4 +95,29 @@ test('examples/join-the-gateway.ts feeds a Zipkin receiver into the gateway\'s m
   const ingress = ms.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'alloy').spec.ingress[0];
   expect(ingress.ports.map((p: any) => p.port)).toEqual([4317, 4318, 9411]);
   for (const m of ms) expect(schemaErrors(m)).toEqual([]);
+});
+
+test('examples/grafana-cloud.ts sends every signal to the hosted stack: no backend pod, the token from its Secret, the alerts for its ruler', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-alloy-example-'));
+  grafanaCloud(out).synth();
+  const read = (f: string) => fs.readFileSync(path.join(out, 'prod', f), 'utf-8');
+  const ms = loadAll(read('observability.k8s.yaml')) as any[];
+  for (const m of ms) expect(schemaErrors(m)).toEqual([]);
+  for (const m of ms.filter((x) => x.spec?.template?.spec)) expect(restrictedViolations(m.spec.template.spec)).toEqual([]);
+  expect([...new Set(ms.filter((m) => m.spec?.template).map((m) => m.metadata.name))].sort()).toEqual(['alloy', 'alloy-logs', 'alloy-metrics', 'grafana']);
+  // the instance ID is the username, the token the password: no tenant header anywhere
+  const gateway = read('alloy/config.alloy');
+  expect(gateway).toContain('otelcol.auth.basic "cloud_traces" {\n\tpassword = sys.env("SECRET_GRAFANA_CLOUD_TOKEN")\n\tusername = "345678"\n}');
+  expect(read('alloy-metrics/config.alloy')).toContain('\t\tbasic_auth {\n\t\t\tpassword = sys.env("SECRET_GRAFANA_CLOUD_TOKEN")\n\t\t\tusername = "123456"\n\t\t}');
+  expect(ms.map((m) => JSON.stringify(m)).join('\n')).not.toContain('X-Scope-OrgID');
+  for (const name of ['alloy', 'alloy-metrics', 'alloy-logs', 'grafana']) {
+    const env = ms.find((m) => m.spec?.template && m.metadata.name === name).spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: 'SECRET_GRAFANA_CLOUD_TOKEN', valueFrom: { secretKeyRef: { name: 'grafana-cloud', key: 'token' } } });
+  }
+  // the rules for the hosted ruler: the instance ID is mimirtool's tenant
+  const rules = read('rules/observability.yaml');
+  expect(rules).toContain('MIMIR_ADDRESS=https://prometheus-prod-01-eu-west-0.grafana.net MIMIR_TENANT_ID=123456 MIMIR_API_USER=123456');
+  expect(rules).toContain('\nnamespace: observability\ngroups:\n  - name: telemetry-health\n');
+  expect(read('external-backends.md')).toContain('## Traces: cloud_traces');
+  fs.rmSync(out, { recursive: true, force: true });
 });

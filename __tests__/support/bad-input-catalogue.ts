@@ -123,6 +123,15 @@ export const CATALOGUE: Array<[string, string, () => unknown, string]> = [
     const s = new ObservabilityStack(Testing.app(), 'o', ns);
     return new SmokeTest(chart(), 's', { ...ns, alloy: s.metricsCollector, tempo: s.tempo, prometheus: s.prometheus, loki: s.loki });
   }, 'alloy is the collector alloy-metrics, which does not receive OTLP; pass the OTLP gateway'],
+  ['External backends', 'fails when external metrics are given no way to receive the stack\'s alerts', () => new ObservabilityStack(Testing.app(), 'o', {
+    external: { metrics: { remoteWriteUrl: 'https://mimir.example.com/api/v1/push', queryUrl: 'https://mimir.example.com/prometheus' } as never },
+  }), 'external.metrics.alerts is missing (got undefined); the stack\'s own alerts need somewhere to run'],
+  ['External backends', 'fails when a prop tunes a bundled backend that is not there', () => new ObservabilityStack(Testing.app(), 'o', {
+    external: { logs: { url: 'https://loki.example.com' } }, loki: { retention: '30d' },
+  }), 'loki is set, but logs go to external.logs (so there is no such workload to tune); remove loki'],
+  ['External backends', 'fails when an external backend\'s URL is not an http(s) URL', () => new ObservabilityStack(Testing.app(), 'o', {
+    external: { traces: { otlpGrpcEndpoint: 'tempo.example.com:443', queryUrl: 'tempo.example.com' } },
+  }), 'queryUrl must be an http(s) URL (got "tempo.example.com"); use one such as "https://tempo.example.com"'],
   ['Alerting', 'fails when no receiver is named default', () => new Alertmanager(chart(), 'am', { ...ns, receivers: [{ name: 'x' }] }), 'no receiver named "default" (got x); add one for alerts that no route matches'],
   ['Alerting', 'fails when a route sends to a missing receiver', () => new Alertmanager(chart(), 'am', { ...ns, routes: [{ matchers: ['a="b"'], receiver: 'nobody' }] }), 'a route sends to receiver "nobody", which does not exist; use one of default'],
 ];

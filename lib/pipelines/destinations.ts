@@ -114,6 +114,8 @@ export interface OtlpGrpcDestinationProps extends DestinationSenders {
   readonly endpoint: string;
   /** Send in plain text (inside the cluster). @default false */
   readonly insecure?: boolean;
+  /** The tenant (`X-Scope-OrgID`) of a multi-tenant backend, such as Tempo with auth on. @default - no tenant */
+  readonly tenantId?: string;
   /** @default - no credentials */
   readonly credentials?: DestinationCredentials;
   /**
@@ -121,6 +123,25 @@ export interface OtlpGrpcDestinationProps extends DestinationSenders {
    * below it, since a larger one is refused (ResourceExhausted) and not retried.
    *
    * @default 4194304 - gRPC's default limit (4 MiB)
+   */
+  readonly maxRequestBytes?: number;
+}
+
+/** An OTLP HTTP endpoint for traces. */
+export interface OtlpHttpDestinationProps extends DestinationSenders {
+  /** Label of the exporter component in config.alloy; a valid Alloy identifier. */
+  readonly name: string;
+  /** The OTLP base URL, such as `https://tempo.example.com:4318` (the exporter adds `/v1/traces`). */
+  readonly url: string;
+  /** The tenant (`X-Scope-OrgID`) of a multi-tenant backend, such as Tempo with auth on. @default - no tenant */
+  readonly tenantId?: string;
+  /** @default - no credentials */
+  readonly credentials?: DestinationCredentials;
+  /**
+   * The largest request body the receiver takes, in bytes: batches from the disk queue are cut
+   * below it.
+   *
+   * @default 4194304 - 4 MiB
    */
   readonly maxRequestBytes?: number;
 }
@@ -133,6 +154,8 @@ export interface PrometheusOtlpDestinationProps extends DestinationSenders {
   readonly url: string;
   /** The largest request body the receiver takes, in bytes (decompressed). */
   readonly maxRequestBytes: number;
+  /** The tenant (`X-Scope-OrgID`) of a multi-tenant backend, such as Mimir. @default - no tenant */
+  readonly tenantId?: string;
   /** @default - no credentials */
   readonly credentials?: DestinationCredentials;
 }
@@ -143,6 +166,8 @@ export interface RemoteWriteDestinationProps extends DestinationSenders {
   readonly name: string;
   /** Such as `http://prometheus:9090/api/v1/write`. */
   readonly url: string;
+  /** The tenant (`X-Scope-OrgID`) of a multi-tenant backend, such as Mimir. @default - no tenant */
+  readonly tenantId?: string;
   /** @default - no credentials */
   readonly credentials?: DestinationCredentials;
 }
@@ -192,9 +217,32 @@ export class Destination {
     return {
       tracesInput: (config) => used(config, 'traces', props, once(config, `otlp_${props.name}`, settings, OtelcolExporterOtlp, (scope, id) => new OtelcolExporterOtlp(scope, id, {
           label: props.name,
-          client: { endpoint: props.endpoint, tls: props.insecure ? { insecure: true } : undefined, auth: authHandler(config, scope, props.name, props.credentials) },
+          client: {
+            endpoint: props.endpoint,
+            tls: props.insecure ? { insecure: true } : undefined,
+            headers: tenantHeader(props.tenantId),
+            auth: authHandler(config, scope, props.name, props.credentials),
+          },
           ...DurableQueue.of(config)?.exporterSettings({
             exporter: `otelcol.exporter.otlp.${props.name}`, signal: 'traces', maxRequestBytes: props.maxRequestBytes ?? GRPC_DEFAULT_MAX_BYTES, waitForRoom: false,
+          }),
+        }))).input,
+    };
+  }
+
+  /**
+   * Traces sent by `otelcol.exporter.otlphttp` to an OTLP HTTP endpoint; with the config's
+   * DurableQueue, through a queue on disk that retries while it has room.
+   */
+  public static otlpHttp(props: OtlpHttpDestinationProps): ITracesDestination {
+    checkDestination('otlpHttp', props.name, props.url, /^https?:\/\/\S+$/, 'an http(s) URL, such as "https://tempo.example.com:4318"');
+    const { senders: _s, onUse: _u, ...settings } = props;
+    return {
+      tracesInput: (config) => used(config, 'traces', props, once(config, `otlphttp_${props.name}`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
+          label: props.name,
+          client: { endpoint: props.url, headers: tenantHeader(props.tenantId), auth: authHandler(config, scope, props.name, props.credentials) },
+          ...DurableQueue.of(config)?.exporterSettings({
+            exporter: `otelcol.exporter.otlphttp.${props.name}`, signal: 'traces', maxRequestBytes: props.maxRequestBytes ?? GRPC_DEFAULT_MAX_BYTES, waitForRoom: false,
           }),
         }))).input,
     };
@@ -216,6 +264,7 @@ export class Destination {
           label: props.name,
           endpoint: [{
             url: props.url,
+            headers: tenantHeader(props.tenantId),
             bearerToken: c?.bearerToken && config.secretEnv(c.bearerToken),
             basicAuth: c?.basicAuth && { username: c.basicAuth.username, password: config.secretEnv(c.basicAuth.password) },
           }],
@@ -235,7 +284,7 @@ export class Destination {
     const { senders: _s, onUse: _u, ...settings } = props;
     const client = (config: AlloyConfig, scope: Construct, authName: string) => ({
       endpoint: props.url,
-      headers: props.tenantId === undefined ? undefined : { 'X-Scope-OrgID': props.tenantId },
+      headers: tenantHeader(props.tenantId),
       auth: authHandler(config, scope, authName, props.credentials),
     });
     const exporter = (config: AlloyConfig, label: string, waitForRoom: boolean): LogsConsumer => used(config, 'logs', props,
@@ -300,7 +349,7 @@ export class Destination {
     return {
       metricsInput: (config) => used(config, 'metrics', props, once(config, `otlphttp_${props.name}`, settings, OtelcolExporterOtlphttp, (scope, id) => new OtelcolExporterOtlphttp(scope, id, {
           label: props.name,
-          client: { endpoint: props.url, auth: authHandler(config, scope, props.name, props.credentials) },
+          client: { endpoint: props.url, headers: tenantHeader(props.tenantId), auth: authHandler(config, scope, props.name, props.credentials) },
           ...DurableQueue.of(config)?.exporterSettings({
             exporter: `otelcol.exporter.otlphttp.${props.name}`, signal: 'metrics', maxRequestBytes: props.maxRequestBytes, waitForRoom: false,
           }),
@@ -329,6 +378,11 @@ export class Destination {
       })).input,
     };
   }
+}
+
+/** The tenant header of a multi-tenant backend (Mimir, Loki, Tempo), when there is a tenant. */
+function tenantHeader(tenantId: string | undefined): Record<string, string> | undefined {
+  return tenantId === undefined ? undefined : { 'X-Scope-OrgID': tenantId };
 }
 
 function checkCredentials(name: string, c: DestinationCredentials | undefined): void {

@@ -2,7 +2,8 @@
  * Named environments, each synthesized to its own folder under the output directory
  * (`Environments`, one `EnvironmentApp` each, extended before synth): `dist/<name>/` holds the manifests (Namespace first), a `Kustomization` listing them, and
  * for each collector (`alloy/`, `alloy-metrics/`, `alloy-logs/`) its config.alloy and a
- * Mermaid diagram of its pipeline.
+ * Mermaid diagram of its pipeline. With external backends, `external-backends.md` says what
+ * each must do for the stack, and `rules/<namespace>.yaml` holds the alerts for an external ruler.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,6 +11,7 @@ import { App, Chart } from 'cdk8s';
 import { mermaidDiagram } from '../alloy';
 import { assertDnsLabel, firstDuplicate } from '../validation';
 import { SmokeTest } from '../smoke/smoke-test';
+import { externalBackendsNotes } from '../workloads/external-backends';
 import { ArgoCdApplication } from './argocd-application';
 import { ObservabilityStack, ObservabilityStackProps } from './observability-stack';
 
@@ -127,8 +129,10 @@ export interface EnvironmentsProps {
  * `extras.k8s.yaml` and listed in the Kustomization).
  *
  * `synth()` writes the manifests (Namespace first), a `Kustomization` listing every `.yaml`
- * file of the folder, the smoke test in `smoke-test/`, and for each collector (`alloy/`,
- * `alloy-metrics/`, `alloy-logs/`) its config.alloy and a Mermaid diagram of its pipeline.
+ * file of the folder, the smoke test in `smoke-test/` (when every backend is bundled; with an
+ * external one, `external-backends.md` instead, and `rules/<namespace>.yaml` for an external
+ * ruler), and for each collector (`alloy/`, `alloy-metrics/`, `alloy-logs/`) its config.alloy
+ * and a Mermaid diagram of its pipeline.
  * An error raised while synthesizing reaches the caller with its own message first (see
  * `synthApp`), not inside cdk8s's "Validation failed ..." or "Failed serializing ...".
  */
@@ -168,22 +172,34 @@ export class EnvironmentApp extends App {
       ...manifests.map((f) => `  - ${f}`),
       '',
     ].join('\n'));
-    // the smoke test, applied on demand: in a folder of its own, so neither the Kustomization
-    // nor `kubectl apply -f dist/<env>/` picks it up; made now, so that it sees the stack as
-    // the user left it
     const stack = this.stack;
-    const smokeApp = new App({ outdir: path.join(dir, 'smoke-test') });
-    const smokeChart = new Chart(smokeApp, 'smoke-test');
-    new SmokeTest(smokeChart, 'smoke-test', {
-      namespace: stack.namespaceName,
-      instance: 'observability',
-      alloy: stack.alloy,
-      tempo: stack.tempo,
-      prometheus: stack.prometheus,
-      loki: stack.loki,
-      networkPolicies: this.stackProps.networkPolicies !== false,
-    });
-    synthApp(smokeApp);
+    const external = { metrics: stack.externalMetrics, logs: stack.externalLogs, traces: stack.externalTraces };
+    if (external.metrics === undefined && external.logs === undefined && external.traces === undefined) {
+      // the smoke test, applied on demand: in a folder of its own, so neither the Kustomization
+      // nor `kubectl apply -f dist/<env>/` picks it up; made now, so that it sees the stack as
+      // the user left it. It queries the bundled backends: with an external one there is none
+      const smokeApp = new App({ outdir: path.join(dir, 'smoke-test') });
+      const smokeChart = new Chart(smokeApp, 'smoke-test');
+      new SmokeTest(smokeChart, 'smoke-test', {
+        namespace: stack.namespaceName,
+        instance: 'observability',
+        alloy: stack.alloy,
+        tempo: stack.tempo,
+        prometheus: stack.prometheus,
+        loki: stack.loki,
+        networkPolicies: this.stackProps.networkPolicies !== false,
+      });
+      synthApp(smokeApp);
+    } else {
+      // what each external backend must do for the stack, and the rules for an external ruler
+      // (neither a manifest: not in the Kustomization)
+      fs.writeFileSync(path.join(dir, 'external-backends.md'), externalBackendsNotes(stack.namespaceName, external));
+      const ruler = external.metrics?.ruler;
+      if (ruler !== undefined) {
+        fs.mkdirSync(path.join(dir, 'rules'), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'rules', `${ruler.namespace}.yaml`), external.metrics!.renderRules());
+      }
+    }
     // each collector's config and diagram, in a folder named after it (the gateway: alloy/)
     for (const collector of stack.collectors) {
       const collectorDir = path.join(dir, collector.name);

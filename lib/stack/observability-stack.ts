@@ -1,13 +1,16 @@
 /**
  * ObservabilityStack: the default wiring. Alloy is the one OTLP entry point; traces go to
- * Tempo, metrics to Prometheus by remote write, logs to Loki; Grafana queries all three.
+ * Tempo, metrics to Prometheus by remote write, logs to Loki; Grafana queries all three. Any
+ * signal may go to an external backend instead (`external`), which then takes the bundled
+ * one's place in every wiring below.
  */
 import { Chart, ChartProps } from 'cdk8s';
 import type { Workload } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { KubeNamespace } from '../../imports/k8s';
 import {
-  AnnotationAutodiscovery, ClusterEvents, KUBELET_KEEP, KubeletMetrics, NodeLogs, OtlpEnrichmentOptions, OtlpGateway, PodLogs, StaticScrape,
+  AnnotationAutodiscovery, ClusterEvents, ILogsDestination, IMetricsDestination, ITracesDestination, KUBELET_KEEP, KubeletMetrics, NodeLogs,
+  OtlpEnrichmentOptions, OtlpGateway, PodLogs, StaticScrape,
 } from '../pipelines';
 import { BACKEND_METRICS } from '../workloads/backend-metrics';
 import { SyncWaves } from './sync-waves';
@@ -15,11 +18,15 @@ import { assertDnsLabel } from '../validation';
 import { Alertmanager, AlertmanagerProps } from '../workloads/alertmanager';
 import { StackNetworkPolicies, StackNetworkPoliciesProps } from '../workloads/network-policies';
 import { Alloy, AlloyProps } from '../workloads/alloy';
+import { IDatasource } from '../workloads/datasource';
+import {
+  ExternalBackends, ExternalLogsBackend, ExternalMetricsBackend, ExternalTracesBackend, localPrometheusProps,
+} from '../workloads/external-backends';
 import { Grafana, GrafanaProps } from '../workloads/grafana';
 import { KubeStateMetrics, KubeStateMetricsProps } from '../workloads/kube-state-metrics';
 import { Loki, LokiProps } from '../workloads/loki';
 import { sharedBucket } from '../workloads/object-storage';
-import { Prometheus, PrometheusProps } from '../workloads/prometheus';
+import { IRemoteWriteReceiver, Prometheus, PrometheusProps, PrometheusScrapeTarget } from '../workloads/prometheus';
 import { Tempo, TempoProps } from '../workloads/tempo';
 import { InstrumentOptions, KubeWorkload, instrument } from '../workloads/instrument';
 
@@ -81,6 +88,19 @@ export interface ObservabilityStackProps extends ChartProps {
    * @default - off: pod logs through the Kubernetes API
    */
   readonly nodeLogs?: boolean | { readonly namespace?: string; readonly collector?: Tuning<Omit<AlloyProps, 'name' | 'controller' | 'otlp' | 'hostPaths' | 'replicas'>> };
+  /**
+   * Backends of your own, per signal, in place of the bundled ones: `metrics` (Mimir, a hosted
+   * Grafana stack, any Prometheus remote-write endpoint), `logs` (Loki), `traces` (Tempo), each
+   * with its tenant and credentials from Secrets. The stack then runs no pod for that signal:
+   * the collectors' queues send there, Grafana's data source queries it, the NetworkPolicies
+   * open only its port, and Tempo's metrics generator writes to wherever metrics go. External
+   * metrics must say where the stack's own alerts run (`alerts: { ruler }` renders them for the
+   * backend's ruler and deploys no Alertmanager; `alerts: { localPrometheus }` keeps a small
+   * Prometheus that scrapes only the stack). See docs/stack.md, "Bring your own backends".
+   *
+   * @default - every signal to its bundled backend
+   */
+  readonly external?: ExternalBackends;
 }
 
 /** The kubelet's volume series (kubernetes pkg/kubelet/metrics/collectors/volume_stats.go). */
@@ -101,11 +121,23 @@ export class ObservabilityStack extends Chart {
   public readonly namespaceName: string;
   public readonly namespaceObject: KubeNamespace;
   public readonly alloy: Alloy;
-  public readonly tempo: Tempo;
-  public readonly prometheus: Prometheus;
-  public readonly loki: Loki;
   public readonly grafana: Grafana;
-  public readonly alertmanager: Alertmanager;
+  /** Where metrics go: the bundled Prometheus, or the external backend. */
+  public readonly metrics: IMetricsDestination & IDatasource & IRemoteWriteReceiver;
+  /** Where logs go: the bundled Loki, or the external backend. */
+  public readonly logs: ILogsDestination & IDatasource;
+  /** Where traces go: the bundled Tempo, or the external backend. */
+  public readonly traces: ITracesDestination & IDatasource;
+  /** The external metrics backend, when `external.metrics` is given. */
+  public readonly externalMetrics?: ExternalMetricsBackend;
+  /** The external logs backend, when `external.logs` is given. */
+  public readonly externalLogs?: ExternalLogsBackend;
+  /** The external traces backend, when `external.traces` is given. */
+  public readonly externalTraces?: ExternalTracesBackend;
+  private readonly bundledTempo?: Tempo;
+  private readonly bundledPrometheus?: Prometheus;
+  private readonly bundledLoki?: Loki;
+  private readonly bundledAlertmanager?: Alertmanager;
   /** The OTLP pipeline in Alloy's config. */
   public readonly gateway: OtlpGateway;
   /** The collector of the scraping pipelines: `alloy-metrics`, or the gateway. */
@@ -148,11 +180,6 @@ export class ObservabilityStack extends Chart {
         },
       },
     });
-    this.prometheus = new Prometheus(this, 'prometheus', { ...props.prometheus, ...common });
-    this.tempo = new Tempo(this, 'tempo', { ...props.tempo, ...common, metricsGenerator: this.prometheus });
-    this.alertmanager = new Alertmanager(this, 'alertmanager', { ...props.alertmanager, ...common });
-    this.prometheus.addAlertmanager(this.alertmanager);
-    this.loki = new Loki(this, 'loki', { ...props.loki, ...common });
     const shared = props.loki?.objectStorage && props.tempo?.objectStorage && sharedBucket(props.loki.objectStorage, props.tempo.objectStorage);
     if (shared) {
       throw new Error(
@@ -160,6 +187,46 @@ export class ObservabilityStack extends Chart {
         'as a tenant (tempodb/backend/raw.go@v2.10.8:219-231), Loki\'s among them: give each its own bucket',
       );
     }
+    const external = props.external ?? {};
+    const refuse = (prop: string, given: unknown, by: string, instead: string) => {
+      if (given !== undefined) {
+        throw new Error(`${this.node.path}: ${prop} is set, but ${by} (so there is no such workload to tune); remove ${prop}${instead}`);
+      }
+    };
+    if (external.traces !== undefined) refuse('tempo', props.tempo, 'traces go to external.traces', '');
+    if (external.logs !== undefined) refuse('loki', props.loki, 'logs go to external.logs', '');
+    if (external.metrics !== undefined) {
+      refuse('prometheus', props.prometheus, 'metrics go to external.metrics', ', or tune the stack\'s own Prometheus with external.metrics.alerts.localPrometheus');
+      this.externalMetrics = new ExternalMetricsBackend(this, 'external-metrics', { ...external.metrics, namespace });
+      if (this.externalMetrics.ruler !== undefined) {
+        refuse('alertmanager', props.alertmanager, 'the stack\'s alerts go to the ruler of external.metrics (alerts: { ruler }), whose Alertmanager routes them', ', and configure the backend\'s Alertmanager');
+      }
+      const local = this.externalMetrics.localPrometheus;
+      if (local !== undefined) {
+        // the stack's own Prometheus: scrapes only the stack, evaluates its alerts, takes no pushes
+        this.bundledPrometheus = new Prometheus(this, 'prometheus', { ...localPrometheusProps(`${this.node.path}/external-metrics`, local), ...common });
+      }
+    } else {
+      this.bundledPrometheus = new Prometheus(this, 'prometheus', { ...props.prometheus, ...common });
+    }
+    this.metrics = this.externalMetrics ?? this.bundledPrometheus!;
+    if (external.traces !== undefined) {
+      this.externalTraces = new ExternalTracesBackend(this, 'external-traces', external.traces);
+    } else {
+      // the metrics generator writes to wherever metrics go
+      this.bundledTempo = new Tempo(this, 'tempo', { ...props.tempo, ...common, metricsGenerator: this.metrics });
+    }
+    this.traces = this.externalTraces ?? this.bundledTempo!;
+    if (this.externalMetrics?.ruler === undefined) {
+      this.bundledAlertmanager = new Alertmanager(this, 'alertmanager', { ...props.alertmanager, ...common });
+      this.bundledPrometheus!.addAlertmanager(this.bundledAlertmanager);
+    }
+    if (external.logs !== undefined) {
+      this.externalLogs = new ExternalLogsBackend(this, 'external-logs', external.logs);
+    } else {
+      this.bundledLoki = new Loki(this, 'loki', { ...props.loki, ...common });
+    }
+    this.logs = this.externalLogs ?? this.bundledLoki!;
     // Alloy's own logs reach Loki as every pod's do: read from the collectors' stderr by the
     // pod-logs pipeline, labelled with their pod and through the disk queue (not the logging
     // block's write_to, which drops lines when busy and would send them twice)
@@ -173,13 +240,13 @@ export class ObservabilityStack extends Chart {
     this.grafana = new Grafana(this, 'grafana', {
       ...props.grafana,
       ...common,
-      datasources: [this.prometheus, this.tempo, this.loki],
+      datasources: [this.metrics, this.traces, this.logs, ...(this.externalMetrics && this.bundledPrometheus ? [stackPrometheusSource(this.bundledPrometheus)] : [])],
     });
 
     this.gateway = new OtlpGateway(this.alloy.config, 'otlp', {
-      traces: this.tempo,
-      metrics: this.prometheus,
-      logs: this.loki,
+      traces: this.traces,
+      metrics: this.metrics,
+      logs: this.logs,
       grpcPort: this.alloy.otlpGrpcPort,
       httpPort: this.alloy.otlpHttpPort,
       memoryLimitMib: this.alloy.memoryLimiterMib,
@@ -197,15 +264,15 @@ export class ObservabilityStack extends Chart {
 
     // metrics: annotated pods and Services, kubelets (their volume usage feeds the
     // volume-nearly-full alert) and cAdvisor, kube-state-metrics when on
-    this.annotationAutodiscovery = new AnnotationAutodiscovery(this.metricsCollector.config, 'annotation_autodiscovery', { metrics: this.prometheus });
-    this.kubeletMetrics = new KubeletMetrics(this.metricsCollector.config, 'kubelet_metrics', { metrics: this.prometheus });
+    this.annotationAutodiscovery = new AnnotationAutodiscovery(this.metricsCollector.config, 'annotation_autodiscovery', { metrics: this.metrics });
+    this.kubeletMetrics = new KubeletMetrics(this.metricsCollector.config, 'kubelet_metrics', { metrics: this.metrics });
     if (props.kubeStateMetrics !== undefined && props.kubeStateMetrics !== false) {
       this.kubeStateMetrics = new KubeStateMetrics(this, 'kube-state-metrics', { ...(props.kubeStateMetrics === true ? {} : props.kubeStateMetrics), ...common });
-      new StaticScrape(this.metricsCollector.config, 'kube_state_metrics', { target: this.kubeStateMetrics, metrics: this.prometheus });
+      new StaticScrape(this.metricsCollector.config, 'kube_state_metrics', { target: this.kubeStateMetrics, metrics: this.metrics });
     }
 
     // logs: the cluster's events once, and pod logs through the API or from the nodes' files
-    this.clusterEvents = new ClusterEvents(this.logsCollector.config, 'cluster_events', { logs: this.loki });
+    this.clusterEvents = new ClusterEvents(this.logsCollector.config, 'cluster_events', { logs: this.logs });
     if (props.nodeLogs !== undefined && props.nodeLogs !== false) {
       const options = props.nodeLogs === true ? {} : props.nodeLogs;
       const nodeNamespace = options.namespace ?? `${namespace}-node-logs`;
@@ -232,7 +299,7 @@ export class ObservabilityStack extends Chart {
           },
         },
       });
-      const loki = this.loki.fromOtherNamespace();
+      const loki = this.bundledLoki?.fromOtherNamespace() ?? this.logs;
       this.nodeLogsCollector = new Alloy(this, 'alloy-node-logs', {
         storageSize: '2Gi',
         durability: { logsQueueSize: '1Gi' },
@@ -248,28 +315,39 @@ export class ObservabilityStack extends Chart {
       });
       this.nodeLogs = new NodeLogs(this.nodeLogsCollector.config, 'node_logs', { logs: loki });
     } else {
-      this.podLogs = new PodLogs(this.logsCollector.config, 'pod_logs', { logs: this.loki });
+      this.podLogs = new PodLogs(this.logsCollector.config, 'pod_logs', { logs: this.logs });
     }
     this.collectors = [...new Set([this.alloy, this.metricsCollector, this.logsCollector, ...(this.nodeLogsCollector ? [this.nodeLogsCollector] : [])])];
 
+    // the stack's own targets, scraped by what runs its alerts: its Prometheus (bundled, or the
+    // small local one), or, for an external ruler, the metrics collector into the backend
+    const prometheus = this.bundledPrometheus;
+    const ruler = prometheus === undefined ? this.externalMetrics : undefined;
+    const scrape = (target: PrometheusScrapeTarget) => (prometheus !== undefined
+      ? prometheus.addScrapeTarget(target)
+      : ruler!.addScrapeTarget(target, this.metricsCollector.config));
     // every pod of every collector, through its headless Service; each job with the metrics its
     // components export, so alerts and dashboards follow what is there
     for (const c of this.collectors) {
-      this.prometheus.addScrapeTarget({ job: c.name, address: c.podsMetricsAddressFrom(namespace), everyPod: true, role: 'collector', metrics: () => c.exportedMetrics(), peer: c.workload.peer });
+      scrape({ job: c.name, address: c.podsMetricsAddressFrom(namespace), everyPod: true, role: 'collector', metrics: () => c.exportedMetrics(), peer: c.workload.peer });
     }
     // each backend's job is its workload's name
-    this.prometheus.addScrapeTarget({ job: this.alertmanager.workload.host, address: this.alertmanager.alertmanagerAddress, metrics: () => BACKEND_METRICS.alertmanager, peer: this.alertmanager.workload.peer });
+    const am = this.bundledAlertmanager;
+    if (am !== undefined) scrape({ job: am.workload.host, address: am.alertmanagerAddress, metrics: () => BACKEND_METRICS.alertmanager, peer: am.workload.peer });
     // on object storage, every replica of Tempo and Loki through their headless Service
-    for (const [backend, metrics] of [[this.tempo, BACKEND_METRICS.tempo], [this.loki, BACKEND_METRICS.loki]] as const) {
-      this.prometheus.addScrapeTarget({
+    for (const [backend, metrics] of [[this.bundledTempo, BACKEND_METRICS.tempo], [this.bundledLoki, BACKEND_METRICS.loki]] as const) {
+      if (backend === undefined) continue;
+      scrape({
         job: backend.workload.host, address: backend.metricsAddress, ...(backend.metricsEveryPod ? { everyPod: true } : {}),
         metrics: () => metrics, peer: backend.workload.peer,
       });
     }
-    this.prometheus.addScrapeTarget({ job: this.grafana.workload.host, address: this.grafana.metricsAddress, metrics: () => BACKEND_METRICS.grafana, peer: this.grafana.workload.peer });
-    // the kubelets' volume usage, remote-written by the metrics collector
+    scrape({ job: this.grafana.workload.host, address: this.grafana.metricsAddress, metrics: () => BACKEND_METRICS.grafana, peer: this.grafana.workload.peer });
+    // the kubelets' volume usage, remote-written by the metrics collector to where metrics go:
+    // known to what runs the alerts when that is where they arrive (not the local Prometheus)
+    const volumesAt = this.externalMetrics === undefined ? prometheus : ruler;
     const kept = new RegExp(`^(?:${KUBELET_KEEP})$`);
-    this.prometheus.addMetricsSource({
+    volumesAt?.addMetricsSource({
       from: `the kubelets, scraped by ${this.metricsCollector.name}`,
       metrics: () => KUBELET_VOLUME_METRICS.filter((m) => kept.test(m)),
     });
@@ -284,6 +362,37 @@ export class ObservabilityStack extends Chart {
     new SyncWaves(this, 'sync-waves', { late: this.grafana.dashboardsConfigMap ? [this.grafana.dashboardsConfigMap] : [] });
   }
 
+  /** The bundled Tempo; fails when traces go to external.traces. */
+  public get tempo(): Tempo {
+    return this.bundled(this.bundledTempo, 'Tempo', 'traces go to external.traces (stack.traces, stack.externalTraces)');
+  }
+
+  /**
+   * The stack's Prometheus: the bundled one, or with `external.metrics.alerts.localPrometheus`
+   * the small one that scrapes only the stack (it takes no pushes: metrics go to
+   * `stack.metrics`); fails with an external ruler.
+   */
+  public get prometheus(): Prometheus {
+    return this.bundled(this.bundledPrometheus, 'Prometheus', 'metrics go to external.metrics and its ruler runs the alerts (stack.metrics, stack.externalMetrics)');
+  }
+
+  /** The bundled Loki; fails when logs go to external.logs. */
+  public get loki(): Loki {
+    return this.bundled(this.bundledLoki, 'Loki', 'logs go to external.logs (stack.logs, stack.externalLogs)');
+  }
+
+  /** The bundled Alertmanager; fails with an external ruler, whose own Alertmanager routes the alerts. */
+  public get alertmanager(): Alertmanager {
+    return this.bundled(this.bundledAlertmanager, 'Alertmanager', 'the alerts run in the ruler of external.metrics, and its Alertmanager routes them');
+  }
+
+  private bundled<T>(workload: T | undefined, what: string, because: string): T {
+    if (workload === undefined) {
+      throw new Error(`${this.node.path}: this stack runs no ${what}: ${because}`);
+    }
+    return workload;
+  }
+
   /**
    * Sends a workload's OTLP (a cdk8s-plus-28 workload, or an L1 object of imports/k8s) to the
    * gateway `alloy`, admitted by the stack's NetworkPolicies; `scrape` has its pods scraped with
@@ -296,4 +405,17 @@ export class ObservabilityStack extends Chart {
       ...(options.scrape ? { scrape: { autodiscovery: this.annotationAutodiscovery, ...options.scrape } } : {}),
     });
   }
+}
+
+/**
+ * The stack's own Prometheus as a second metrics data source, beside an external backend:
+ * the dashboards query it (it says what it holds), everything else the external one.
+ */
+function stackPrometheusSource(prometheus: Prometheus): IDatasource {
+  return {
+    datasource: { ...prometheus.datasource, name: 'Prometheus (stack)', uid: 'prometheus-stack', isDefault: false },
+    datasourcePeer: prometheus.datasourcePeer,
+    telemetry: () => prometheus.telemetry(),
+    queryProblems: (what, expr) => prometheus.queryProblems(what, expr),
+  };
 }

@@ -119,22 +119,30 @@ export function alloyDashboard(datasourceUid: string, ctx: TelemetryContext): Da
   return toFile('alloy-health.json', d.build());
 }
 
-/** Tempo, Prometheus and Loki: what each ingests and what each refuses. */
+/**
+ * Tempo, Prometheus and Loki: what each ingests and what each refuses. A backend's row is made
+ * only when it is there (something exports its own ingestion counter): a backend outside the
+ * stack is not scraped, and a shared metric (Alloy's WAL is `prometheus_tsdb_wal_*` too) would
+ * otherwise fill its row.
+ */
 export function backendsDashboard(datasourceUid: string, ctx: TelemetryContext): DashboardFile {
   const d = dashboard('Backends: ingestion', 'cdk8s-alloy-backends', ['tempo', 'prometheus', 'loki']);
   const add = panels(datasourceUid, ctx);
-  d.withRow(new RowBuilder('Tempo'));
-  add(d, 'Tempo: spans received and discarded', 'short', [
+  const tempo = ctx.exports('tempo_distributor_spans_received_total');
+  const prometheus = ctx.exports('prometheus_tsdb_head_samples_appended_total');
+  const loki = ctx.exports('loki_distributor_lines_received_total');
+  if (tempo) d.withRow(new RowBuilder('Tempo'));
+  if (tempo) add(d, 'Tempo: spans received and discarded', 'short', [
     { expr: 'sum(rate(tempo_distributor_spans_received_total{{{jobs}}}[$__rate_interval]))', legend: 'received' },
     { expr: 'sum by (reason) (rate(tempo_discarded_spans_total{{{jobs}}}[$__rate_interval]))', legend: 'discarded {{reason}}' },
   ], 'Spans per second.');
-  add(d, 'Tempo: metrics generator', 'short', [
+  if (tempo) add(d, 'Tempo: metrics generator', 'short', [
     { expr: 'sum(rate(tempo_metrics_generator_spans_received_total{{{jobs}}}[$__rate_interval]))', legend: 'spans in' },
     { expr: 'sum by (reason) (rate(tempo_metrics_generator_spans_discarded_total{{{jobs}}}[$__rate_interval]))', legend: 'left out {{reason}}' },
     { expr: 'sum(tempo_metrics_generator_registry_active_series{{{jobs}}})', legend: 'active series' },
   ], 'Service graphs and span metrics written to Prometheus, and spans left out of them (later than the late-span window).');
-  d.withRow(new RowBuilder('Prometheus'));
-  add(d, 'Prometheus: samples appended and refused', 'short', [
+  if (prometheus) d.withRow(new RowBuilder('Prometheus'));
+  if (prometheus) add(d, 'Prometheus: samples appended and refused', 'short', [
     { expr: 'sum(rate(prometheus_tsdb_head_samples_appended_total{{{jobs}}}[$__rate_interval]))', legend: 'appended' },
     { expr: 'sum(rate(prometheus_tsdb_too_old_samples_total{{{jobs}}}[$__rate_interval]))', legend: 'too old' },
     {
@@ -142,15 +150,17 @@ export function backendsDashboard(datasourceUid: string, ctx: TelemetryContext):
       legend: '{{handler}} {{code}}',
     },
   ], 'Samples per second, samples refused as older than the out-of-order window, and pushes (remote write, OTLP) by status code.');
-  add(d, 'Prometheus: storage', 'bytes', [
+  if (prometheus) add(d, 'Prometheus: storage', 'bytes', [
     { expr: 'sum(prometheus_tsdb_storage_blocks_bytes{{{jobs}}})', legend: 'blocks' },
     { expr: 'sum(prometheus_tsdb_wal_storage_size_bytes{{{jobs}}})', legend: 'WAL' },
   ], 'Bytes on the data volume.');
-  d.withRow(new RowBuilder('Loki'));
-  add(d, 'Loki: lines received and discarded', 'short', [
+  if (loki) d.withRow(new RowBuilder('Loki'));
+  if (loki) add(d, 'Loki: lines received and discarded', 'short', [
     { expr: 'sum(rate(loki_distributor_lines_received_total{{{jobs}}}[$__rate_interval]))', legend: 'received' },
     { expr: 'sum by (reason) (rate(loki_discarded_samples_total{{{jobs}}}[$__rate_interval]))', legend: 'discarded {{reason}}' },
   ], 'Log lines per second.');
+  // the volumes after the last backend's row (a row of their own when Loki's is not there)
+  if (!loki && ctx.exports('kubelet_volume_stats_available_bytes')) d.withRow(new RowBuilder('Volumes'));
   add(d, 'Volumes: free space', 'percentunit', [
     {
       expr: `kubelet_volume_stats_available_bytes{namespace="${ctx.namespace}"} / kubelet_volume_stats_capacity_bytes{namespace="${ctx.namespace}"}`,

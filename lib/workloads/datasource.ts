@@ -1,6 +1,7 @@
 /**
  * Grafana data sources, provided by the backends so their uids and URLs agree by construction.
  */
+import type { DestinationCredentials } from '../pipelines';
 import type { Peer } from './connections';
 import type { TelemetryContext } from './telemetry-alerts';
 
@@ -18,12 +19,24 @@ export interface GrafanaDatasource {
   readonly signal?: 'traces' | 'metrics' | 'logs';
   /** Headers sent with every query (such as the Loki tenant), not secret. */
   readonly httpHeaders?: Record<string, string>;
+  /**
+   * Credentials Grafana queries with, from Kubernetes Secrets: each becomes an environment
+   * variable of Grafana's container, which the provisioning file reads (`${VAR}`); the value
+   * is never in a manifest.
+   *
+   * @default - none
+   */
+  readonly credentials?: DestinationCredentials;
 }
 
 /** A backend that Grafana can query. */
 export interface IDatasource {
   readonly datasource: GrafanaDatasource;
-  /** Its pods and query port, when it runs in the cluster: Grafana's connection to it is recorded. @default - outside the stack */
+  /**
+   * Its pods and query port, when it runs in the cluster: Grafana's connection to it is recorded.
+   *
+   * @default - outside the stack: Grafana may reach its URL's port anywhere
+   */
   readonly datasourcePeer?: { readonly peer: Peer; readonly port: number };
   /**
    * For a metrics data source that knows what it holds (the stack's Prometheus): the jobs and

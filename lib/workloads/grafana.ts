@@ -6,7 +6,8 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
-import { KubeConfigMap } from '../../imports/k8s';
+import { EnvVar, KubeConfigMap } from '../../imports/k8s';
+import type { SecretKey } from '../alloy';
 import { assertDnsSubdomain, firstDuplicate } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { Connections } from './connections';
@@ -27,7 +28,13 @@ export interface GrafanaProps extends WorkloadProps {
   readonly adminSecretName?: string;
   /** @default - none; add them with addDatasource() */
   readonly datasources?: readonly IDatasource[];
-  /** Provision the telemetry-health dashboards (they query the first metrics data source). @default true */
+  /**
+   * Provision the telemetry-health dashboards. They query the first metrics data source that
+   * says what it holds (`telemetry()`, such as the stack's Prometheus), else the first metrics
+   * data source.
+   *
+   * @default true
+   */
   readonly dashboards?: boolean;
   /**
    * Keep Grafana's database (users, sessions, dashboards saved in the UI) on a PVC of this
@@ -87,6 +94,8 @@ export class Grafana extends Construct {
   public readonly dashboardsConfigMap?: KubeConfigMap;
   private readonly datasources: GrafanaDatasource[] = [];
   private metricsSource?: IDatasource;
+  /** The Secret keys the data sources' credentials are read from, by environment variable. */
+  private readonly secretEnv = new Map<string, SecretKey>();
 
   public constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
@@ -94,7 +103,7 @@ export class Grafana extends Construct {
     assertDnsSubdomain(this.node.path, 'adminSecretName', adminSecretName);
     const instance = props.instance ?? DEFAULT_INSTANCE;
     const image = props.image ?? IMAGES.grafana;
-    const env = (name: string, value: string) => ({ name, value });
+    const env = (name: string, value: string): EnvVar => ({ name, value });
     const plugins = preinstallEnv(this.node.path, props.preinstallPlugins);
     const extraVolumes = [];
     if (props.dashboards ?? true) {
@@ -108,28 +117,30 @@ export class Grafana extends Construct {
         mount: { name: 'dashboards', mountPath: `${PROVISIONING}/dashboards`, readOnly: true },
       });
     }
+    const baseEnv: EnvVar[] = [
+      env('GF_PATHS_DATA', DATA),
+      env('GF_PATHS_LOGS', '/var/log/grafana'),
+      env('GF_PATHS_PLUGINS', `${DATA}/plugins`),
+      env('GF_PATHS_PROVISIONING', PROVISIONING),
+      env('GF_LOG_MODE', 'console'),
+      env('GF_LOG_LEVEL', 'info'),
+      env('GF_ANALYTICS_REPORTING_ENABLED', 'false'),
+      env('GF_ANALYTICS_CHECK_FOR_UPDATES', 'false'),
+      env('GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES', 'false'),
+      ...plugins.map(([name, value]) => env(name, value)),
+      {
+        name: 'GF_SECURITY_ADMIN_PASSWORD',
+        valueFrom: { secretKeyRef: { name: adminSecretName, key: 'admin-password' } },
+      },
+    ];
     this.workload = new ServerWorkload(this, 'server', {
       namespace: props.namespace,
       name: props.name ?? 'grafana',
       instance,
       component: 'dashboards',
       image,
-      env: [
-        env('GF_PATHS_DATA', DATA),
-        env('GF_PATHS_LOGS', '/var/log/grafana'),
-        env('GF_PATHS_PLUGINS', `${DATA}/plugins`),
-        env('GF_PATHS_PROVISIONING', PROVISIONING),
-        env('GF_LOG_MODE', 'console'),
-        env('GF_LOG_LEVEL', 'info'),
-        env('GF_ANALYTICS_REPORTING_ENABLED', 'false'),
-        env('GF_ANALYTICS_CHECK_FOR_UPDATES', 'false'),
-        env('GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES', 'false'),
-        ...plugins.map(([name, value]) => env(name, value)),
-        {
-          name: 'GF_SECURITY_ADMIN_PASSWORD',
-          valueFrom: { secretKeyRef: { name: adminSecretName, key: 'admin-password' } },
-        },
-      ],
+      // produced at synth, when every data source (and its credentials) is known
+      env: Lazy.any({ produce: () => [...baseEnv, ...this.datasourceEnv()] }) as never,
       ports: [{ name: 'http', port: PORT, appProtocol: 'http' }],
       readiness: { path: '/api/health', port: 'http' },
       liveness: { path: '/api/health', port: 'http' },
@@ -167,11 +178,40 @@ export class Grafana extends Construct {
         'give each data source its own name and uid',
       );
     }
+    // the credentials' variables, checked now: a clash fails where the data source is added
+    Object.values(datasourceSecrets(ds)).forEach((ref) => this.secretVariable(ref));
     this.datasources.push(ds);
     if (source.datasourcePeer !== undefined) {
       Connections.of(this).allow(this.workload.peer, source.datasourcePeer.peer, source.datasourcePeer.port);
+    } else {
+      // outside the stack: its URL's port, in another namespace or outside the cluster
+      Connections.of(this).allowExternal(this.workload.peer, urlPort(this.node.path, ds), 'anywhere');
     }
-    if (ds.signal === 'metrics' && this.metricsSource === undefined) this.metricsSource = source;
+    // the dashboards query the first metrics data source that says what it holds
+    if (ds.signal === 'metrics' && (this.metricsSource === undefined || (this.metricsSource.telemetry === undefined && source.telemetry !== undefined))) {
+      this.metricsSource = source;
+    }
+  }
+
+  /** The environment variable a Secret key is read into: `SECRET_<NAME>_<KEY>`, as collectors name theirs. */
+  private secretVariable(ref: SecretKey): string {
+    assertDnsSubdomain(this.node.path, 'Secret name of a data source credential', ref.name);
+    if (!/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
+      throw new Error(`${this.node.path}: invalid key of Secret ${ref.name} (got ${JSON.stringify(ref.key)}); use letters, digits, "-", "_" and "."`);
+    }
+    const variable = `SECRET_${ref.name}_${ref.key}`.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+    const other = this.secretEnv.get(variable);
+    if (other !== undefined && (other.name !== ref.name || other.key !== ref.key)) {
+      throw new Error(`${this.node.path}: Secret keys ${other.name}/${other.key} and ${ref.name}/${ref.key} map to one variable ${variable}; rename one`);
+    }
+    this.secretEnv.set(variable, ref);
+    return variable;
+  }
+
+  /** The data sources' credentials, each an environment variable from its Secret key. */
+  private datasourceEnv(): EnvVar[] {
+    return [...this.secretEnv].sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, ref]) => ({ name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } }));
   }
 
   /**
@@ -220,10 +260,22 @@ export class Grafana extends Construct {
       }
       return {};
     };
+    // a secret is read from the environment variable Grafana's container gets from its Secret
+    // (`${VAR}`, expanded when the file is provisioned): never a value in the ConfigMap
+    const fromEnv = (ref: SecretKey) => `\${${this.secretVariable(ref)}}`;
     const datasources = this.datasources.map((d) => {
-      const headers = Object.entries(d.httpHeaders ?? {});
+      const c = d.credentials;
+      const headers = [
+        ...Object.entries(d.httpHeaders ?? {}),
+        ...(c?.bearerToken ? [['Authorization', `Bearer ${fromEnv(c.bearerToken)}`]] : []),
+      ];
       const jsonData: Record<string, unknown> = { ...correlations(d), ...(d.jsonData ?? {}) };
       headers.forEach(([name], i) => { jsonData[`httpHeaderName${i + 1}`] = name; });
+      const secure: Record<string, string> = {
+        // header values such as the Loki tenant are not secret; Grafana keeps all header values here
+        ...Object.fromEntries(headers.map(([, value], i) => [`httpHeaderValue${i + 1}`, value])),
+        ...(c?.basicAuth ? { basicAuthPassword: fromEnv(c.basicAuth.password) } : {}),
+      };
       return {
         name: d.name,
         type: d.type,
@@ -232,9 +284,9 @@ export class Grafana extends Construct {
         url: d.url,
         isDefault: d.isDefault ?? false,
         editable: false,
+        ...(c?.basicAuth ? { basicAuth: true, basicAuthUser: c.basicAuth.username } : {}),
         jsonData,
-        // header values such as the Loki tenant are not secret; Grafana keeps all header values here
-        ...(headers.length ? { secureJsonData: Object.fromEntries(headers.map(([, value], i) => [`httpHeaderValue${i + 1}`, value])) } : {}),
+        ...(Object.keys(secure).length ? { secureJsonData: secure } : {}),
       };
     });
     return dump({ apiVersion: 1, datasources }, { lineWidth: -1 });
@@ -284,6 +336,26 @@ export class Grafana extends Construct {
       ...Object.fromEntries(files.map((f) => [f.fileName, f.json])),
     };
   }
+}
+
+/** The Secret keys a data source's credentials are read from. */
+function datasourceSecrets(ds: GrafanaDatasource): Record<string, SecretKey> {
+  const c = ds.credentials;
+  if (c?.basicAuth && c.bearerToken) {
+    throw new Error(`data source "${ds.name}": both bearerToken and basicAuth are set; a data source takes one kind of credentials`);
+  }
+  return { ...(c?.bearerToken ? { bearerToken: c.bearerToken } : {}), ...(c?.basicAuth ? { password: c.basicAuth.password } : {}) };
+}
+
+/** The port of a data source's URL (the scheme's, when it names none). */
+function urlPort(subject: string, ds: GrafanaDatasource): number {
+  let url: URL;
+  try {
+    url = new URL(ds.url);
+  } catch {
+    throw new Error(`${subject}: data source "${ds.name}" has an invalid URL (got ${JSON.stringify(ds.url)}); use an http(s) URL`);
+  }
+  return url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
 }
 
 /**

@@ -20,3 +20,4 @@ export * from './pod-template';
 export * from './instrument';
 export * from './object-storage';
 export * from './scale-out';
+export * from './external-backends';

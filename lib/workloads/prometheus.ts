@@ -14,7 +14,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { AlloyConfig, MetricsConsumer, MetricsReceiver } from '../alloy';
-import { BacklogSenders, Destination, IMetricsDestination, acceptanceWindow, retentionProblems } from '../pipelines';
+import { BacklogSenders, Destination, DestinationCredentials, IMetricsDestination, acceptanceWindow, retentionProblems } from '../pipelines';
 import { assertDnsLabel, durationText, firstDuplicate, parseDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
@@ -66,6 +66,15 @@ export interface PrometheusProps extends WorkloadProps {
    * @default true
    */
   readonly convertDeltaToCumulative?: boolean;
+  /**
+   * The remote-write and OTLP receivers (`--web.enable-remote-write-receiver`,
+   * `--web.enable-otlp-receiver`). `false` for a Prometheus that only scrapes, such as the
+   * stack's own when its metrics go to an external backend: nothing can push into it, and
+   * asking it for a receiver fails.
+   *
+   * @default true
+   */
+  readonly receivers?: boolean;
 }
 
 /**
@@ -109,8 +118,8 @@ export interface PrometheusScrapeTarget {
   readonly peer?: Peer;
 }
 
-/** Series Prometheus adds for every scrape job (scrape/scrape.go). */
-const SCRAPE_SERIES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'];
+/** Series Prometheus adds for every scrape job (scrape/scrape.go); Alloy's prometheus.scrape, built on it, adds the same. */
+export const SCRAPE_SERIES: readonly string[] = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'];
 
 /** Something that receives Prometheus remote write. */
 export interface IRemoteWriteReceiver {
@@ -118,6 +127,10 @@ export interface IRemoteWriteReceiver {
   readonly remoteWriteUrl: string;
   /** Its pods and port, when it runs in the cluster, for the connections recorded to it. @default - outside the stack */
   readonly remoteWritePeer?: { readonly peer: Peer; readonly port: number };
+  /** The tenant (`X-Scope-OrgID`) of a multi-tenant receiver, such as Mimir. @default - no tenant */
+  readonly remoteWriteTenant?: string;
+  /** Credentials a writer sends, from Kubernetes Secrets. @default - none */
+  readonly remoteWriteCredentials?: DestinationCredentials;
 }
 
 /** An Alertmanager Prometheus sends its alerts to: the stack's `Alertmanager`, or one outside the stack. */
@@ -162,6 +175,7 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
   private readonly alertmanagers: IAlertmanager[] = [];
   private readonly scrapeInterval: string;
   private readonly outOfOrderWindow?: { readonly text: string; readonly seconds: number };
+  private readonly receivers: boolean;
 
   public constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
@@ -171,7 +185,8 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
     if (props.outOfOrderTimeWindow !== undefined) {
       this.outOfOrderWindow = { text: props.outOfOrderTimeWindow, seconds: parseDuration(this.node.path, 'outOfOrderTimeWindow', props.outOfOrderTimeWindow) / 1000 };
     }
-    const deltas = props.convertDeltaToCumulative ?? true;
+    this.receivers = props.receivers ?? true;
+    const deltas = this.receivers && (props.convertDeltaToCumulative ?? true);
     parseDuration(this.node.path, 'scrapeInterval', this.scrapeInterval);
     const storageSize = props.storageSize ?? '10Gi';
     const retentionSize = props.retentionSize ?? '8GB';
@@ -197,8 +212,7 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
         `--storage.tsdb.path=${DATA}`,
         `--storage.tsdb.retention.time=${retention}`,
         `--storage.tsdb.retention.size=${retentionSize}`,
-        '--web.enable-remote-write-receiver',
-        '--web.enable-otlp-receiver',
+        ...(this.receivers ? ['--web.enable-remote-write-receiver', '--web.enable-otlp-receiver'] : []),
         `--enable-feature=${['exemplar-storage', ...(deltas ? ['otlp-deltatocumulative'] : [])].join(',')}`,
         `--web.listen-address=0.0.0.0:${PORT}`,
       ],
@@ -235,7 +249,9 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
     });
     this.datasourcePeer = { peer: this.workload.peer, port: PORT };
     this.datasource = { name: 'Prometheus', type: 'prometheus', uid: 'prometheus', url: this.queryUrl, signal: 'metrics', isDefault: true };
-    this.addScrapeTarget({ job: this.workload.host, address: `localhost:${PORT}`, metrics: () => BACKEND_METRICS.prometheus });
+    // the OTLP receiver's own counter exists only while the receiver is on
+    const own = this.receivers ? BACKEND_METRICS.prometheus : BACKEND_METRICS.prometheus.filter((m) => !m.startsWith('prometheus_api_otlp_'));
+    this.addScrapeTarget({ job: this.workload.host, address: `localhost:${PORT}`, metrics: () => own });
   }
 
   /** Adds a scrape job for one target. */
@@ -324,12 +340,23 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
   }
 
   public metricsReceiver(config: AlloyConfig): MetricsReceiver {
+    this.assertReceivers();
     return this.destination.metricsReceiver(config);
   }
 
   /** OTLP metrics, as they are, into Prometheus's OTLP receiver. */
   public metricsInput(config: AlloyConfig): MetricsConsumer {
+    this.assertReceivers();
     return this.otlpDestination.metricsInput!(config);
+  }
+
+  private assertReceivers(): void {
+    if (!this.receivers) {
+      throw new Error(
+        `${this.node.path}: this Prometheus takes no pushes (receivers: false), so it cannot be a destination; ` +
+        'send metrics to where the stack\'s metrics go (stack.metrics), or turn its receivers on',
+      );
+    }
   }
 
   /** The out-of-order window in seconds: as set, or derived from the senders' backlogs. */

@@ -20,14 +20,15 @@
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { Lazy } from 'cdk8s';
-import { AlloyConfig, TracesConsumer } from '../alloy';
+import { Volume, VolumeMount } from '../../imports/k8s';
+import { AlloyConfig, SecretKey, TracesConsumer } from '../alloy';
 import { BacklogSenders, Destination, ITracesDestination, acceptanceWindow, retentionProblems } from '../pipelines';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { placeholderProblems, tempoObjectStore } from './object-storage';
 import { GRPC_PORT, MEMBERLIST_PORT, ScaleOutPeers, ScaleOutProps, expandEnvArgs, scaleOutPlan, scaleOutWorkloadProps } from './scale-out';
 import { durationText, goDuration, parseDuration } from '../validation';
-import { ServerWorkload } from './server-workload';
+import { ServerWorkload, ServerWorkloadProps } from './server-workload';
 import { Connections, Peer } from './connections';
 import { IRemoteWriteReceiver } from './prometheus';
 import { IMAGES } from './versions';
@@ -78,6 +79,8 @@ const HTTP_PORT = 3200;
 const OTLP_GRPC_PORT = 4317;
 const OTLP_HTTP_PORT = 4318;
 const DATA = '/var/tempo';
+/** Secrets of the metrics generator's remote write, mounted read-only, one folder per Secret. */
+const SECRETS_DIR = '/etc/tempo-secrets';
 /** Tempo's default burst (overrides.defaults.ingestion.burst_size_bytes, modules/overrides/config.go): a request over it is refused for good. */
 const BURST_SIZE_BYTES = 20e6;
 /** Tempo's WAL ingestion slack default (tempodb/wal/wal.go). */
@@ -129,6 +132,10 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
     // `-target=all` forces an in-memory ring of one ingester (cmd/tempo/main.go@v2.10.8:200-215):
     // replicas that share the work run the scalable single binary, which rings over memberlist
     const clustered = plan !== undefined && plan.replicas > 1;
+    // a remote-write receiver with a tenant and credentials (an external Mimir): the tenant as a
+    // header, each secret a file mounted from its Secret, never a value in the ConfigMap
+    const generator = generatorWrite(this.node.path, props.metricsGenerator);
+    const generatorAuth = generator.settings;
     const config = () => ({
       stream_over_http_enabled: true,
       server: { http_listen_port: HTTP_PORT, ...(clustered ? { grpc_listen_port: GRPC_PORT } : {}), log_level: 'info', log_format: 'logfmt' },
@@ -165,7 +172,7 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
           registry: { external_labels: { source: 'tempo' } },
           storage: {
             path: `${DATA}/generator/wal`,
-            remote_write: [{ url: props.metricsGenerator.remoteWriteUrl, send_exemplars: true }],
+            remote_write: [{ url: props.metricsGenerator.remoteWriteUrl, send_exemplars: true, ...generatorAuth }],
           },
           traces_storage: { path: `${DATA}/generator/traces` },
         },
@@ -206,7 +213,7 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
       runAs: { uid: 10001, gid: 10001 },
       resources: props.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '2Gi' } },
       configFiles: { mountPath: '/etc/tempo', data: { 'tempo.yaml': Lazy.any({ produce: render }) } },
-      ...(plan === undefined ? { controller: { kind: 'Deployment', storage: data } } : scaleOutWorkloadProps(plan, data)),
+      ...withGeneratorVolumes(plan === undefined ? { controller: { kind: 'Deployment', storage: data } } : scaleOutWorkloadProps(plan, data), generator.volumes),
     });
     if (plan !== undefined) {
       this.peers = new ScaleOutPeers(this, 'peers', {
@@ -224,6 +231,10 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
     // the metrics generator writes to its target
     if (props.metricsGenerator?.remoteWritePeer !== undefined) {
       Connections.of(this).allow(this.workload.peer, props.metricsGenerator.remoteWritePeer.peer, props.metricsGenerator.remoteWritePeer.port);
+    } else if (props.metricsGenerator !== undefined) {
+      // outside the stack (an external Mimir): its URL's port, in another namespace or outside the cluster
+      const u = new URL(props.metricsGenerator.remoteWriteUrl);
+      Connections.of(this).allowExternal(this.workload.peer, u.port !== '' ? Number(u.port) : u.protocol === 'https:' ? 443 : 80, 'anywhere');
     }
     this.node.addValidation({
       validate: () => {
@@ -259,3 +270,45 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
   }
 }
 
+/**
+ * The metrics generator's remote-write settings for a receiver with a tenant or credentials
+ * (an external Mimir): the tenant as `X-Scope-OrgID`, a password or token as a file of its
+ * Secret (`password_file`, `credentials_file`), and the Secrets' volumes.
+ */
+function generatorWrite(subject: string, receiver: IRemoteWriteReceiver | undefined): {
+  settings: Record<string, unknown>;
+  volumes: Array<{ volume: Volume; mount: VolumeMount }>;
+} {
+  const c = receiver?.remoteWriteCredentials;
+  if (c?.basicAuth && c.bearerToken) {
+    throw new Error(`${subject}: the metrics generator's receiver has both bearerToken and basicAuth; give it one kind of credentials`);
+  }
+  const secrets: SecretKey[] = [...(c?.basicAuth ? [c.basicAuth.password] : []), ...(c?.bearerToken ? [c.bearerToken] : [])];
+  for (const ref of secrets) {
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(ref.name) || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
+      throw new Error(
+        `${subject}: invalid Secret reference of the metrics generator's receiver (got name ${JSON.stringify(ref.name)}, key ${JSON.stringify(ref.key)}); ` +
+        'use a Secret name like "mimir-credentials" and a key of letters, digits, "-", "_" and "."',
+      );
+    }
+  }
+  const file = (ref: SecretKey) => `${SECRETS_DIR}/${ref.name}/${ref.key}`;
+  const tenant = receiver?.remoteWriteTenant;
+  return {
+    settings: {
+      ...(tenant === undefined ? {} : { headers: { 'X-Scope-OrgID': tenant } }),
+      ...(c?.basicAuth ? { basic_auth: { username: c.basicAuth.username, password_file: file(c.basicAuth.password) } } : {}),
+      ...(c?.bearerToken ? { authorization: { type: 'Bearer', credentials_file: file(c.bearerToken) } } : {}),
+    },
+    volumes: [...new Set(secrets.map((s) => s.name))].sort().map((name, i) => ({
+      volume: { name: `secret-${i}`, secret: { secretName: name, defaultMode: 0o440 } },
+      mount: { name: `secret-${i}`, mountPath: `${SECRETS_DIR}/${name}`, readOnly: true },
+    })),
+  };
+}
+
+/** The workload's volumes with the metrics generator's Secret files beside the store's. */
+function withGeneratorVolumes<P extends { readonly extraVolumes?: ServerWorkloadProps['extraVolumes'] }>(props: P, volumes: NonNullable<ServerWorkloadProps['extraVolumes']>): P {
+  const all = [...(props.extraVolumes ?? []), ...volumes];
+  return all.length === 0 ? props : { ...props, extraVolumes: all };
+}
