@@ -1,4 +1,14 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { dump, load, loadAll } from 'js-yaml';
+import { ObservabilityStack, ObservabilityStackProps } from '../../lib';
 import { ITEM_BYTES } from '../../lib/pipelines/durable-queue';
+import { referenceProps, sizingDocTable, survival } from '../../lib/stack/sizing-doc';
+import { backendSchema, configProblems } from '../support/backend-schema';
+import { haveTool } from '../support/tools';
 import { ASSUMED, REFERENCE_SIZES, Sizing, UPSTREAM, planSizing } from '../../lib/stack/sizing';
 
 const GiB = 2 ** 30;
@@ -80,4 +90,89 @@ test('the reference sizes show each mode: small on volumes, medium on object sto
   expect(modes(REFERENCE_SIZES.small)).toEqual(['volume', 'volume', 'volume', 1, 1]);
   expect(modes(REFERENCE_SIZES.medium)).toEqual(['volume', 'object-storage', 'object-storage', 3, 1]);
   expect(modes(REFERENCE_SIZES.large)).toEqual(['external', 'object-storage', 'object-storage', 6, 8]);
+});
+
+describe('the stack sized from rates', () => {
+  const stackOf = (props: ObservabilityStackProps) => {
+    const stack = new ObservabilityStack(Testing.app(), 'observability', props);
+    stack.toJson();
+    return stack;
+  };
+  const built = (Object.keys(REFERENCE_SIZES) as Array<keyof typeof REFERENCE_SIZES>).map((name) => ({ name, stack: stackOf(referenceProps(name)) }));
+
+  test('every reference size synthesizes, and each signal survives the outage it was sized for (its outage budget, the backends\' windows accept it)', () => {
+    for (const { name, stack } of built) {
+      const outage = planSizing(name, REFERENCE_SIZES[name]).outageSeconds;
+      const lasts = survival(stack.collectors);
+      expect({ name, ...lasts }).toEqual({ name, traces: expect.any(Number), logs: expect.any(Number), metrics: expect.any(Number) });
+      for (const [signal, seconds] of Object.entries(lasts)) expect({ name, signal, survives: seconds >= outage }).toEqual({ name, signal, survives: true });
+    }
+  });
+
+  test('docs/sizing.md shows what this code derives (npm run docs:sizing)', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'sizing.md'), 'utf-8');
+    expect(doc).toContain(`<!-- sizing:start -->\n${sizingDocTable()}<!-- sizing:end -->`);
+  });
+
+  test('derived values: the gateway autoscaled with its queues, the collectors\' WAL kept for the outage, Loki scaled out on its bucket', () => {
+    const medium = built[1].stack;
+    const plan = planSizing('medium', REFERENCE_SIZES.medium);
+    const hpa = medium.toJson().find((m: any) => m.kind === 'HorizontalPodAutoscaler' && m.metadata.name === 'alloy');
+    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([plan.gateway.replicas, plan.gateway.maxReplicas]);
+    const queue = medium.alloy.durableQueue;
+    expect(queue.allocations.find((a) => a.signal === 'traces')!.bytes).toBe(plan.gateway.queues.traces);
+    expect(medium.metricsCollector.durableQueue.walKeepaliveSeconds).toBe(4 * 3600);
+    const loki = medium.toJson().find((m: any) => m.kind === 'StatefulSet' && m.metadata.name === 'loki');
+    expect(loki.spec.replicas).toBe(3);
+  });
+
+  test('props given win over derived ones; a derived queue that does not fit an explicit volume fails synth', () => {
+    const props = referenceProps('medium');
+    const fixed = stackOf({ ...props, alloy: { replicas: 3 } });
+    expect(fixed.toJson().filter((m: any) => m.kind === 'HorizontalPodAutoscaler' && m.metadata.name === 'alloy')).toEqual([]);
+    expect(fixed.toJson().find((m: any) => m.kind === 'StatefulSet' && m.metadata.name === 'alloy').spec.replicas).toBe(3);
+    expect(() => stackOf({ ...props, alloy: { storageSize: '10Gi' } })).toThrow(/observability\/alloy: the on-disk queues .* take more than 80 % of the 10Gi volume/);
+  });
+
+  test('a plan that needs what only the user gives fails with the figure it follows from', () => {
+    expect(() => stackOf({ sizing: REFERENCE_SIZES.medium })).toThrow(
+      /^observability: sizing needs object storage for loki \(44\.2 GB\/day of logs: past one monolithic Loki's 20 GB\/day: replicas share it on object storage\); give loki\.objectStorage/,
+    );
+    const { external: _none, ...noMimir } = referenceProps('large');
+    expect(() => stackOf(noMimir)).toThrow(/^observability: sizing needs an external metrics backend \(8M active series.*\); pass external\.metrics, or set the props yourself$/);
+  });
+});
+
+describe('dist/large, the large environment', () => {
+  const dir = path.join(__dirname, '..', '..', 'dist', 'large');
+  const manifests = (loadAll(fs.readFileSync(path.join(dir, 'observability.k8s.yaml'), 'utf-8')) as any[]).filter(Boolean);
+  const configMap = (name: string) => manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === name);
+
+  test('Loki and Tempo scaled out on object storage, no Prometheus (metrics in Mimir), an autoscaled gateway', () => {
+    const sts = (name: string) => manifests.find((m) => m.kind === 'StatefulSet' && m.metadata.name === name);
+    expect(sts('loki').spec.replicas).toBeGreaterThanOrEqual(3);
+    expect(sts('tempo').spec.replicas).toBeGreaterThanOrEqual(3);
+    expect(manifests.filter((m) => m.metadata.name === 'prometheus')).toEqual([]);
+    expect(manifests.find((m) => m.kind === 'HorizontalPodAutoscaler' && m.metadata.name === 'alloy')).toBeDefined();
+    expect(sts('alloy').spec.replicas).toBeUndefined();
+  });
+
+  test('its Loki and Tempo configs pass the key trees of Loki 3.7.6 and Tempo 2.10.8, unknown keys rejected', () => {
+    const loki = load(Object.values(configMap('loki-config').data)[0] as string);
+    const tempo = load(Object.values(configMap('tempo-config').data)[0] as string);
+    expect(configProblems(loki, backendSchema('loki-3.7.6'))).toEqual([]);
+    expect(configProblems(tempo, backendSchema('tempo-2.10.8'))).toEqual([]);
+    expect((tempo as any).storage.trace.backend).toBe('s3');
+    expect((loki as any).common.storage.s3.bucketnames).toBe('loki');
+  });
+
+  (haveTool('promtool') ? test : test.skip)('promtool check rules accepts the rules it renders for Mimir\'s ruler', () => {
+    const file = path.join(dir, 'rules', 'observability-large.yaml');
+    const groups = { groups: (load(fs.readFileSync(file, 'utf-8')) as any).groups };
+    const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-alloy-rules-')), 'rules.yaml');
+    fs.writeFileSync(tmp, dump(groups));
+    const r = spawnSync('promtool', ['check', 'rules', tmp], { encoding: 'utf-8' });
+    expect(r.stdout + r.stderr).toMatch(/SUCCESS: \d+ rules found/);
+    expect(r.status).toBe(0);
+  });
 });

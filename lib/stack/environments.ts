@@ -14,6 +14,7 @@ import { SmokeTest } from '../smoke/smoke-test';
 import { externalBackendsNotes } from '../workloads/external-backends';
 import { ArgoCdApplication } from './argocd-application';
 import { ObservabilityStack, ObservabilityStackProps } from './observability-stack';
+import { referenceProps } from './sizing-doc';
 
 /** One environment: a name (its folder) and the stack's props there. */
 export interface Environment {
@@ -59,6 +60,13 @@ export const ENVIRONMENTS: readonly Environment[] = [
       prometheus: { retention: '30d', retentionSize: '160GB', storageSize: '200Gi', resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2', memory: '8Gi' } } },
       loki: { retention: '720h', storageSize: '100Gi', resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } } },
     },
+  },
+  {
+    // past one machine: sized from the large reference load (docs/sizing.md), Loki and Tempo
+    // scaled out on object storage, metrics in a Mimir (the stack's alerts in its ruler), an
+    // autoscaled gateway
+    name: 'large',
+    props: { namespace: 'observability-large', ...referenceProps('large') },
   },
 ];
 

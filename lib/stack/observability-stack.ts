@@ -14,6 +14,7 @@ import {
 } from '../pipelines';
 import { BACKEND_METRICS } from '../workloads/backend-metrics';
 import { SyncWaves } from './sync-waves';
+import { Sizing, applySizing } from './sizing';
 import { assertDnsLabel } from '../validation';
 import { Alertmanager, AlertmanagerProps } from '../workloads/alertmanager';
 import { StackNetworkPolicies, StackNetworkPoliciesProps } from '../workloads/network-policies';
@@ -101,6 +102,15 @@ export interface ObservabilityStackProps extends ChartProps {
    * @default - every signal to its bundled backend
    */
   readonly external?: ExternalBackends;
+  /**
+   * The load to size for (spans, log bytes and active series a second, retention, the outage
+   * to survive): replicas, CPU, memory, queues and volumes of every workload are derived from
+   * it (see docs/sizing.md), under the props given here, which win. A load past one replica of
+   * Loki or Tempo needs their `objectStorage`; past one Prometheus, `external.metrics`.
+   *
+   * @default - each workload's own defaults
+   */
+  readonly sizing?: Sizing;
 }
 
 /** The kubelet's volume series (kubernetes pkg/kubelet/metrics/collectors/volume_stats.go). */
@@ -161,9 +171,11 @@ export class ObservabilityStack extends Chart {
   /** The NetworkPolicies, unless turned off. */
   public readonly networkPolicies?: StackNetworkPolicies;
 
-  public constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
-    const namespace = props.namespace ?? 'observability';
-    super(scope, id, { ...props, namespace: undefined });
+  public constructor(scope: Construct, id: string, given: ObservabilityStackProps = {}) {
+    const namespace = given.namespace ?? 'observability';
+    super(scope, id, { ...given, namespace: undefined, sizing: undefined } as ChartProps);
+    // the derived sizes under the props given, which win
+    const props = applySizing(`${scope.node.path ? `${scope.node.path}/` : ''}${id}`, given);
     assertDnsLabel(this.node.path, 'namespace', namespace);
     assertDnsLabel(this.node.path, 'stack id (used as app.kubernetes.io/instance)', id);
     this.namespaceName = namespace;

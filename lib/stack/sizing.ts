@@ -10,7 +10,8 @@
  * written by `npm run docs:sizing` and checked by a test.
  */
 import { IngestRates, ITEM_BYTES } from '../pipelines/durable-queue';
-import { assertWholeNumber, durationText, parseDuration, parseSize } from '../validation';
+import { assertWholeNumber, durationText, parseDuration, parseSize, quantityText } from '../validation';
+import type { ObservabilityStackProps } from './observability-stack';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -146,6 +147,10 @@ export function planSizing(subject: string, sizing: Sizing): SizingPlan {
   const samples = sizing.activeSeries / scrape;
   const queueFor = (bytesPerSecond: number) => Math.max(ASSUMED.minQueue, volume(bytesPerSecond * outage * ASSUMED.margin));
   const logQueueBytes = (lineBytes: number) => lineBytes / ASSUMED.logLineBytes * ITEM_BYTES.logRecord;
+  // the rate each queue's budget is stated for: the one that fills it in the outage (and its
+  // margin). It is the real rate, or more for a queue raised to its minimum: the backends derive
+  // their windows from queue / rate, so a quiet signal does not stretch them to days
+  const statedRate = (queueBytes: number, itemBytes: number) => Math.max(1, Math.floor(queueBytes / (outage * ASSUMED.margin * itemBytes)));
 
   // the gateway: OTLP in, like Tempo's distributor for spans, like Alloy's logs figure for logs
   const gwCores = 0.2 + spanBytes / UPSTREAM.tempoDistributor.perBytesPerSecond * UPSTREAM.tempoDistributor.cores + otlpLogBytes / UPSTREAM.alloyLogs.perBytesPerSecond * UPSTREAM.alloyLogs.cores;
@@ -165,9 +170,9 @@ export function planSizing(subject: string, sizing: Sizing): SizingPlan {
     storageBytes: volume((gwQueues.traces + gwQueues.metrics + gwQueues.logs) / ASSUMED.volumeShare),
     queues: gwQueues,
     ingestRates: {
-      spansPerSecond: Math.max(1, Math.ceil(sizing.spansPerSecond / gwReplicas)),
-      metricPointsPerSecond: Math.max(1, Math.ceil(points / gwReplicas)),
-      logRecordsPerSecond: Math.max(1, Math.ceil(otlpLogBytes / ASSUMED.logLineBytes / gwReplicas)),
+      spansPerSecond: statedRate(gwQueues.traces, ITEM_BYTES.span),
+      metricPointsPerSecond: statedRate(gwQueues.metrics, ITEM_BYTES.metricPoint),
+      logRecordsPerSecond: statedRate(gwQueues.logs, ITEM_BYTES.logRecord),
     },
   };
 
@@ -196,7 +201,7 @@ export function planSizing(subject: string, sizing: Sizing): SizingPlan {
     // the tailers' own queue (events and pod logs, which waits for room) beside the OTLP one
     storageBytes: volume(2 * logsQueue / ASSUMED.volumeShare),
     queues: { logs: logsQueue },
-    ingestRates: { logRecordsPerSecond: Math.max(1, Math.ceil(logBytes / ASSUMED.logLineBytes / lReplicas)) },
+    ingestRates: { logRecordsPerSecond: statedRate(logsQueue, ITEM_BYTES.logRecord) },
   };
 
   // Prometheus: its disk formula over the retention, the WAL on top of it
@@ -303,3 +308,80 @@ export const REFERENCE_SIZES: Readonly<Record<'small' | 'medium' | 'large', Sizi
     activeSeries: 8_000_000, retention: '30d', outage: '6h',
   },
 };
+
+/** A plan's CPU and memory as requests and limits: a limit of twice the CPU, memory as requested. */
+function resourcesOf(plan: { cpuCores: number; memoryBytes: number }) {
+  const mem = quantityText(plan.memoryBytes);
+  return {
+    requests: { cpu: cpuText(plan.cpuCores), memory: mem },
+    limits: { cpu: cpuText(Math.max(1, plan.cpuCores * 2)), memory: mem },
+  };
+}
+
+function cpuText(c: number): string {
+  return Number.isInteger(c) ? String(c) : `${Math.round(c * 1000)}m`;
+}
+
+/**
+ * Explicit props over derived ones: objects merge key by key, any other value given explicitly
+ * replaces the derived one.
+ */
+function over<T>(derived: T, explicit: T | undefined): T {
+  if (explicit === undefined) return derived;
+  if (typeof derived !== 'object' || derived === null || Array.isArray(derived) || typeof explicit !== 'object' || explicit === null || Array.isArray(explicit)) return explicit;
+  const out: Record<string, unknown> = { ...(derived as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(explicit as Record<string, unknown>)) out[k] = over(out[k], v);
+  return out as T;
+}
+
+/**
+ * The stack's props with `props.sizing` applied: each derived value where the props give none.
+ * A plan that needs what only the user can give (a bucket, an external backend) fails here,
+ * with the figure it follows from; a derived value that does not fit an explicit one (a queue
+ * larger than an explicit volume) fails in the stack's own checks.
+ */
+export function applySizing(subject: string, props: ObservabilityStackProps): ObservabilityStackProps {
+  if (props.sizing === undefined) return props;
+  const plan = planSizing(subject, props.sizing);
+  const need = (what: string, reason: string, fix: string) =>
+    new Error(`${subject}: sizing needs ${what} (${reason}); ${fix}, or set the props yourself`);
+  const retention = durationText(plan.retentionSeconds);
+  // the WAL keeps the outage; a truncation drops the oldest segments, sent or not, so truncating
+  // every 1.5 outages keeps an outage safe whenever it starts (see outageBudget: two thirds)
+  const walSettings = { metricsWalKeepalive: durationText(plan.outageSeconds), metricsWalTruncateFrequency: durationText(plan.outageSeconds * 1.5) };
+  const g = plan.gateway;
+  const gateway = {
+    // an explicit replica count replaces the autoscaler
+    ...(props.alloy?.replicas === undefined ? { autoscaling: { minReplicas: g.replicas, maxReplicas: g.maxReplicas! } } : {}),
+    storageSize: quantityText(g.storageBytes),
+    resources: resourcesOf(g),
+    durability: {
+      tracesQueueSize: quantityText(g.queues.traces!), metricsQueueSize: quantityText(g.queues.metrics!), logsQueueSize: quantityText(g.queues.logs!),
+      // its metrics go by remote write when they go to an external backend without OTLP
+      ...walSettings,
+      ingestRates: { ...g.ingestRates, samplesPerSecond: Math.max(1, g.ingestRates.metricPointsPerSecond!) },
+    },
+  };
+  const m = plan.metricsCollector;
+  const l = plan.logsCollector;
+  const collector = (c: CollectorPlan, durability: object) => ({ replicas: c.replicas, storageSize: quantityText(c.storageBytes), resources: resourcesOf(c), durability });
+  const derived: ObservabilityStackProps = {
+    alloy: gateway,
+    ...(props.metricsCollector === false ? {} : { metricsCollector: collector(m, { ...walSettings, ingestRates: m.ingestRates }) }),
+    ...(props.logsCollector === false ? {} : { logsCollector: collector(l, { logsQueueSize: quantityText(l.queues.logs!), ingestRates: l.ingestRates }) }),
+  };
+  const backends: Record<string, unknown> = {};
+  const p = plan.prometheus;
+  if (p.mode === 'external') {
+    if (props.external?.metrics === undefined) throw need('an external metrics backend', p.reason, 'pass external.metrics');
+  } else if (props.external?.metrics === undefined) {
+    backends.prometheus = { retention, storageSize: quantityText(p.storageBytes), retentionSize: `${Math.floor(p.storageBytes * ASSUMED.volumeShare / GiB)}GB`, resources: resourcesOf(p) };
+  }
+  for (const [name, b, external, signal] of [['loki', plan.loki, props.external?.logs, 'logs'], ['tempo', plan.tempo, props.external?.traces, 'traces']] as const) {
+    if (external !== undefined) continue;
+    if (b.mode === 'external') throw need(`an external ${signal} backend`, b.reason, `pass external.${signal}`);
+    if (b.mode === 'object-storage' && props[name]?.objectStorage === undefined) throw need(`object storage for ${name}`, b.reason, `give ${name}.objectStorage (a bucket and its credentials' Secret)`);
+    backends[name] = { retention, replicas: b.replicas, storageSize: quantityText(b.storageBytes), resources: resourcesOf(b) };
+  }
+  return over({ ...derived, ...backends } as ObservabilityStackProps, props);
+}
