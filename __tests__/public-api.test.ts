@@ -22,9 +22,10 @@ const typeNames = listed(/export type \{([^}]*)\} from/g).sort();
 const generatedNames = new Set(fs.readdirSync(path.join(root, 'imports', 'alloy', 'components')).flatMap((f) =>
   [...fs.readFileSync(path.join(root, 'imports', 'alloy', 'components', f), 'utf-8').matchAll(/^export (?:class|interface|type|const) (\w+)/gm)].map((m) => m[1])));
 
-test('the root exports fewer than 120 names, runtime and types, each listed explicitly', () => {
+test('the root exports fewer than 130 names, runtime and types, each listed explicitly', () => {
   const all = [...runtimeNames, ...typeNames];
-  expect(all.length).toBeLessThan(120);
+  // the types a user writes for object storage, their own backends, autoscaling and sizing among them
+  expect(all.length).toBeLessThan(130);
   expect(new Set(all).size).toBe(all.length);
   // no `export *` but the namespace of generated components
   expect(index.match(/export \*(?! as components from '\.\.\/imports\/alloy')/g)).toBeNull();

@@ -91,13 +91,15 @@ maybe('the README\'s kubectl commands, against a stand-in Kubernetes 1.28 API se
     }
   });
 
-  test('dist/dev/ applies the same way', async () => {
-    const server = await FakeApiServer.start();
-    try {
-      expect(await kubectl(server, 'kubectl apply -f dist/dev/')).toMatchObject({ ok: true });
-      expect(ids(server.objects)).toEqual(ids(manifests('dist/dev/observability.k8s.yaml')));
-    } finally {
-      await server.stop();
+  test('dist/dev/ and dist/large/ apply the same way', async () => {
+    for (const env of ['dev', 'large']) {
+      const server = await FakeApiServer.start();
+      try {
+        expect(await kubectl(server, `kubectl apply -f dist/${env}/`)).toMatchObject({ ok: true });
+        expect(ids(server.objects)).toEqual(ids(manifests(`dist/${env}/observability.k8s.yaml`)));
+      } finally {
+        await server.stop();
+      }
     }
   });
 
@@ -113,7 +115,7 @@ maybe('the README\'s kubectl commands, against a stand-in Kubernetes 1.28 API se
     const server = await FakeApiServer.start({ argocd: true });
     try {
       expect(await kubectl(server, readmeCommand('kubectl apply -f dist/argocd/'))).toMatchObject({ ok: true });
-      expect(ids(server.objects)).toEqual(['Application/argocd/observability-dev', 'Application/argocd/observability-prod']);
+      expect(ids(server.objects)).toEqual(['Application/argocd/observability-dev', 'Application/argocd/observability-prod', 'Application/argocd/observability-large']);
     } finally {
       await server.stop();
     }

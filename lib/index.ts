@@ -9,6 +9,9 @@ export * as components from '../imports/alloy';
 // the stack
 export { EnvironmentApp, Environments, ObservabilityStack, synthEnvironments } from './stack';
 export type { Environment, EnvironmentsProps, GitOpsSource, ObservabilityStackProps } from './stack';
+// sizes from rates (docs/sizing.md)
+export { REFERENCE_SIZES, planSizing } from './stack/sizing';
+export type { Sizing, SizingPlan } from './stack/sizing';
 
 // Alloy configs and the values components take (attribute and block make the statements of
 // the escape hatch addBlock(name, body))
@@ -44,6 +47,8 @@ export type {
   GrafanaProps, HttpProbe, IAlertmanager, InstrumentOptions, IDatasource, IRemoteWriteReceiver, KubeStateMetricsProps, LokiProps,
   PersistentStorage, Peer, PrometheusProps, PrometheusScrapeTarget, Resources, RunAs, ServerPort, ServerWorkloadProps,
   SlackReceiver, StackNetworkPoliciesProps, TempoProps, WebhookReceiver, WorkloadController, WorkloadProps, WritablePath,
+  // backends on object storage, your own backends, autoscaled collectors
+  ObjectStorage, ExternalBackends, ExternalMetrics, ExternalLogs, ExternalTraces, WorkloadAutoscaling,
 } from './workloads';
 
 // the smoke test of a running stack

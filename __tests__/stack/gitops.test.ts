@@ -45,6 +45,7 @@ describe('environments', () => {
     expect(apps.map((a) => [a.metadata.name, a.metadata.namespace, a.spec.source.repoURL, a.spec.source.path, a.spec.destination.namespace])).toEqual([
       ['observability-dev', 'argocd', 'https://git.example.com/platform/obs.git', 'dist/dev', 'observability-dev'],
       ['observability-prod', 'argocd', 'https://git.example.com/platform/obs.git', 'dist/prod', 'observability'],
+      ['observability-large', 'argocd', 'https://git.example.com/platform/obs.git', 'dist/large', 'observability-large'],
     ]);
     expect(apps[0].spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
     expect(apps.every((a) => a.metadata.generateName === undefined)).toBe(true);
