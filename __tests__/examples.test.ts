@@ -52,7 +52,7 @@ test('examples/add-an-environment.ts adds staging, with its pipeline in its fold
   addAnEnvironment(out).synth();
   const files = listFiles(out);
   const read = (f: string) => fs.readFileSync(path.join(out, f), 'utf-8');
-  for (const f of files.filter((f) => f.endsWith('.yaml'))) {
+  for (const f of files.filter((f) => f.endsWith('.k8s.yaml'))) {
     for (const m of loadAll(read(f)) as any[]) {
       if (m.kind !== 'Application') expect(schemaErrors(m)).toEqual([]);
     }
@@ -68,6 +68,7 @@ test('examples/add-an-environment.ts adds staging, with its pipeline in its fold
   expect(apps.map((a) => [a.metadata.name, a.spec.source.path, a.spec.destination.namespace])).toEqual([
     ['observability-dev', 'dist/dev', 'observability-dev'],
     ['observability-prod', 'dist/prod', 'observability'],
+    ['observability-large', 'dist/large', 'observability-large'],
     ['observability-staging', 'dist/staging', 'observability-staging'],
   ]);
   fs.rmSync(out, { recursive: true, force: true });

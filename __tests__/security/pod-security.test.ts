@@ -11,9 +11,12 @@ describe('Pod Security Standards "restricted" in dist/', () => {
       'Deployment/alertmanager', 'Deployment/grafana', 'Deployment/loki', 'Deployment/prometheus', 'Deployment/tempo',
       'StatefulSet/alloy', 'StatefulSet/alloy-logs', 'StatefulSet/alloy-metrics',
     ];
-    expect(workloads.map((w) => `${w.file}: ${w.kind}/${w.metadata.name}`).sort()).toEqual(
-      ['dev', 'prod'].flatMap((env) => [...names.map((n) => `${env}/observability.k8s.yaml: ${n}`), `${env}/smoke-test/smoke-test.k8s.yaml: Job/smoke-test`]),
-    );
+    // large: metrics in a Mimir (no Prometheus, no Alertmanager), Loki and Tempo as StatefulSets on object storage, no smoke test
+    const large = ['Deployment/grafana', 'StatefulSet/alloy', 'StatefulSet/alloy-logs', 'StatefulSet/alloy-metrics', 'StatefulSet/loki', 'StatefulSet/tempo'];
+    expect(workloads.map((w) => `${w.file}: ${w.kind}/${w.metadata.name}`).sort()).toEqual([
+      ...['dev', 'prod'].flatMap((env) => [...names.map((n) => `${env}/observability.k8s.yaml: ${n}`), `${env}/smoke-test/smoke-test.k8s.yaml: Job/smoke-test`]),
+      ...large.map((n) => `large/observability.k8s.yaml: ${n}`),
+    ].sort());
   });
 
   test.each(workloads.map((w) => [`${w.file}: ${w.kind}/${w.metadata.name}`, w]))('%s meets the profile, with a read-only root filesystem', (_, w) => {
@@ -22,7 +25,7 @@ describe('Pod Security Standards "restricted" in dist/', () => {
 
   test('each namespace enforces the profile', () => {
     const namespaces = manifests.filter((m) => m.kind === 'Namespace');
-    expect(namespaces.map((n) => n.metadata.name).sort()).toEqual(['observability', 'observability-dev']);
+    expect(namespaces.map((n) => n.metadata.name).sort()).toEqual(['observability', 'observability-dev', 'observability-large']);
     for (const ns of namespaces) expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 

@@ -15,6 +15,6 @@ export function listFiles(dir: string): string[] {
 
 /** The manifests of every YAML file below dist/ (or `dir`), with the file each came from. */
 export function distManifests(dir = DIST): Array<{ file: string; manifest: any }> {
-  return listFiles(dir).filter((f) => f.endsWith('.yaml')).flatMap((file) =>
+  return listFiles(dir).filter((f) => f.endsWith('.k8s.yaml')).flatMap((file) =>
     (loadAll(fs.readFileSync(path.join(dir, file), 'utf-8')) as any[]).filter((m) => m !== null).map((manifest) => ({ file, manifest })));
 }

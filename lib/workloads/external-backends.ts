@@ -24,10 +24,10 @@ import {
   BacklogSenders, Destination, DestinationCredentials, ILogsDestination, IMetricsDestination, ITracesDestination, LOKI_LABELS,
   assertNoCredentialsInUrl, withMargin,
 } from '../pipelines';
-import { assertDnsLabel, durationText, firstDuplicate, goDuration, parseSize } from '../validation';
+import { assertDnsLabel, durationText, goDuration, parseSize } from '../validation';
 import { Connections } from './connections';
 import { GrafanaDatasource, IDatasource } from './datasource';
-import { MetricsSource, jobMatcher, selectorProblems } from './promql-selectors';
+import { MetricsSource, alertSetProblems, jobMatcher, selectorProblems } from './promql-selectors';
 import type { IRemoteWriteReceiver, PrometheusProps, PrometheusScrapeTarget } from './prometheus';
 import { SCRAPE_SERIES } from './prometheus';
 import { AlertRule, TelemetryContext, ruleFile, telemetryAlerts } from './telemetry-alerts';
@@ -421,14 +421,9 @@ export class ExternalMetricsBackend extends Construct implements IMetricsDestina
   }
 
   private alertProblems(): string[] {
-    const alerts = this.alerts;
-    const twice = firstDuplicate(alerts.map((a) => a.alert));
-    if (twice !== undefined) {
-      return [`${this.node.path}: two alerts named "${twice}"; give each alert its own name`];
-    }
-    // extraAlerts may query what the user's own jobs send: only the stack's own are checked
-    return alerts.slice(0, alerts.length - this.extraAlerts.length).flatMap((a) => this.queryProblems(`${this.node.path}: alert ${a.alert}`, a.expr));
+    return alertSetProblems(this.node.path, this.alerts, this.extraAlerts.length, (what, expr) => this.queryProblems(what, expr));
   }
+
 }
 
 /**

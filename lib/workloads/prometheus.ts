@@ -15,13 +15,13 @@ import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import { AlloyConfig, MetricsConsumer, MetricsReceiver } from '../alloy';
 import { BacklogSenders, Destination, DestinationCredentials, IMetricsDestination, acceptanceWindow, retentionProblems } from '../pipelines';
-import { assertDnsLabel, durationText, firstDuplicate, parseDuration, parseSize } from '../validation';
+import { assertDnsLabel, durationText, parseDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
 import { ServerWorkload } from './server-workload';
 import { BACKEND_METRICS } from './backend-metrics';
 import { Connections, Peer } from './connections';
-import { MetricsSource, selectorProblems } from './promql-selectors';
+import { MetricsSource, alertSetProblems, selectorProblems } from './promql-selectors';
 import { AlertRule, TelemetryContext, ruleFile, telemetryAlerts } from './telemetry-alerts';
 import { IMAGES } from './versions';
 
@@ -316,15 +316,9 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
   }
 
   private alertProblems(): string[] {
-    const alerts = this.alerts;
-    const twice = firstDuplicate(alerts.map((a) => a.alert));
-    if (twice !== undefined) {
-      return [`${this.node.path}: two alerts named "${twice}"; give each alert its own name`];
-    }
-    // extraAlerts may query what the user's own jobs export, which Prometheus cannot see: only
-    // the stack's own alerts are checked
-    return alerts.slice(0, alerts.length - this.extraAlerts.length).flatMap((a) => this.queryProblems(`${this.node.path}: alert ${a.alert}`, a.expr));
+    return alertSetProblems(this.node.path, this.alerts, this.extraAlerts.length, (what, expr) => this.queryProblems(what, expr));
   }
+
 
   /** `host:port` of every scrape target. */
   public scrapeAddresses(): string[] {

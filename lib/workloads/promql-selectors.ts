@@ -124,3 +124,18 @@ function exportedMatches(exported: string, selector: string | RegExp): boolean {
   const prefix = exported.slice(0, -1);
   return typeof selector === 'string' ? selector.startsWith(prefix) : selector.test(exported) || selector.source.startsWith(`^(?:${prefix}`);
 }
+
+/**
+ * The problems of a rule set's alerts: two of one name, then each of the stack's own alerts (the
+ * first `alerts.length - extra`) checked by `queryProblems`; the `extra` ones the user added may
+ * query what only their own jobs export, which the stack cannot see.
+ */
+export function alertSetProblems(
+  subject: string, alerts: ReadonlyArray<{ readonly alert: string; readonly expr: string }>, extra: number,
+  queryProblems: (what: string, expr: string) => string[],
+): string[] {
+  const names = alerts.map((a) => a.alert);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) return [`${subject}: two alerts named "${twice}"; give each alert its own name`];
+  return alerts.slice(0, alerts.length - extra).flatMap((a) => queryProblems(`${subject}: alert ${a.alert}`, a.expr));
+}
