@@ -5,6 +5,7 @@
  * binary operators with on/ignoring/group_*, ranges, offsets, numbers and strings); an
  * expression it cannot read fails loudly rather than passing unchecked.
  */
+import { firstDuplicate } from '../validation';
 
 /** One series selector: a metric name or a `__name__` matcher, and the `job` matcher if any. */
 export interface Selector {
@@ -134,8 +135,7 @@ export function alertSetProblems(
   subject: string, alerts: ReadonlyArray<{ readonly alert: string; readonly expr: string }>, extra: number,
   queryProblems: (what: string, expr: string) => string[],
 ): string[] {
-  const names = alerts.map((a) => a.alert);
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  const twice = firstDuplicate(alerts.map((a) => a.alert));
   if (twice !== undefined) return [`${subject}: two alerts named "${twice}"; give each alert its own name`];
   return alerts.slice(0, alerts.length - extra).flatMap((a) => queryProblems(`${subject}: alert ${a.alert}`, a.expr));
 }
