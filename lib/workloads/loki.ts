@@ -28,8 +28,8 @@ import { durationText, parseDuration, parseSize } from '../validation';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { Connections, Peer } from './connections';
 import { GrafanaDatasource, IDatasource } from './datasource';
-import { lokiObjectStore, placeholderProblems } from './object-storage';
-import { GRPC_PORT, MEMBERLIST_PORT, ScaleOutPeers, ScaleOutProps, expandEnvArgs, scaleOutPlan, scaleOutWorkloadProps } from './scale-out';
+import { lokiObjectStore } from './object-storage';
+import { GRPC_PORT, MEMBERLIST_PORT, ScaleOutPeers, ScaleOutProps, expandEnvArgs, renderedPlaceholderProblems, scaleOutPlan, scaleOutWorkloadProps } from './scale-out';
 import { ServerWorkload } from './server-workload';
 import { IMAGES } from './versions';
 
@@ -268,7 +268,7 @@ export class Loki extends Construct implements ILogsDestination, IDatasource {
         return [
           ...w.problems,
           ...retentionProblems(this.node.path, { text: retention, seconds: retentionSeconds }, { prop: 'late-entry window', seconds: w.seconds }),
-          ...(plan === undefined || plan.access.placeholders.length === 0 ? [] : placeholderProblems(this.node.path, 'loki.yaml', render(), plan.access)),
+          ...renderedPlaceholderProblems(this.node.path, 'loki.yaml', plan, render),
         ];
       },
     });

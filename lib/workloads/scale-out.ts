@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { IntOrString, KubeService, KubeServiceAccount } from '../../imports/k8s';
 import { assertWholeNumber } from '../validation';
 import { Connections } from './connections';
-import { ObjectStorage, ObjectStorageAccess, checkObjectStorage, objectStorageAccess } from './object-storage';
+import { ObjectStorage, ObjectStorageAccess, checkObjectStorage, objectStorageAccess, placeholderProblems } from './object-storage';
 import { PersistentStorage, ServerWorkload, ServerWorkloadProps, workloadLabels } from './server-workload';
 
 /** memberlist's port (dskit kv/memberlist/tcp_transport.go bind_port default, in Loki 3.7.6 and Tempo 2.10.8); TCP only. */
@@ -160,4 +160,12 @@ export class ScaleOutPeers extends Construct {
     }
     for (const e of plan.access.egress) connections.allowExternal(peer, e.port, e.reach);
   }
+}
+
+/**
+ * The rendered config's stray `$`s, when it names credentials as placeholders (the env
+ * expansion would replace them): for the backend's own validation.
+ */
+export function renderedPlaceholderProblems(subject: string, file: string, plan: ScaleOutPlan | undefined, render: () => string): string[] {
+  return plan === undefined || plan.access.placeholders.length === 0 ? [] : placeholderProblems(subject, file, render(), plan.access);
 }

@@ -25,8 +25,8 @@ import { AlloyConfig, SecretKey, TracesConsumer } from '../alloy';
 import { BacklogSenders, Destination, ITracesDestination, acceptanceWindow, retentionProblems } from '../pipelines';
 import { DEFAULT_INSTANCE, WorkloadProps } from './common-props';
 import { GrafanaDatasource, IDatasource } from './datasource';
-import { placeholderProblems, tempoObjectStore } from './object-storage';
-import { GRPC_PORT, MEMBERLIST_PORT, ScaleOutPeers, ScaleOutProps, expandEnvArgs, scaleOutPlan, scaleOutWorkloadProps } from './scale-out';
+import { tempoObjectStore } from './object-storage';
+import { GRPC_PORT, MEMBERLIST_PORT, ScaleOutPeers, ScaleOutProps, expandEnvArgs, renderedPlaceholderProblems, scaleOutPlan, scaleOutWorkloadProps } from './scale-out';
 import { durationText, goDuration, parseDuration } from '../validation';
 import { ServerWorkload, ServerWorkloadProps } from './server-workload';
 import { Connections, Peer } from './connections';
@@ -242,7 +242,7 @@ export class Tempo extends Construct implements ITracesDestination, IDatasource 
         return [
           ...w.problems,
           ...retentionProblems(this.node.path, { text: retention, seconds: retentionSeconds }, { prop: 'late-span window', seconds: w.seconds }),
-          ...(plan === undefined || plan.access.placeholders.length === 0 ? [] : placeholderProblems(this.node.path, 'tempo.yaml', render(), plan.access)),
+          ...renderedPlaceholderProblems(this.node.path, 'tempo.yaml', plan, render),
         ];
       },
     });
