@@ -3,3 +3,7 @@ export * from './identifiers';
 export * from './printer';
 export * from './quote';
 export * from './value';
+export * from './parser';
+export * from './scanner';
+export * from './to-statements';
+export * from './tree';
