@@ -94,8 +94,14 @@ export function toStatements(file: SyntaxFile, options: ToStatementsOptions = {}
       }
       case 'index':
         return Expr.index(valueOf(expr.value), valueOf(expr.index));
-      case 'unary':
-        return expr.op === '!' ? Expr.not(valueOf(expr.value)) : Expr.neg(valueOf(expr.value));
+      case 'unary': {
+        const operand = valueOf(expr.value);
+        if (expr.op === '!') {
+          return Expr.not(operand);
+        }
+        // a negative number is a number in the value model, which prints it as `-1`
+        return typeof operand === 'number' ? -operand : Expr.neg(operand);
+      }
       case 'binary':
         return Expr.op(valueOf(expr.left), expr.op, valueOf(expr.right));
       case 'paren':
