@@ -1,7 +1,8 @@
 /**
  * npm run bench: measures, in one run and against a floor measured in the same run, how long
  * synthesis takes (node on compiled JS, the cdk8s CLI, the fast path), how rendering grows
- * with the number of components, and how long `npm test` takes. Prints a table with medians,
+ * with the number of components, how long parsing a config.alloy of a few megabytes takes, and
+ * how long `npm test` takes. Prints a table with medians,
  * min/max and peak memory, and writes bench/results/v<version>.json.
  *
  *   npm run bench               # everything
@@ -52,6 +53,9 @@ for (const n of [100, 1000, 10000]) {
   if (r.status !== 0) throw new Error(r.stderr);
   render.push({ components: n, ms: JSON.parse(r.stdout) });
 }
+const parseRun = spawnSync(process.execPath, [path.join(compiled, 'bench', 'parse.js'), '4', String(RUNS)], { encoding: 'utf-8' });
+if (parseRun.status !== 0) throw new Error(parseRun.stderr);
+const parse = JSON.parse(parseRun.stdout) as { bytes: number; lines: number; ms: number[] };
 if (withTests) {
   console.log('running npm test once ...');
   rows.push(measure('npm test', ['npm', 'test', '--silent'], { CI: 'true' }, 1));
@@ -71,6 +75,8 @@ render.forEach((r, i) => {
   console.log(`${pad(`${r.components} components`, 52)} ${pad(m.toFixed(1), 12)} ${growth}`);
 });
 
+console.log(`\n${pad(`parseFile, a ${(parse.bytes / 2 ** 20).toFixed(1)} MB config.alloy (${parse.lines} lines)`, 52)} median ${median(parse.ms).toFixed(1)} ms, min ${Math.min(...parse.ms).toFixed(1)}, max ${Math.max(...parse.ms).toFixed(1)}`);
+
 // the roadmap's targets (issue 8), each checked against this run
 const row = (prefix: string) => rows.find((r) => r.name.startsWith(prefix));
 const renderMs = (n: number) => median(render.find((r) => r.components === n)!.ms);
@@ -83,6 +89,7 @@ check('npx cdk8s synth: at most 2.5 s', median(row('npx cdk8s synth')!.seconds),
 check('10,000 components render in at most 1 s', renderMs(10000) / 1000, 1.0, ' s');
 check('10x the components (100 -> 1,000) costs at most 12x', renderMs(1000) / renderMs(100), 12, 'x');
 check('10x the components (1,000 -> 10,000) costs at most 12x', renderMs(10000) / renderMs(1000), 12, 'x');
+check('a 4 MB config.alloy parses in at most 0.5 s', median(parse.ms) / 1000, 0.5, ' s');
 const tests = row('npm test');
 if (tests) check('npm test: at most 90 s', median(tests.seconds), 90, ' s');
 console.log(`\n${pad('target', 58)} ${pad('measured', 10)} holds`);
@@ -97,6 +104,7 @@ const result = {
   floorSeconds: floor,
   measurements: rows.map((r) => ({ name: r.name, medianSeconds: median(r.seconds), minSeconds: Math.min(...r.seconds), maxSeconds: Math.max(...r.seconds), peakMb: Math.round(Math.max(...r.peakMb)), ratioToFloor: Number((median(r.seconds) / floor).toFixed(2)) })),
   render: render.map((r) => ({ components: r.components, medianMs: Number(median(r.ms).toFixed(1)), minMs: Number(Math.min(...r.ms).toFixed(1)), maxMs: Number(Math.max(...r.ms).toFixed(1)) })),
+  parse: { bytes: parse.bytes, lines: parse.lines, medianMs: Number(median(parse.ms).toFixed(1)), minMs: Number(Math.min(...parse.ms).toFixed(1)), maxMs: Number(Math.max(...parse.ms).toFixed(1)) },
   targets,
 };
 fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
