@@ -105,7 +105,8 @@ export function toStatements(file: SyntaxFile, options: ToStatementsOptions = {}
       case 'binary':
         return Expr.op(valueOf(expr.left), expr.op, valueOf(expr.right));
       case 'paren':
-        return valueOf(expr.inner);
+        // `(-3)` is what the printer prints for Expr.neg(3) as an operand: keep it an operation
+        return expr.inner.type === 'unary' && expr.inner.op === '-' ? Expr.neg(valueOf(expr.inner.value)) : valueOf(expr.inner);
       case 'array':
         return expr.elements.map(valueOf);
       case 'object': {
