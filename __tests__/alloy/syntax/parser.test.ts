@@ -12,7 +12,7 @@ import {
 
 const repo = path.join(__dirname, '..', '..', '..');
 
-/** Every `.alloy` golden of the tests and every config.alloy in dist/. */
+/** Every `.alloy` golden and corpus file of the tests (not the fixtures with seeded errors) and every config.alloy in dist/. */
 export function corpus(): Array<[string, string]> {
   const files: string[] = [];
   const walk = (dir: string): void => {
@@ -20,7 +20,7 @@ export function corpus(): Array<[string, string]> {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         walk(full);
-      } else if (entry.name.endsWith('.alloy')) {
+      } else if (entry.name.endsWith('.alloy') && (dir.startsWith(path.join(repo, 'dist')) || /[/\\](golden|corpus)$/.test(dir))) {
         files.push(full);
       }
     }
