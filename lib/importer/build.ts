@@ -1,0 +1,100 @@
+/**
+ * Builds an import plan in-process, with the same constructs and calls the emitted module
+ * makes, so the importer can check that the module renders the input before writing it.
+ */
+import { Construct } from 'constructs';
+import { AlloyBlockConstruct, AlloyConfig, AlloyValue, Expr, Statement, attribute, block, comment } from '../alloy';
+import { PBlockProps, PComponent, PProp, PStmt, PValue, ImportPlan } from './plan';
+
+/** The config the plan builds, and the construct of each of its components. */
+export interface BuiltPlan {
+  readonly config: AlloyConfig;
+  readonly constructs: ReadonlyMap<PComponent, AlloyBlockConstruct>;
+}
+
+/**
+ * Creates the plan's constructs in a fresh AlloyConfig. An error of the library names the
+ * construct it came from; `onError` gets it with the component it belongs to.
+ */
+export function buildPlan(plan: ImportPlan, onError: (c: PComponent, e: Error) => void): BuiltPlan {
+  const root = new Construct(undefined as unknown as Construct, '');
+  const config = new AlloyConfig(root, 'config');
+  const constructs = new Map<PComponent, AlloyBlockConstruct>();
+  const value = (v: PValue): AlloyValue => toValue(v, constructs);
+  for (const c of plan.creation) {
+    try {
+      const props: Record<string, unknown> = Object.fromEntries(c.props.map(([prop, p]) => [prop, propValue(p, value)]));
+      if (c.label !== undefined && c.label !== c.id) props.label = c.label;
+      const construct = new c.entry.construct(config, c.id, props);
+      constructs.set(c, construct);
+      for (const h of c.hatches) {
+        if (h.kind === 'attribute') construct.addAttribute(h.name, value(h.value));
+        else construct.addBlock(h.name, h.body.map((s) => toStatement(s, value)));
+      }
+      construct.toStatement();
+    } catch (e) {
+      onError(c, e as Error);
+    }
+  }
+  return { config, constructs };
+}
+
+function propValue(p: PProp, value: (v: PValue) => AlloyValue): unknown {
+  const blockProps = (b: PBlockProps): Record<string, unknown> => ({
+    ...(b.label === undefined ? {} : { label: b.label }),
+    ...Object.fromEntries(b.props.map(([prop, inner]) => [prop, propValue(inner, value)])),
+  });
+  switch (p.kind) {
+    case 'value':
+      return value(p.value);
+    case 'blocks':
+      return p.items.length === 1 ? blockProps(p.items[0]) : p.items.map(blockProps);
+    case 'stages':
+      return p.items.map(([key, b]) => ({ [key]: blockProps(b) }));
+  }
+}
+
+function toStatement(s: PStmt, value: (v: PValue) => AlloyValue): Statement {
+  switch (s.kind) {
+    case 'attribute':
+      return attribute(s.name, value(s.value));
+    case 'block':
+      return block(s.name, undefined, s.body.map((x) => toStatement(x, value)));
+    case 'comment':
+      return comment(s.text);
+  }
+}
+
+/** A plan value as the value model holds it; exports are the constructs' own. */
+export function toValue(v: PValue, constructs: ReadonlyMap<PComponent, AlloyBlockConstruct>): AlloyValue {
+  const value = (x: PValue): AlloyValue => toValue(x, constructs);
+  switch (v.kind) {
+    case 'literal':
+      return v.value;
+    case 'list':
+      return v.items.map(value);
+    case 'object': {
+      const out: Record<string, AlloyValue> = {};
+      for (const [key, field] of v.fields) Object.defineProperty(out, key, { value: value(field), enumerable: true, writable: true, configurable: true });
+      return out;
+    }
+    case 'export': {
+      const target = constructs.get(v.target);
+      if (target === undefined) throw new Error(`${v.target.entry.alloyName}: referenced before it was created`);
+      const exported = (target as unknown as Record<string, AlloyValue & { path: string }>)[v.prop];
+      return v.rest.length === 0 ? exported : Expr.ref([exported.path, ...v.rest].join('.'), target);
+    }
+    case 'ref':
+      return Expr.ref(v.path);
+    case 'env':
+      return Expr.env(v.name);
+    case 'call':
+      return Expr.call(v.fn, ...v.args.map(value));
+    case 'binary':
+      return Expr.op(value(v.left), v.op as Parameters<typeof Expr.op>[1], value(v.right));
+    case 'unary':
+      return v.op === '!' ? Expr.not(value(v.operand)) : Expr.neg(value(v.operand));
+    case 'index':
+      return Expr.index(value(v.value), value(v.index));
+  }
+}
