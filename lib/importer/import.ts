@@ -72,7 +72,7 @@ function describe(c: PComponent): string {
 
 /** The library's message without the scratch construct path it starts with. */
 function stripPath(message: string): string {
-  return message.replace(/^config\/[^ :]*( \([^)]*\))?: /, '');
+  return message.replace(/^config\/\S+ \(([^)]*)\)/, '$1').replace(/^config\/\S+: /, '');
 }
 
 /** Where to point at for an error of a component: the attribute the message names, if any; else the block. */
