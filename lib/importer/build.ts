@@ -3,7 +3,7 @@
  * makes, so the importer can check that the module renders the input before writing it.
  */
 import { Construct } from 'constructs';
-import { AlloyBlockConstruct, AlloyConfig, AlloyValue, Expr, Statement, attribute, block, comment } from '../alloy';
+import { AlloyBlockConstruct, AlloyComponent, AlloyConfig, AlloyValue, Expr, Statement, attribute, block, comment } from '../alloy';
 import { PBlockProps, PComponent, PProp, PStmt, PValue, ImportPlan } from './plan';
 
 /** The config the plan builds, and the construct of each of its components. */
@@ -27,6 +27,11 @@ export function buildPlan(plan: ImportPlan, onError: (c: PComponent, e: Error) =
       if (c.label !== undefined && c.label !== c.id) props.label = c.label;
       const construct = new c.entry.construct(config, c.id, props);
       constructs.set(c, construct);
+      if (AlloyComponent.isAlloyComponent(construct) && construct.droppedOutput() !== undefined) {
+        // the input sends nowhere on purpose: the component holds this props object, so the flag counts
+        c.dropOutput = true;
+        props.dropOutput = true;
+      }
       for (const h of c.hatches) {
         if (h.kind === 'attribute') construct.addAttribute(h.name, value(h.value));
         else construct.addBlock(h.name, h.body.map((s) => toStatement(s, value)));

@@ -110,6 +110,7 @@ function componentLines(c: PComponent, used: Set<string>): string[] {
   for (const text of c.looseComments) lines.push(...looseComment(text));
   const props: Array<[string, string]> = c.props.map(([prop, p]) => [prop, propText(p, used, 1)]);
   if (c.label !== undefined && c.label !== c.id) props.unshift(['label', tsString(c.label)]);
+  if (c.dropOutput) props.push(['dropOutput', 'true']);
   const head = `${c.variable === undefined ? '' : `const ${c.variable} = `}new ${c.entry.className}(config, ${tsString(c.id)}`;
   lines.push(...(props.length === 0 ? [`${head});`] : wrap(`${head}, `, objectText(props, 0), ');')));
   for (const h of c.hatches) {
@@ -117,8 +118,6 @@ function componentLines(c: PComponent, used: Set<string>): string[] {
     if (h.kind === 'attribute') {
       lines.push(...wrap(`${c.variable}.addAttribute(${tsString(h.name)}, `, valueText(h.value, used, 0), ');'));
     } else {
-      used.add('attribute');
-      used.add('block');
       lines.push(...wrap(`${c.variable}.addBlock(${tsString(h.name)}, `, stmtsText(h.body, used, 0), ');'));
     }
   }
@@ -160,8 +159,10 @@ function stmtsText(stmts: readonly PStmt[], used: Set<string>, indent: number): 
   return listText(stmts.map((s) => {
     switch (s.kind) {
       case 'attribute':
+        used.add('attribute');
         return `attribute(${tsString(s.name)}, ${valueText(s.value, used, indent + 1)})`;
       case 'block':
+        used.add('block');
         return `block(${tsString(s.name)}, undefined, ${stmtsText(s.body, used, indent + 1)})`;
       case 'comment':
         return `{ kind: 'comment', text: ${tsString(s.text)} }`;

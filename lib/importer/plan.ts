@@ -68,6 +68,8 @@ export interface PComponent {
   readonly looseComments: string[];
   /** The variable that holds it, when something references it. */
   variable?: string;
+  /** Its output sends nowhere, as written in the input: the typed API needs `dropOutput: true` to accept that. */
+  dropOutput?: boolean;
 }
 
 export interface ImportPlan {
