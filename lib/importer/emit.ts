@@ -35,9 +35,7 @@ const RESERVED = new Set((
 /** The module's source text. */
 export function emitModule(plan: ImportPlan, options: EmitOptions = {}): string {
   const fn = options.functionName ?? 'buildConfig';
-  if (!isIdentifier(fn) || RESERVED.has(fn) || !/^[A-Za-z_$][\w$]*$/.test(fn)) {
-    throw new Error(`import: invalid function name (got ${JSON.stringify(fn)}); use a TypeScript identifier such as "buildConfig"`);
-  }
+  assertFunctionName(fn);
   nameVariables(plan, fn);
   const classes = new Set(plan.creation.map((c) => c.entry.className));
   const used = new Set<string>(['AlloyConfig']);
@@ -64,6 +62,13 @@ export function emitModule(plan: ImportPlan, options: EmitOptions = {}): string 
     '',
   ];
   return lines.join('\n');
+}
+
+/** Throws unless `fn` can name the module's function. */
+export function assertFunctionName(fn: string): void {
+  if (!isIdentifier(fn) || RESERVED.has(fn) || !/^[A-Za-z_$][\w$]*$/.test(fn)) {
+    throw new Error(`function name: not a TypeScript identifier the module can use (got ${JSON.stringify(fn)}); use letters, digits and "_", such as "buildConfig"`);
+  }
 }
 
 function countOf(plan: ImportPlan): string {

@@ -9,7 +9,7 @@
 import { CONFIG_HEADER } from '../alloy';
 import { SyntaxFile, Stmt, formatPosition } from '../alloy/syntax/tree';
 import { buildPlan } from './build';
-import { EmitOptions, emitModule } from './emit';
+import { EmitOptions, assertFunctionName, emitModule } from './emit';
 import { AlloyImportError, ImportProblem, PComponent, planImport } from './plan';
 
 export { AlloyImportError } from './plan';
@@ -31,6 +31,7 @@ export interface ImportOptions extends EmitOptions {
 
 /** Returns the source of a TypeScript module that builds `file`'s config; throws an {@link AlloyImportError}. */
 export function importConfig(file: SyntaxFile, options: ImportOptions = {}): string {
+  assertFunctionName(options.functionName ?? 'buildConfig');
   const plan = planImport(file);
   const source = file.source;
   const errors: ImportProblem[] = [];
