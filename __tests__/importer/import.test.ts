@@ -231,3 +231,10 @@ describe('problems are errors at file:line:col with a fix', () => {
     }
   });
 });
+
+test('docs/cli-import.md: its worked example is what the importer writes', () => {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'cli-import.md'), 'utf8');
+  const input = /```alloy\n([\s\S]*?)```/.exec(doc)![1];
+  const output = /```ts\n([\s\S]*?)```/.exec(doc)![1];
+  expect(importText(input, 'traces.alloy')).toBe(output);
+});
