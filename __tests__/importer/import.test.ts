@@ -62,8 +62,9 @@ function importError(text: string, options: Parameters<typeof importConfig>[1] =
 describe('the round trip: import, then build the module and render', () => {
   // a folder inside the repository, so the modules import the library by relative path;
   // outside tsconfig's include, so the project's own type check never sees it
-  const dir = fs.mkdtempSync(path.join(ROOT, '.import-test-'));
+  let dir = '';
   const modules = new Map<string, string>();
+  beforeAll(() => { dir = fs.mkdtempSync(path.join(ROOT, '.import-test-')); });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('the corpus holds dist/\'s configs, the config goldens and the hand-written configs', () => {
