@@ -7,3 +7,4 @@ export * from './parser';
 export * from './scanner';
 export * from './to-statements';
 export * from './tree';
+export * from './format';
