@@ -26,8 +26,9 @@ import { ArrayExpr, BlockStmt, CallExpr, CommentGroup, CommentNode, Ident, ExprN
 
 /** Prints a parsed file as `alloy fmt` does; the text ends in one newline. */
 export function formatFile(file: SyntaxFile): string {
-  const emitter = new Emitter(file);
-  new Walker(emitter, file.source).statements(file.body);
+  const places = new Places(file.source);
+  const emitter = new Emitter(file, places);
+  new Walker(emitter, places).statements(file.body);
   return emitter.finish() + '\n';
 }
 
@@ -134,7 +135,6 @@ function lineBreaks(text: string): number {
 /** Writes tokens, whitespace and the comments between them; stage 2 of the file comment. */
 class Emitter {
   private readonly tabs = new TabWriter();
-  private readonly places: Places;
   /** Groups of comments on adjacent lines; a group is written whole once its first comment is due. */
   private readonly groups: CommentGroup[];
   private nextGroup = 0;
@@ -149,8 +149,7 @@ class Emitter {
   /** Whether the output is at the start of a line (indentation not yet written). */
   private lineStart = true;
 
-  public constructor(file: SyntaxFile) {
-    this.places = new Places(file.source);
+  public constructor(file: SyntaxFile, private readonly places: Places) {
     this.groups = file.comments.filter((g) => g.length > 0);
   }
 
@@ -319,11 +318,7 @@ class Emitter {
 
 /** Walks the tree and sends tokens and whitespace to the emitter; stage 1 of the file comment. */
 class Walker {
-  private readonly places: Places;
-
-  public constructor(private readonly p: Emitter, source: SourceFile) {
-    this.places = new Places(source);
-  }
+  public constructor(private readonly p: Emitter, private readonly places: Places) {}
 
   /** A body: blocks apart by a blank line, blank lines of the source kept (`walkStmts`). */
   public statements(body: readonly Stmt[]): void {
