@@ -81,6 +81,10 @@ class Places {
     return { offset: this.bytes[offset], line: this.source.line(offset) };
   }
 
+  public line(offset: number): number {
+    return this.source.line(offset);
+  }
+
   /** The line of a UTF-8 byte offset. */
   public lineOfByte(offset: number): number {
     let lo = 0;
@@ -138,6 +142,8 @@ class Emitter {
   /** Groups of comments on adjacent lines; a group is written whole once its first comment is due. */
   private readonly groups: CommentGroup[];
   private nextGroup = 0;
+  /** The byte offset of the next group's first comment; Infinity when none is left. */
+  private nextGroupOffset = Infinity;
   private spaces: Space[] = [];
   private indent = 0;
   private lastToken: LastToken = 'other';
@@ -151,6 +157,7 @@ class Emitter {
 
   public constructor(file: SyntaxFile, private readonly places: Places) {
     this.groups = file.comments.filter((g) => g.length > 0);
+    this.advanceGroup(0);
   }
 
   /** Moves the source position to a node's known offset. */
@@ -193,8 +200,13 @@ class Emitter {
   }
 
   private commentBefore(next: Place): boolean {
-    const group = this.groups[this.nextGroup];
-    return group !== undefined && this.places.at(group[0].pos).offset <= next.offset;
+    return this.nextGroupOffset <= next.offset;
+  }
+
+  private advanceGroup(to: number): void {
+    this.nextGroup = to;
+    const group = this.groups[to];
+    this.nextGroupOffset = group === undefined ? Infinity : this.places.at(group[0].pos).offset;
   }
 
   /** Writes the comments that come before `next`, or else the pending whitespace. */
@@ -207,11 +219,12 @@ class Emitter {
     }
     let lastComment: CommentNode | undefined;
     while (this.commentBefore(next)) {
-      for (const c of this.groups[this.nextGroup++]) {
+      for (const c of this.groups[this.nextGroup]) {
         this.beforeComment(next, c);
         this.writeText(this.places.at(c.pos), c.text, true);
         lastComment = c;
       }
+      this.advanceGroup(this.nextGroup + 1);
     }
     if (!atEnd) {
       this.afterComments(next, lastComment!);
@@ -266,7 +279,8 @@ class Emitter {
 
   /** Writes the first `n` pending whitespace requests. */
   private writeSpaces(n: number): void {
-    for (const s of this.spaces.slice(0, n)) {
+    for (let i = 0; i < n; i++) {
+      const s = this.spaces[i];
       if (s === 'indent') {
         this.indent++;
       } else if (s === 'unindent') {
@@ -275,7 +289,7 @@ class Emitter {
         this.writeChar(SPACE_TEXT[s]!, 1);
       }
     }
-    this.spaces = this.spaces.slice(n);
+    this.spaces.splice(0, n);
   }
 
   /** Writes a token or comment standing at `place` in the source; comments are escaped. */
@@ -342,7 +356,7 @@ class Walker {
   }
 
   private differentLines(a: number, b: number): boolean {
-    return this.places.at(a).line !== this.places.at(b).line;
+    return this.places.line(a) !== this.places.line(b);
   }
 
   private block(s: BlockStmt): void {
@@ -431,9 +445,9 @@ class Walker {
   /** Fields on consecutive one-line rows align their `=`; a multi-line object ends in `,` (`walkObjectExpr`). */
   private object(e: ObjectExpr): void {
     this.p.at(e.lcurlyPos).token('{', 'other', true).space('indent');
-    let prevLine = this.places.at(e.lcurlyPos).line;
+    let prevLine = this.places.line(e.lcurlyPos);
     e.fields.forEach((field, i) => {
-      if (prevLine !== this.places.at(field.name.pos).line) {
+      if (prevLine !== this.places.line(field.name.pos)) {
         this.p.space(i > 0 && this.lines(e.fields[i - 1].value) === 1 ? 'newline' : 'formfeed');
       } else if (i > 0) {
         this.p.space('blank');
@@ -446,7 +460,7 @@ class Walker {
         this.p.token(',', 'other', true);
       }
     });
-    if (e.fields.length > 0 && prevLine !== this.places.at(e.rcurlyPos).line) {
+    if (e.fields.length > 0 && prevLine !== this.places.line(e.rcurlyPos)) {
       this.p.token(',', 'other', true).space('formfeed');
     }
     this.p.space('unindent').at(e.rcurlyPos).token('}', 'other', true);

@@ -85,8 +85,11 @@ class Trimmer {
 
   private emit(text: string): void {
     if (text !== '') {
-      this.out.push(this.pendingSpace, text);
-      this.pendingSpace = '';
+      if (this.pendingSpace !== '') {
+        this.out.push(this.pendingSpace);
+        this.pendingSpace = '';
+      }
+      this.out.push(text);
     }
   }
 }
