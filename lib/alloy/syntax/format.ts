@@ -85,29 +85,27 @@ class Places {
     return this.source.line(offset);
   }
 
-  /** The line of a UTF-8 byte offset. */
-  public lineOfByte(offset: number): number {
-    let lo = 0;
-    let hi = this.bytes.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.bytes[mid] <= offset) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
+  /**
+   * The line of the character `n` UTF-8 bytes after the one at `offset`: how Alloy finds where a
+   * node ends, counting the bytes of its text from its start (`ast.EndPos`).
+   */
+  public lineAfterBytes(offset: number, n: number): number {
+    const target = this.bytes[offset] + n;
+    let i = offset;
+    while (i < this.source.text.length && this.bytes[i + 1] <= target) {
+      i++;
     }
-    return this.source.line(lo);
+    return this.source.line(i);
   }
 
   /** The line of a comment's last character, as Alloy reckons it: its start plus its length in bytes. */
   public commentEndLine(c: CommentNode): number {
-    return this.lineOfByte(this.bytes[c.pos] + byteLength(c.text) - 1);
+    return this.lineAfterBytes(c.pos, byteLength(c.text) - 1);
   }
 
   /** The line of a name's last character, as Alloy reckons it: its start plus its length in bytes. */
   public nameEndLine(name: Ident): number {
-    return this.lineOfByte(this.bytes[name.pos] + byteLength(name.name) - 1);
+    return this.lineAfterBytes(name.pos, byteLength(name.name) - 1);
   }
 
   /** The line of a node's last character (Alloy's `EndPos`). */
