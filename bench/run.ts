@@ -55,7 +55,7 @@ for (const n of [100, 1000, 10000]) {
 }
 const parseRun = spawnSync(process.execPath, [path.join(compiled, 'bench', 'parse.js'), '4', String(RUNS)], { encoding: 'utf-8' });
 if (parseRun.status !== 0) throw new Error(parseRun.stderr);
-const parse = JSON.parse(parseRun.stdout) as { bytes: number; lines: number; ms: number[] };
+const parse = JSON.parse(parseRun.stdout) as { bytes: number; lines: number; ms: number[]; formatMs: number[] };
 if (withTests) {
   console.log('running npm test once ...');
   rows.push(measure('npm test', ['npm', 'test', '--silent'], { CI: 'true' }, 1));
@@ -76,6 +76,7 @@ render.forEach((r, i) => {
 });
 
 console.log(`\n${pad(`parseFile, a ${(parse.bytes / 2 ** 20).toFixed(1)} MB config.alloy (${parse.lines} lines)`, 52)} median ${median(parse.ms).toFixed(1)} ms, min ${Math.min(...parse.ms).toFixed(1)}, max ${Math.max(...parse.ms).toFixed(1)}`);
+console.log(`${pad('formatFile of the parsed file (alloy fmt)', 52)} median ${median(parse.formatMs).toFixed(1)} ms, min ${Math.min(...parse.formatMs).toFixed(1)}, max ${Math.max(...parse.formatMs).toFixed(1)}`);
 
 // the roadmap's targets (issue 8), each checked against this run
 const row = (prefix: string) => rows.find((r) => r.name.startsWith(prefix));
@@ -105,6 +106,7 @@ const result = {
   measurements: rows.map((r) => ({ name: r.name, medianSeconds: median(r.seconds), minSeconds: Math.min(...r.seconds), maxSeconds: Math.max(...r.seconds), peakMb: Math.round(Math.max(...r.peakMb)), ratioToFloor: Number((median(r.seconds) / floor).toFixed(2)) })),
   render: render.map((r) => ({ components: r.components, medianMs: Number(median(r.ms).toFixed(1)), minMs: Number(Math.min(...r.ms).toFixed(1)), maxMs: Number(Math.max(...r.ms).toFixed(1)) })),
   parse: { bytes: parse.bytes, lines: parse.lines, medianMs: Number(median(parse.ms).toFixed(1)), minMs: Number(Math.min(...parse.ms).toFixed(1)), maxMs: Number(Math.max(...parse.ms).toFixed(1)) },
+  format: { medianMs: Number(median(parse.formatMs).toFixed(1)), minMs: Number(Math.min(...parse.formatMs).toFixed(1)), maxMs: Number(Math.max(...parse.formatMs).toFixed(1)) },
   targets,
 };
 fs.mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
