@@ -3,6 +3,7 @@
  * configuration blocks of a file (`logging { }`, `tracing { }`, ...).
  */
 import { Construct, IConstruct } from 'constructs';
+import { duplicateLabelProblem } from './rules';
 import { BodySchema, checkStatements, knownNames, renderBody } from './schema';
 import { Stability } from './stability';
 import { AlloyValue, Block, Statement, assertIdentifier, attribute, block, printFile } from './syntax';
@@ -243,10 +244,7 @@ export abstract class AlloyComponent extends AlloyBlockConstruct {
  * `otherPath` the first's, `fix` how to pass another label.
  */
 export function duplicateLabelMessage(path: string, name: string, label: string, otherPath: string, fix: string): string {
-  return (
-    `${path}: duplicate component ${name} "${label}", also at ${otherPath} (got label "${label}"); ` +
-    `a label must be unique among the ${name} components of a config: ${fix}`
-  );
+  return `${path}: ${duplicateLabelProblem(name, label, otherPath, fix)}`;
 }
 
 /** A configuration block of a file (`logging`, `tracing`, `http`, `livedebugging`): no label, at most one. */

@@ -4,6 +4,7 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { ALLOY_CONFIG_MARKER, AlloyBlockConstruct, AlloyComponent, AlloyConfigBlock, duplicateLabelMessage } from './component';
+import { cycleProblem, findCycle, secondConfigBlockProblem } from './rules';
 import { StabilityLevel, leastStable } from './stability';
 import { assertHostPath } from '../validation';
 import { Block, Call, ExportRef, Expr, Reference, comment, forEachExpr, printFile } from './syntax';
@@ -115,9 +116,7 @@ export class AlloyConfig extends Construct {
     for (const b of configBlocks) {
       const other = seen.get(b.componentName);
       if (other !== undefined) {
-        throw new Error(
-          `${b.node.path}: a second ${b.componentName} block (also at ${other.node.path}); a config has at most one: merge them`,
-        );
+        throw new Error(`${b.node.path}: ${secondConfigBlockProblem(b.componentName, other.node.path)}`);
       }
       seen.set(b.componentName, b);
     }
@@ -248,10 +247,7 @@ export class AlloyConfig extends Construct {
     }
     const cycle = findCycle(components, edges);
     if (cycle !== undefined) {
-      problems.push(
-        `${this.node.path}: components reference each other in a cycle (${cycle.map((c) => c.componentId).join(' -> ')}); ` +
-        'Alloy refuses cyclic configs: break the loop',
-      );
+      problems.push(`${this.node.path}: ${cycleProblem(cycle.map((c) => c.componentId))}`);
     }
     return { problems, edges };
   }
@@ -322,30 +318,4 @@ function flowOrder(
     }
   }
   return order;
-}
-
-function findCycle(
-  nodes: readonly AlloyComponent[],
-  edges: ReadonlyMap<AlloyComponent, readonly AlloyComponent[]>,
-): AlloyComponent[] | undefined {
-  const state = new Map<AlloyComponent, 'visiting' | 'done'>();
-  const stack: AlloyComponent[] = [];
-  const visit = (n: AlloyComponent): AlloyComponent[] | undefined => {
-    if (state.get(n) === 'done') return undefined;
-    if (state.get(n) === 'visiting') return [...stack.slice(stack.indexOf(n)), n];
-    state.set(n, 'visiting');
-    stack.push(n);
-    for (const m of edges.get(n) ?? []) {
-      const found = visit(m);
-      if (found) return found;
-    }
-    stack.pop();
-    state.set(n, 'done');
-    return undefined;
-  };
-  for (const n of nodes) {
-    const found = visit(n);
-    if (found) return found;
-  }
-  return undefined;
 }

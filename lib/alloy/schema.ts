@@ -3,6 +3,7 @@
  * what kind of value it holds. The generator (scripts/generate-alloy.ts) emits one per
  * component from imports/alloy/facts.json; renderBody turns props into statements with it.
  */
+import { DURATION_HINT, isDuration } from './rules';
 import { Capsule, CapsuleType, Signal, Targets } from './signals';
 import { AlloyValue, Binary, Call, ExportRef, Expr, Index, Reference, Statement, Unary, attribute, block, isAlloyObject } from './syntax';
 
@@ -72,9 +73,6 @@ export interface BodySchema {
 
 /** Props that every component takes and that are not part of its body. */
 const COMMON_PROPS = new Set(['label', 'dropOutput']);
-
-/** Go's time.ParseDuration syntax: `"0"`, or numbers with units, such as `"1h30m"` or `"500ms"`. */
-const DURATION = /^[-+]?(0|([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$/;
 
 const CAPSULE_OF: Partial<Record<ArgumentKind, readonly CapsuleType[]>> = {
   logs_receivers: ['LogsReceiver'],
@@ -241,8 +239,8 @@ function checkValue(where: string, field: AttributeSchema, value: unknown): Allo
 
 function checkDuration(where: string, value: unknown): void {
   if (value instanceof Expr) return;
-  if (typeof value !== 'string' || !DURATION.test(value)) {
-    throw new Error(`${where}: expected a duration (got ${describe(value)}); write it as Go does, such as "30s", "5m" or "1h30m"`);
+  if (typeof value !== 'string' || !isDuration(value)) {
+    throw new Error(`${where}: expected a duration (got ${describe(value)}); ${DURATION_HINT}`);
   }
 }
 
