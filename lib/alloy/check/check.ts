@@ -525,7 +525,7 @@ class Checker {
       return node;
     }
     const head = names[0];
-    if (vars.has(head)) return undefined;
+    if (vars.has(head) || head === 'module_path') return undefined; // module_path: set by Alloy for every file (internal/validator/validate.go)
     if (STDLIB.has(head)) {
       const members = STDLIB.get(head);
       const replacement = DEPRECATED_STDLIB.get(head);
@@ -558,7 +558,7 @@ class Checker {
       const suggestion = closest(label, labels);
       return `${text} references ${name} "${label}", which this file does not define` +
         (suggestion !== undefined ? `; did you mean ${name}.${suggestion}?` : labels.length > 0
-          ? `; its ${name} components are labelled ${labels.map((l) => `"${l}"`).join(', ')}` : `; add a ${name} "${label}" component, or fix the reference`);
+          ? `; its ${name} components are labelled ${labels.map((l) => `"${l}"`).join(', ')}` : `; add the component ${name} "${label}", or fix the reference`);
     }
     const candidates = [...nodes.keys(), ...STDLIB.keys()];
     const suggestion = closest(text, candidates) ?? closest(names[0], candidates);

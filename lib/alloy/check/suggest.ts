@@ -25,10 +25,10 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `name`, if it is close enough to be what was meant: at most a third
- * of the name's length in edits (at least one), ties broken alphabetically. Undefined otherwise.
+ * of the name's length in edits (at least one, at most three), ties broken alphabetically. Undefined otherwise.
  */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.max(1, Math.floor(name.length / 3));
+  const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of [...new Set(candidates)].sort()) {
