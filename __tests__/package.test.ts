@@ -104,7 +104,8 @@ test('from a clean clone: npm pack builds, a fresh project installs the tarball,
   ]));
   // only the build, the top-level documents and docs/*.md
   expect(files.filter((f) => !/^(build\/(lib|imports)\/.+\.(js|d\.ts|json)|[A-Z]+\.md|docs\/[^/]+\.md|package\.json)$/.test(f))).toEqual([]);
-  expect(files.filter((f) => f.startsWith('build/') && !/\.(js|d\.ts)$/.test(f))).toEqual(['build/imports/alloy/metrics.json']);
+  // the catalog the check command reads (lib/alloy/check/catalog.ts), and the metrics the Alloy workload's alerts read
+  expect(files.filter((f) => f.startsWith('build/') && !/\.(js|d\.ts)$/.test(f))).toEqual(['build/imports/alloy/facts.json', 'build/imports/alloy/metrics.json']);
 
   const consumer = path.join(work, 'consumer');
   fs.mkdirSync(consumer);

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { CHECK_USAGE, checkCommand } from '../../lib/cli/check';
 import { CliIO } from '../../lib/cli/io';
 
-const GOOD = fs.readFileSync(path.join(__dirname, '..', 'alloy', 'check', 'fixtures', 'k8s-monitoring.alloy'), 'utf-8');
+const GOOD = fs.readFileSync(path.join(__dirname, '..', 'alloy', 'check', 'fixtures', 'k8s-monitoring.alloy.txt'), 'utf-8');
 
 function run(args: string[], files: Record<string, string>): { code: number; stdout: string; stderr: string } {
   let stdout = '';

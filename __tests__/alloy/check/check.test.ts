@@ -1,7 +1,9 @@
 /**
  * The check of config.alloy files: a seeded error of each kind in a valid hand-written config,
  * found at its line:col with its code; every config the project writes (dist/ and the golden
- * files) checks clean.
+ * files) checks clean. The hand-written config is `.alloy.txt`, not `.alloy`: it is not in the
+ * printer's canonical form (two-space indents, a block comment, a raw string), and the `.alloy`
+ * files under __tests__ are the corpus the parser's round-trip test reads.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,7 +13,7 @@ import { parseFileOrThrow } from '../../../lib/alloy/syntax/parser';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const FIXTURES = path.join(__dirname, 'fixtures');
-const K8S_MONITORING = fs.readFileSync(path.join(FIXTURES, 'k8s-monitoring.alloy'), 'utf-8');
+const K8S_MONITORING = fs.readFileSync(path.join(FIXTURES, 'k8s-monitoring.alloy.txt'), 'utf-8');
 
 function check(text: string, options: CheckOptions = {}): CheckResult {
   return checkFile(parseFileOrThrow(text, 'config.alloy'), options);
