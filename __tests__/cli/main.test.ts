@@ -1,0 +1,73 @@
+/**
+ * The `cdk8s-alloy` command line: the overview, the subcommands it dispatches to, and the
+ * exit statuses of a wrong command line. The subcommands have tests of their own; the
+ * installed bin is run in __tests__/package.test.ts.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { CHECK_USAGE } from '../../lib/cli/check';
+import { FMT_USAGE } from '../../lib/cli/fmt';
+import { CliIO } from '../../lib/cli/io';
+import { SUBCOMMANDS, runCli } from '../../lib/cli/main';
+
+function run(args: string[], files: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: (t) => { stdout += t; },
+    stderr: (t) => { stderr += t; },
+    readFile: (p) => {
+      if (!(p in files)) throw new Error(`ENOENT: no such file or directory, open '${p}'`);
+      return files[p];
+    },
+    writeFile: (p, t) => { files[p] = t; },
+  };
+  return { code: runCli(args, io), stdout, stderr };
+}
+
+const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8'));
+
+test('the package has one bin, cdk8s-alloy, built from lib/cli/main.ts', () => {
+  expect(pkg.bin).toEqual({ 'cdk8s-alloy': 'build/lib/cli/main.js' });
+  expect(fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'cli', 'main.ts'), 'utf-8').split('\n')[0]).toBe('#!/usr/bin/env node');
+});
+
+test('--help lists the three commands on standard output; no command at all is a usage error on standard error', () => {
+  const help = run(['--help']);
+  expect(help.code).toBe(0);
+  expect(SUBCOMMANDS.map((c) => c.name)).toEqual(['check', 'import', 'fmt']);
+  for (const c of SUBCOMMANDS) {
+    expect(help.stdout).toContain(`  ${c.name.padEnd(8)}${c.summary}\n`);
+  }
+  expect(run(['-h']).stdout).toBe(help.stdout);
+  expect(run(['help']).stdout).toBe(help.stdout);
+  expect(run([])).toEqual({ code: 2, stdout: '', stderr: help.stdout });
+});
+
+test('each command gets the rest of the line: its own --help', () => {
+  expect(run(['check', '--help'])).toMatchObject({ code: 0, stdout: CHECK_USAGE });
+  expect(run(['import', '--help'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: cdk8s-alloy import FILE /) });
+  expect(run(['fmt', '--help'])).toMatchObject({ code: 0, stdout: FMT_USAGE });
+});
+
+test('each command runs on files: check, fmt and import of one config', () => {
+  const files: Record<string, string> = { 'c.alloy': 'logging {\n  level = "info"\n}\n' };
+  expect(run(['check', 'c.alloy'], files)).toMatchObject({ code: 0 });
+  expect(run(['fmt', 'c.alloy'], files)).toEqual({ code: 0, stdout: 'logging {\n\tlevel = "info"\n}\n', stderr: '' });
+  expect(run(['fmt', '-w', 'c.alloy'], files).code).toBe(0);
+  expect(files['c.alloy']).toBe('logging {\n\tlevel = "info"\n}\n');
+  expect(run(['import', 'c.alloy', '-o', 'c.ts'], files).code).toBe(0);
+  expect(files['c.ts']).toContain('new LoggingBlock(');
+});
+
+test('an unknown command is a usage error that names it and the commands there are', () => {
+  expect(run(['lint', 'c.alloy'])).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: 'cdk8s-alloy: unknown command "lint"; use one of check, import, fmt (cdk8s-alloy --help lists them)\n',
+  });
+});
+
+test('--version prints the package version', () => {
+  expect(run(['--version'])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+});
