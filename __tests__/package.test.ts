@@ -145,6 +145,30 @@ test('from a clean clone: npm pack builds, a fresh project installs the tarball,
     expect(stack.includes('otelcol.receiver.otlp "audit_in" {')).toBe(env === 'dev');
   }
   expect(read('argocd/applications.k8s.yaml')).toContain('path: dist/prod');
+
+  // the installed bin runs the README's check, fmt and import lines as written, on its worked example
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf-8');
+  const example = /```alloy\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('## Bring your own config.alloy')))![1];
+  fs.writeFileSync(path.join(consumer, 'config.alloy'), example);
+  const cli = (command: string) => spawnSync(npx, ['--offline', ...argv(command).slice(1)], { cwd: consumer, encoding: 'utf-8' });
+  const check = cli(readmeCommand('npx cdk8s-alloy check'));
+  expect([check.status, check.stdout.trim().split('\n').at(-1)]).toEqual([1, '1 file checked: 2 errors; needs --stability.level=generally-available']);
+  fs.writeFileSync(path.join(consumer, 'config.alloy'), example.replace('mimri', 'mimir').replace('"30"', '"30s"').replace(/\t/g, '  '));
+  expect(cli(readmeCommand('npx cdk8s-alloy check')).status).toBe(0);
+  expect(cli(readmeCommand('npx cdk8s-alloy fmt')).status).toBe(0);
+  const formatted = fs.readFileSync(path.join(consumer, 'config.alloy'), 'utf-8');
+  expect(formatted).toBe(example.replace('mimri', 'mimir').replace('"30"', '"30s"'));
+  const imported = cli(readmeCommand('npx cdk8s-alloy import'));
+  expect(imported.status).toBe(0);
+  // the module type-checks strictly in the consumer and renders the file again, below the header
+  fs.writeFileSync(path.join(consumer, 'render.ts'), "import { Testing } from 'cdk8s';\nimport { buildConfig } from './config';\nprocess.stdout.write(buildConfig(Testing.chart()).render());\n");
+  fs.writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: false, types: ['node'], outDir: 'out' },
+    files: ['render.ts'],
+  }));
+  const tscImported = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', consumer], { encoding: 'utf-8' });
+  expect(tscImported.stdout + tscImported.stderr).toBe('');
+  expect(run(process.execPath, [path.join(consumer, 'out', 'render.js')], consumer).split('\n').slice(1).join('\n')).toBe(formatted);
   fs.rmSync(work, { recursive: true, force: true });
 }, 300_000);
 

@@ -34,6 +34,9 @@ const RUN_BY: Record<string, { file: string; runs: string | string[] }> = {
   'npm install github:<org>/cdk8s-alloy cdk8s constructs cdk8s-plus-28': { file: '__tests__/package.test.ts', runs: "readmeCommand('npm install github:')" },
   'npm pack': { file: '__tests__/package.test.ts', runs: "readmeCommand('npm pack')" },
   'npm install /path/to/cdk8s-alloy-0.1.0.tgz cdk8s constructs cdk8s-plus-28': { file: '__tests__/package.test.ts', runs: "readmeCommand('npm install /path/to/')" },
+  'npx cdk8s-alloy check config.alloy': { file: '__tests__/package.test.ts', runs: "cli(readmeCommand('npx cdk8s-alloy check'))" },
+  'npx cdk8s-alloy fmt -w config.alloy': { file: '__tests__/package.test.ts', runs: "cli(readmeCommand('npx cdk8s-alloy fmt'))" },
+  'npx cdk8s-alloy import config.alloy -o config.ts': { file: '__tests__/package.test.ts', runs: "cli(readmeCommand('npx cdk8s-alloy import'))" },
 };
 
 test('every command in the README is run by a test or by .ci/run', () => {

@@ -71,3 +71,26 @@ test('an unknown command is a usage error that names it and the commands there a
 test('--version prints the package version', () => {
   expect(run(['--version'])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
 });
+
+describe('the README\'s worked example', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8');
+  const section = readme.slice(readme.indexOf('## Bring your own config.alloy'));
+  const config = /```alloy\n([\s\S]*?)```/.exec(section)![1];
+  const output = /```text\n([\s\S]*?)```/.exec(section)![1];
+  /** The two fixes the README names. */
+  const fixed = config.replace('mimri', 'mimir').replace('"30"', '"30s"');
+
+  test('check prints what the README shows, with status 1', () => {
+    expect(run(['check', 'config.alloy'], { 'config.alloy': config })).toEqual({ code: 1, stdout: output, stderr: '' });
+  });
+
+  test('with the two fixes the README names, check passes, fmt leaves it alone, and import writes what the README says', () => {
+    const files: Record<string, string> = { 'config.alloy': fixed };
+    expect(run(['check', 'config.alloy'], files).code).toBe(0);
+    expect(run(['fmt', '--test', 'config.alloy'], files).code).toBe(0);
+    expect(run(['import', 'config.alloy', '-o', 'config.ts'], files).code).toBe(0);
+    for (const name of ['DiscoveryKubernetes', 'PrometheusRemoteWrite', 'PrometheusScrape', 'forwardTo: [remoteWriteMimir.receiver]', 'export function buildConfig(scope: Construct']) {
+      expect(files['config.ts']).toContain(name);
+    }
+  });
+});
