@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  AlloySyntaxError, ExprNode, SyntaxFile, decodeLiteral, parseExpression, parseFile, parseFileOrThrow, printFile, toStatements,
+  AlloySyntaxError, ExprNode, SyntaxFile, decodeLiteral, isValidIdentifier, parseExpression, parseFile, parseFileOrThrow, printFile, toStatements,
 } from '../../../lib/alloy/syntax';
 
 const repo = path.join(__dirname, '..', '..', '..');
@@ -235,6 +235,26 @@ describe('errors at Alloy\'s positions, in Alloy\'s words', () => {
     expect(errors('\ufeffa { }\n')).toEqual([]);
     expect(errors('a { }\n\ufeff\n')[0]).toBe('2:1 illegal byte order mark');
     expect(errors('a {\n\tb = "\u0000"\n}\n')).toEqual(['2:7 illegal character NUL']);
+  });
+
+  test('an escape cut off by the end of the file', () => {
+    // the escape is reported where it starts, the string at its opening quote, then the block left open
+    expect(errors('a {\n\tb = "\\')).toEqual(['2:8 escape sequence not terminated', '2:6 string literal not terminated', '2:8 expected }, got EOF']);
+    expect(errors('a {\n\tb = "\\x4')).toEqual(['2:8 escape sequence not terminated', '2:6 string literal not terminated', '2:10 expected }, got EOF']);
+  });
+
+  test('comments after a token: a block comment that runs onto the next line, or one followed by a line comment, still ends the statement', () => {
+    expect(errors('a {\n\tb = 1 /* x\n\ty */ c = 2\n}\n')).toEqual([]);
+    expect(errors('a {\n\tb = 1 /* x */ // y\n\tc = 2\n}\n')).toEqual([]);
+    expect(errors('a {\n\tb = 1 /* x */ /* y */\n\tc = 2\n}\n')).toEqual([]);
+    // a block comment before more code on the line: the statement goes on
+    expect(errors('a {\n\tb = 1 /* x */ + 2\n}\n')).toEqual([]);
+    const file = parseFileOrThrow('a {\r\n\tb = 1 // x\r\n\t/* y\r\n*/\r\n}\r\n');
+    expect(file.comments.flat().map((c) => c.text)).toEqual(['// x', '/* y\n*/']);
+  });
+
+  test('identifiers: what the scanner takes for one', () => {
+    expect(['', '1a', 'a1', 'ünï', 'x٣', 'a-b'].map(isValidIdentifier)).toEqual([false, false, true, true, true, false]);
   });
 
   test('the tree of a file with errors still comes back', () => {
