@@ -15,12 +15,19 @@ import { externalBackendsNotes } from '../workloads/external-backends';
 import { ArgoCdApplication } from './argocd-application';
 import { ObservabilityStack, ObservabilityStackProps } from './observability-stack';
 import { referenceProps } from './sizing-doc';
+import { COMPOSE_FOLDER, ComposeProject, composeProject } from './compose';
 
 /** One environment: a name (its folder) and the stack's props there. */
 export interface Environment {
   /** A DNS label, such as "dev". */
   readonly name: string;
   readonly props: ObservabilityStackProps;
+  /**
+   * Also write `<outdir>/compose/`: the same stack for Docker Compose (built with `platform:
+   * "compose"`, see `composeProject`), for one environment of the output directory.
+   * @default false
+   */
+  readonly compose?: boolean;
 }
 
 /**
@@ -45,6 +52,8 @@ export const ENVIRONMENTS: readonly Environment[] = [
       prometheus: { retention: '3d', retentionSize: '4GB', storageSize: '5Gi' },
       loki: { retention: '48h', storageSize: '5Gi' },
     },
+    // dist/compose/: the small one, on a laptop
+    compose: true,
   },
   {
     name: 'prod',
@@ -149,7 +158,13 @@ export class EnvironmentApp extends App {
   public readonly name: string;
   /** The environment's stack (a chart of this app). */
   public readonly stack: ObservabilityStack;
+  /**
+   * With `compose`, the environment's stack built for Docker Compose (`platform: "compose"`, in
+   * an app of its own): extend it as `stack` before `synth()`, which writes `<outdir>/compose/`.
+   */
+  public readonly composeStack?: ObservabilityStack;
   private readonly stackProps: ObservabilityStackProps;
+  private readonly composeDir: string;
 
   /**
    * @param outdir the output directory; the environment is written to `<outdir>/<name>/`
@@ -161,6 +176,13 @@ export class EnvironmentApp extends App {
     this.name = environment.name;
     this.stackProps = environment.props;
     this.stack = new ObservabilityStack(this, 'observability', environment.props);
+    this.composeDir = path.join(outdir, COMPOSE_FOLDER);
+    if (environment.compose === true) {
+      if (environment.props.platform !== undefined && environment.props.platform !== 'kubernetes') {
+        throw new Error(`environments: ${environment.name}: compose writes the Compose stack beside the Kubernetes one (got platform ${JSON.stringify(environment.props.platform)}); leave platform unset`);
+      }
+      this.composeStack = new ObservabilityStack(new App({ outdir: this.composeDir }), 'observability', { ...environment.props, platform: 'compose' });
+    }
   }
 
   /**
@@ -208,12 +230,30 @@ export class EnvironmentApp extends App {
         fs.writeFileSync(path.join(dir, 'rules', `${ruler.namespace}.yaml`), external.metrics!.renderRules());
       }
     }
+    if (this.composeStack !== undefined) this.synthCompose(this.composeStack, external.metrics === undefined && external.logs === undefined && external.traces === undefined);
     // each collector's config and diagram, in a folder named after it (the gateway: alloy/)
     for (const collector of stack.collectors) {
       const collectorDir = path.join(dir, collector.name);
       fs.mkdirSync(collectorDir, { recursive: true });
       fs.writeFileSync(path.join(collectorDir, 'config.alloy'), collector.config.renderOnce());
       fs.writeFileSync(path.join(collectorDir, 'pipeline.md'), mermaidDiagram(collector.config, `Alloy pipeline: ${collector.name} (${this.name})`));
+    }
+  }
+  /** Writes `<outdir>/compose/` from the Compose stack, with its smoke test when every backend is bundled. */
+  private synthCompose(compose: ObservabilityStack, smoke: boolean): void {
+    if (smoke) {
+      // the same Job as the cluster's, in the Compose stack's app, so that its connections are there
+      new SmokeTest(new Chart(App.of(compose) as App, 'smoke-test'), 'smoke-test', {
+        namespace: compose.namespaceName, instance: 'observability', alloy: compose.alloy, tempo: compose.tempo, prometheus: compose.prometheus, loki: compose.loki,
+        networkPolicies: false,
+      });
+    }
+    let project: ComposeProject | undefined;
+    withOurMessage(() => { project = composeProject({ stack: compose, kubernetes: this.stack, environment: this.name }); });
+    fs.rmSync(this.composeDir, { recursive: true, force: true });
+    for (const [file, text] of project!.files) {
+      fs.mkdirSync(path.dirname(path.join(this.composeDir, file)), { recursive: true });
+      fs.writeFileSync(path.join(this.composeDir, file), text);
     }
   }
 }
@@ -257,15 +297,25 @@ export class Environments {
    * gitops) and returns it, to extend before `synth()`.
    * @param name a DNS label, such as "dev", unique among the environments
    * @param props the stack's props in this environment
+   * @param options `compose`: also write `<outdir>/compose/` from this environment (one environment at most)
    */
-  public add(name: string, props: ObservabilityStackProps = {}): EnvironmentApp {
+  public add(name: string, props: ObservabilityStackProps = {}, options: { readonly compose?: boolean } = {}): EnvironmentApp {
     if (this.added.some((e) => e.name === name)) {
       throw new Error(`environments: two environments named "${name}"; give each its own name (its folder under ${this.outdir})`);
+    }
+    const compose = options.compose === true;
+    const composing = this.added.find((e) => e.composeStack !== undefined);
+    if (compose && composing !== undefined) {
+      throw new Error(`environments: "${composing.name}" and "${name}" both ask for ${this.outdir}/${COMPOSE_FOLDER}/ (got compose: true twice); give compose to one environment`);
+    }
+    const named = name === COMPOSE_FOLDER ? name : compose ? this.added.find((e) => e.name === COMPOSE_FOLDER)?.name : undefined;
+    if (named !== undefined && (compose || composing !== undefined)) {
+      throw new Error(`environments: an environment named "${named}" would share its folder with the Compose stack (got "${named}"); give it another name`);
     }
     if (this.argocd !== undefined && name === 'argocd') {
       throw new Error(`environments: an environment named "argocd" would share its folder with the Argo CD Applications (got "${name}"); give it another name`);
     }
-    const env = new EnvironmentApp(this.outdir, { name, props });
+    const env = new EnvironmentApp(this.outdir, { name, props, compose });
     this.added.push(env);
     if (this.argocd !== undefined) {
       const { chart, gitops } = this.argocd;
@@ -300,7 +350,7 @@ export function synthEnvironments(outdir: string, environments: readonly Environ
     throw new Error(`environments: two environments named "${twice}"; give each its own name (its folder under ${outdir})`);
   }
   const envs = new Environments(outdir, { gitops });
-  const added = environments.map((env) => envs.add(env.name, env.props));
+  const added = environments.map((env) => envs.add(env.name, env.props, { compose: env.compose }));
   envs.synth();
   return added.map((env) => env.stack);
 }

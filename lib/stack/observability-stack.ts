@@ -19,6 +19,7 @@ import { assertDnsLabel } from '../validation';
 import { Alertmanager, AlertmanagerProps } from '../workloads/alertmanager';
 import { StackNetworkPolicies, StackNetworkPoliciesProps } from '../workloads/network-policies';
 import { Alloy, AlloyProps } from '../workloads/alloy';
+import { kubernetesNeeds } from '../workloads/alloy-components';
 import { IDatasource } from '../workloads/datasource';
 import {
   ExternalBackends, ExternalLogsBackend, ExternalMetricsBackend, ExternalTracesBackend, localPrometheusProps,
@@ -111,7 +112,23 @@ export interface ObservabilityStackProps extends ChartProps {
    * @default - each workload's own defaults
    */
   readonly sizing?: Sizing;
+  /**
+   * Where the stack runs. `"compose"` builds it for Docker Compose (see `composeProject` and
+   * docs/compose.md): the same workloads, configs and wiring, without what needs a Kubernetes
+   * cluster. The pipelines that read the Kubernetes API or the nodes (pod logs, events, kubelet
+   * and annotated-pod scrapes, kube-state-metrics, node logs) and the gateway's Kubernetes
+   * metadata (`enrichment`) are left out, so `metricsCollector`, `logsCollector`, `nodeLogs`,
+   * `kubeStateMetrics` and `enrichment` have nothing to tune there and are ignored (the Compose
+   * README lists what was left out); NetworkPolicies are not made. A collector component that
+   * needs the Kubernetes API or a node's files (lib/workloads/alloy-components.ts) fails synth.
+   *
+   * @default "kubernetes"
+   */
+  readonly platform?: StackPlatform;
 }
+
+/** Where a stack runs: a Kubernetes cluster, or Docker Compose on one machine. */
+export type StackPlatform = 'kubernetes' | 'compose';
 
 /** The kubelet's volume series (kubernetes pkg/kubelet/metrics/collectors/volume_stats.go). */
 const KUBELET_VOLUME_METRICS = ['kubelet_volume_stats_available_bytes', 'kubelet_volume_stats_capacity_bytes', 'kubelet_volume_stats_used_bytes'];
@@ -129,6 +146,8 @@ const SMALL_COLLECTOR = {
 export class ObservabilityStack extends Chart {
   /** The namespace every object of the stack is in. */
   public readonly namespaceName: string;
+  /** Where the stack runs (`platform`). */
+  public readonly platform: StackPlatform;
   public readonly namespaceObject: KubeNamespace;
   public readonly alloy: Alloy;
   public readonly grafana: Grafana;
@@ -158,16 +177,15 @@ export class ObservabilityStack extends Chart {
   public readonly nodeLogsCollector?: Alloy;
   /** Every collector of the stack, the gateway first. */
   public readonly collectors: readonly Alloy[];
-  public readonly annotationAutodiscovery: AnnotationAutodiscovery;
-  /** Kubelet and cAdvisor metrics (the kubelets' volume usage among them). */
-  public readonly kubeletMetrics: KubeletMetrics;
+  private readonly kubernetesAutodiscovery?: AnnotationAutodiscovery;
+  private readonly kubelets?: KubeletMetrics;
+  private readonly events?: ClusterEvents;
   /** When kubeStateMetrics is on. */
   public readonly kubeStateMetrics?: KubeStateMetrics;
   /** Pod logs through the API, unless nodeLogs is on. */
   public readonly podLogs?: PodLogs;
   /** Pod logs from the nodes' files, when nodeLogs is on. */
   public readonly nodeLogs?: NodeLogs;
-  public readonly clusterEvents: ClusterEvents;
   /** The NetworkPolicies, unless turned off. */
   public readonly networkPolicies?: StackNetworkPolicies;
 
@@ -179,6 +197,12 @@ export class ObservabilityStack extends Chart {
     assertDnsLabel(this.node.path, 'namespace', namespace);
     assertDnsLabel(this.node.path, 'stack id (used as app.kubernetes.io/instance)', id);
     this.namespaceName = namespace;
+    const platform = props.platform ?? 'kubernetes';
+    if (platform !== 'kubernetes' && platform !== 'compose') {
+      throw new Error(`${this.node.path}: platform must be "kubernetes" or "compose" (got ${JSON.stringify(platform)}); use one of them`);
+    }
+    this.platform = platform;
+    const onKubernetes = platform === 'kubernetes';
     const common = { namespace, instance: id };
 
     this.namespaceObject = new KubeNamespace(this, 'namespace', {
@@ -262,12 +286,14 @@ export class ObservabilityStack extends Chart {
       grpcPort: this.alloy.otlpGrpcPort,
       httpPort: this.alloy.otlpHttpPort,
       memoryLimitMib: this.alloy.memoryLimiterMib,
-      enrichment: props.enrichment ?? true,
+      // Kubernetes metadata comes from the Kubernetes API: not in Compose
+      enrichment: onKubernetes ? props.enrichment ?? true : false,
     });
 
     // the collectors, as k8s-monitoring splits them: each with its own config, RBAC and
     // scaling; see the README's "Collector topology"
-    const collector = (name: string, tuning: ObservabilityStackProps['metricsCollector']): Alloy => tuning === false
+    // in Compose, whatever is added to them goes to the gateway (their pipelines are Kubernetes-only)
+    const collector = (name: string, tuning: ObservabilityStackProps['metricsCollector']): Alloy => tuning === false || !onKubernetes
       ? this.alloy
       // an autoscaled collector takes its count from the autoscaler, not the default replicas
       : new Alloy(this, name, { ...SMALL_COLLECTOR, ...(tuning?.autoscaling ? { replicas: undefined } : {}), ...tuning, ...common, name, otlp: false });
@@ -276,16 +302,20 @@ export class ObservabilityStack extends Chart {
 
     // metrics: annotated pods and Services, kubelets (their volume usage feeds the
     // volume-nearly-full alert) and cAdvisor, kube-state-metrics when on
-    this.annotationAutodiscovery = new AnnotationAutodiscovery(this.metricsCollector.config, 'annotation_autodiscovery', { metrics: this.metrics });
-    this.kubeletMetrics = new KubeletMetrics(this.metricsCollector.config, 'kubelet_metrics', { metrics: this.metrics });
-    if (props.kubeStateMetrics !== undefined && props.kubeStateMetrics !== false) {
+    if (onKubernetes) {
+      this.kubernetesAutodiscovery = new AnnotationAutodiscovery(this.metricsCollector.config, 'annotation_autodiscovery', { metrics: this.metrics });
+      this.kubelets = new KubeletMetrics(this.metricsCollector.config, 'kubelet_metrics', { metrics: this.metrics });
+    }
+    if (onKubernetes && props.kubeStateMetrics !== undefined && props.kubeStateMetrics !== false) {
       this.kubeStateMetrics = new KubeStateMetrics(this, 'kube-state-metrics', { ...(props.kubeStateMetrics === true ? {} : props.kubeStateMetrics), ...common });
       new StaticScrape(this.metricsCollector.config, 'kube_state_metrics', { target: this.kubeStateMetrics, metrics: this.metrics });
     }
 
     // logs: the cluster's events once, and pod logs through the API or from the nodes' files
-    this.clusterEvents = new ClusterEvents(this.logsCollector.config, 'cluster_events', { logs: this.logs });
-    if (props.nodeLogs !== undefined && props.nodeLogs !== false) {
+    if (onKubernetes) this.events = new ClusterEvents(this.logsCollector.config, 'cluster_events', { logs: this.logs });
+    if (!onKubernetes) {
+      // no pods to read logs of
+    } else if (props.nodeLogs !== undefined && props.nodeLogs !== false) {
       const options = props.nodeLogs === true ? {} : props.nodeLogs;
       const nodeNamespace = options.namespace ?? `${namespace}-node-logs`;
       assertDnsLabel(this.node.path, 'nodeLogs.namespace', nodeNamespace);
@@ -359,12 +389,12 @@ export class ObservabilityStack extends Chart {
     // known to what runs the alerts when that is where they arrive (not the local Prometheus)
     const volumesAt = this.externalMetrics === undefined ? prometheus : ruler;
     const kept = new RegExp(`^(?:${KUBELET_KEEP})$`);
-    volumesAt?.addMetricsSource({
+    if (onKubernetes) volumesAt?.addMetricsSource({
       from: `the kubelets, scraped by ${this.metricsCollector.name}`,
       metrics: () => KUBELET_VOLUME_METRICS.filter((m) => kept.test(m)),
     });
 
-    if (props.networkPolicies !== false) {
+    if (onKubernetes && props.networkPolicies !== false) {
       // every workload of the stack, with what was recorded to and from it
       this.networkPolicies = new StackNetworkPolicies(this, 'network-policies', { ...props.networkPolicies, namespace, instance: id });
     }
@@ -372,6 +402,32 @@ export class ObservabilityStack extends Chart {
     // last, so it sees every object (those made at synth included); the dashboards after the
     // data they show
     new SyncWaves(this, 'sync-waves', { late: this.grafana.dashboardsConfigMap ? [this.grafana.dashboardsConfigMap] : [] });
+    if (!onKubernetes) {
+      // what a component needs is in one table (alloy-components.ts): nothing of Kubernetes in Compose
+      this.node.addValidation({ validate: () => this.collectors.flatMap((c) => kubernetesNeeds(c.config, namespace)) });
+    }
+  }
+
+  /** Scrapes of annotated pods and Services (not on Compose). */
+  public get annotationAutodiscovery(): AnnotationAutodiscovery {
+    return this.onKubernetes(this.kubernetesAutodiscovery, 'AnnotationAutodiscovery', 'there are no pods to discover');
+  }
+
+  /** Kubelet and cAdvisor metrics, the kubelets' volume usage among them (not on Compose). */
+  public get kubeletMetrics(): KubeletMetrics {
+    return this.onKubernetes(this.kubelets, 'KubeletMetrics', 'there are no kubelets');
+  }
+
+  /** The cluster's events (not on Compose). */
+  public get clusterEvents(): ClusterEvents {
+    return this.onKubernetes(this.events, 'ClusterEvents', 'there is no Kubernetes API');
+  }
+
+  private onKubernetes<T>(pipeline: T | undefined, what: string, because: string): T {
+    if (pipeline === undefined) {
+      throw new Error(`${this.node.path}: this stack has no ${what}: its platform is "${this.platform}", where ${because}; use the stack built for Kubernetes`);
+    }
+    return pipeline;
   }
 
   /** The bundled Tempo; fails when traces go to external.traces. */
@@ -411,6 +467,9 @@ export class ObservabilityStack extends Chart {
    * the prefix of `annotationAutodiscovery`. See `instrument`.
    */
   public instrument(workload: Workload | KubeWorkload, options: Omit<InstrumentOptions, 'gateway'> = {}): void {
+    if (this.platform !== 'kubernetes') {
+      throw new Error(`${this.node.path}: instrument() wires a Kubernetes workload to the gateway, but this stack's platform is "${this.platform}"; instrument the stack built for Kubernetes, and point a Compose service at the gateway (alloy:${this.alloy.otlpGrpcPort}) yourself`);
+    }
     instrument(workload, {
       ...options,
       gateway: this.alloy,

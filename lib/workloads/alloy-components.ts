@@ -415,3 +415,37 @@ function targetAddresses(list: readonly AlloyValue[]): string[] | undefined {
   }
   return out;
 }
+
+/**
+ * Why a component runs only on Kubernetes, from its row of the table: it reads the Kubernetes
+ * API (the resources it reads), needs access this library does not derive, or scrapes the
+ * kubelets. Undefined for a component that runs anywhere.
+ */
+export function kubernetesOnly(needs: ComponentNeeds): string | undefined {
+  if (needs.access.kind !== 'rules') return 'needs Kubernetes API access';
+  if (needs.access.rules.length > 0) {
+    const resources = [...new Set(needs.access.rules.flatMap((r) => r.rule.resources))];
+    return `reads the Kubernetes API (${resources.join(', ')})`;
+  }
+  if (needs.egress.kubelets) return 'scrapes the kubelets';
+  return undefined;
+}
+
+/**
+ * For a config that runs outside Kubernetes (Docker Compose): one error for each component that
+ * runs only on Kubernetes (`kubernetesOnly`) and each node path a pipeline reads.
+ */
+export function kubernetesNeeds(config: AlloyConfig, ownNamespace: string): string[] {
+  const needs = configNeeds(config, ownNamespace);
+  return [
+    ...needs.components.flatMap((n) => {
+      const why = kubernetesOnly(n);
+      return why === undefined ? [] : [
+        `${n.subject}: ${n.name} ${why}, which a stack built for Docker Compose does not have (platform "compose"); ` +
+        'add it to the stack built for Kubernetes only',
+      ];
+    }),
+    ...[...needs.hostPaths].map(([hostPath, by]) =>
+      `${by}: reads the node path ${hostPath}, which a stack built for Docker Compose does not have (platform "compose"); add it to the stack built for Kubernetes only`),
+  ];
+}

@@ -21,6 +21,13 @@ export interface Connection {
   readonly from: Peer;
   readonly to: Peer;
   readonly port: number;
+  /**
+   * `from` scrapes `to` (a pull: `from` works, and says so, while `to` is down), rather than
+   * sending to it or querying it. Compose orders its services by the connections that are not
+   * scrapes (a scraper and its target may send to each other).
+   * @default false
+   */
+  readonly scrape?: boolean;
 }
 
 /**
@@ -82,10 +89,10 @@ export class Connections {
 
   private constructor() {}
 
-  /** `from` may reach `to` on `port`. Recorded once however often it is said. */
-  public allow(from: Peer, to: Peer, port: number): void {
+  /** `from` may reach `to` on `port` (`scrape`: it scrapes it). Recorded once however often it is said. */
+  public allow(from: Peer, to: Peer, port: number, options: { readonly scrape?: boolean } = {}): void {
     if (!this.connections.some((c) => c.from === from && c.to === to && c.port === port)) {
-      this.connections.push({ from, to, port });
+      this.connections.push({ from, to, port, ...(options.scrape === true ? { scrape: true } : {}) });
     }
   }
 

@@ -266,7 +266,7 @@ export class Prometheus extends Construct implements IMetricsDestination, IDatas
     this.targets.push(target);
     const port = Number(target.address.slice(target.address.lastIndexOf(':') + 1));
     if (target.peer !== undefined) {
-      Connections.of(this).allow(this.workload.peer, target.peer, port);
+      Connections.of(this).allow(this.workload.peer, target.peer, port, { scrape: true });
     } else if (!target.address.startsWith('localhost:')) {
       // a target outside the stack: another namespace's pods, or the cluster's addresses
       Connections.of(this).allowExternal(this.workload.peer, port, 'in-cluster');
