@@ -78,7 +78,10 @@ describe('dist/', () => {
       ...env('large').filter((f) => !f.includes('smoke-test')).flatMap((f) => (f === 'large/alloy/pipeline.md' ? [f, 'large/external-backends.md'] : [f])),
       'large/rules/observability-large.yaml',
     ];
-    expect(listFiles(DIST)).toEqual(['argocd/applications.k8s.yaml', ...env('dev'), ...large, ...env('prod')]);
+    // compose: the dev environment on Docker Compose (its files: __tests__/stack/compose.test.ts)
+    const compose = listFiles(path.join(DIST, 'compose')).map((f) => `compose/${f}`);
+    expect(compose).toContain('compose/compose.yaml');
+    expect(listFiles(DIST)).toEqual(['argocd/applications.k8s.yaml', ...compose, ...env('dev'), ...large, ...env('prod')]);
   });
 
   test('every Kubernetes object passes the strict 1.28 schema, every Application its CRD', () => {

@@ -316,9 +316,11 @@ export function composeProject(props: ComposeProjectProps): ComposeProject {
     if (from !== undefined && to !== undefined && from !== to) edges.push([from, to]);
   }
   for (const c of connections.components) {
-    if ((c.component as AlloyComponent).componentName === 'prometheus.scrape') continue;
     const collector = c.config.node.scope;
     if (!(collector instanceof Alloy)) continue;
+    // a scrape, by the table: it scrapes targets or the kubelets
+    const needs = configNeeds(collector.config, collector.namespaceName).components.find((n) => n.component === c.component);
+    if (needs !== undefined && (needs.egress.scrapes !== undefined || needs.egress.kubelets)) continue;
     const from = serviceOf(collector.name, collector.namespaceName);
     const to = serviceOf(c.to.name, c.to.namespace);
     if (from !== undefined && to !== undefined && from !== to) edges.push([from, to]);

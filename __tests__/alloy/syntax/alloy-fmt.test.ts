@@ -33,7 +33,7 @@ describe('printer against a real alloy fmt', () => {
     const dirs = [
       ...['alloy/syntax/golden', 'alloy/golden', 'stack/golden', 'pipelines/golden'].map((d) => path.join(__dirname, '..', '..', d)),
       // every collector's config.alloy in dist/
-      ...['dev', 'prod'].flatMap((env) => {
+      ...['dev', 'prod', 'compose'].flatMap((env) => {
         const envDir = path.join(__dirname, '..', '..', '..', 'dist', env);
         return fs.readdirSync(envDir).map((d) => path.join(envDir, d)).filter((d) => fs.existsSync(path.join(d, 'config.alloy')));
       }),
