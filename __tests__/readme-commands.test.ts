@@ -31,6 +31,14 @@ const RUN_BY: Record<string, { file: string; runs: string | string[] }> = {
   'kubectl -n observability create secret generic grafana-admin --from-literal=admin-password="$(openssl rand -base64 24)"': {
     file: '__tests__/readme-commands.test.ts', runs: "readmeCommand('kubectl -n observability create secret')",
   },
+  // no Docker engine here: the .env line runs as written, and the Compose commands' file goes
+  // through `docker-compose config` with that .env
+  'printf \'GF_SECURITY_ADMIN_PASSWORD=%s\\n\' "$(openssl rand -base64 24)" > dist/compose/.env': {
+    file: '__tests__/stack/compose.test.ts', runs: "readmeCommand('printf ')",
+  },
+  'docker-compose config': { file: '__tests__/stack/compose.test.ts', runs: "spawnSync('docker-compose', ['-f', file, 'config']" },
+  'docker compose -f dist/compose/compose.yaml up -d': { file: '__tests__/stack/compose.test.ts', runs: "readmeCommand('docker compose -f dist/compose/compose.yaml up')" },
+  'docker compose -f dist/compose/compose.yaml run --rm smoke-test': { file: '__tests__/stack/compose.test.ts', runs: "readmeCommand('docker compose -f dist/compose/compose.yaml run')" },
   'npm install github:<org>/cdk8s-alloy cdk8s constructs cdk8s-plus-28': { file: '__tests__/package.test.ts', runs: "readmeCommand('npm install github:')" },
   'npm pack': { file: '__tests__/package.test.ts', runs: "readmeCommand('npm pack')" },
   'npm install /path/to/cdk8s-alloy-0.1.0.tgz cdk8s constructs cdk8s-plus-28': { file: '__tests__/package.test.ts', runs: "readmeCommand('npm install /path/to/')" },

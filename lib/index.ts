@@ -8,7 +8,10 @@ export * as components from '../imports/alloy';
 
 // the stack
 export { EnvironmentApp, Environments, ObservabilityStack, synthEnvironments } from './stack';
-export type { Environment, EnvironmentsProps, GitOpsSource, ObservabilityStackProps } from './stack';
+export type { Environment, EnvironmentsProps, GitOpsSource, ObservabilityStackProps, StackPlatform } from './stack';
+// the same stack on Docker Compose (docs/compose.md)
+export { composeProject } from './stack/compose';
+export type { ComposeProject, ComposeProjectProps } from './stack/compose';
 // sizes from rates (docs/sizing.md)
 export { REFERENCE_SIZES, planSizing } from './stack/sizing';
 export type { Sizing, SizingPlan } from './stack/sizing';

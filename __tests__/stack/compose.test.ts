@@ -17,6 +17,7 @@ import { composeProject } from '../../lib/stack/compose';
 import { facts, unknownNames } from '../support/alloy-facts';
 import { DIST, distManifests } from '../support/dist';
 import { testApp } from '../support/manifests';
+import { readmeCommand } from '../support/readme';
 
 const COMPOSE = path.join(DIST, 'compose');
 const read = (dir: string, f: string) => fs.readFileSync(path.join(dir, f), 'utf-8');
@@ -291,6 +292,30 @@ describe('dist/compose/compose.yaml wiring', () => {
     expect(readme).toContain('`loki.source.kubernetes.pod_logs` reads the Kubernetes API (pods, pods/log)');
     expect(readme).toMatch(/- NetworkPolicy \(\d+\): Compose puts every service on one network/);
     expect(readme).toMatch(/- ClusterRole \(\d+\): nothing in Compose calls the Kubernetes API/);
+  });
+});
+
+describe('the README\'s Compose commands (no Docker engine here: their file through docker-compose config)', () => {
+  withCompose('the .env line writes a password that docker-compose reads from beside compose.yaml; up and run name that file and services', () => {
+    // a copy of dist/compose/ in a scratch folder, where the README's printf line runs as written
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-alloy-readme-compose-'));
+    fs.cpSync(COMPOSE, path.join(work, 'dist', 'compose'), { recursive: true });
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GF_')));
+    const printf = spawnSync('bash', ['-c', readmeCommand('printf ')], { cwd: work, encoding: 'utf-8', env: clean });
+    expect(printf.status).toBe(0);
+    const dotenv = read(path.join(work, 'dist', 'compose'), '.env');
+    expect(dotenv).toMatch(/^GF_SECURITY_ADMIN_PASSWORD=[A-Za-z0-9+/=]{32}\n$/);
+    for (const command of [readmeCommand('docker compose -f dist/compose/compose.yaml up'), readmeCommand('docker compose -f dist/compose/compose.yaml run')]) {
+      const file = /-f (\S+)/.exec(command)![1];
+      expect(file).toBe('dist/compose/compose.yaml');
+      const run = spawnSync('docker-compose', ['-f', file, 'config'], { cwd: work, encoding: 'utf-8', env: clean });
+      expect({ command, status: run.status }).toEqual({ command, status: 0 });
+      const resolved = load(run.stdout) as any;
+      expect(resolved.services.grafana.environment.GF_SECURITY_ADMIN_PASSWORD).toBe(dotenv.trim().split('=').slice(1).join('='));
+      const service = /run --rm (\S+)/.exec(command)?.[1];
+      if (service !== undefined) expect(resolved.services[service].profiles).toEqual(['smoke']);
+    }
+    fs.rmSync(work, { recursive: true, force: true });
   });
 });
 

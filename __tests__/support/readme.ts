@@ -8,7 +8,7 @@ import * as path from 'path';
 
 export const README = path.join(__dirname, '..', '..', 'README.md');
 
-const COMMANDS = /^(npm|npx|kubectl|apt-get|git|docker|docker-compose|openssl|curl|make|node) /;
+const COMMANDS = /^(npm|npx|kubectl|apt-get|git|docker|docker-compose|openssl|curl|make|node|printf) /;
 
 export function readmeCommands(text = fs.readFileSync(README, 'utf-8')): string[] {
   const commands: string[] = [];
