@@ -17,6 +17,8 @@ import { composeProject } from '../../lib/stack/compose';
 import { facts, unknownNames } from '../support/alloy-facts';
 import { DIST, distManifests } from '../support/dist';
 import { testApp } from '../support/manifests';
+import { IntOrString, KubeDeployment, KubeService } from '../../imports/k8s';
+import { Connections } from '../../lib/workloads/connections';
 import { readmeCommand } from '../support/readme';
 
 const COMPOSE = path.join(DIST, 'compose');
@@ -397,7 +399,7 @@ describe('bad input', () => {
     const k8s = new ObservabilityStack(testApp(), 'observability');
     expect(() => composeProject({ stack: k8s, kubernetes: k8s, environment: 'x' })).toThrow('composeProject takes a stack built for Compose (got platform "kubernetes")');
     const stack = new ObservabilityStack(testApp(), 'observability', { platform: 'compose' });
-    expect(() => stack.kubeletMetrics).toThrow('observability: this stack has no KubeletMetrics: its platform is "compose", where there are no kubelets');
+    expect(() => stack.kubeletMetrics).toThrow('observability: this stack runs no KubeletMetrics: its platform is "compose", where there are no kubelets');
     expect(() => stack.instrument({} as never)).toThrow('instrument() wires a Kubernetes workload to the gateway, but this stack\'s platform is "compose"');
     expect(() => new ObservabilityStack(testApp(), 'observability', { platform: 'nomad' as never })).toThrow('platform must be "kubernetes" or "compose" (got "nomad")');
   });
@@ -413,3 +415,64 @@ describe('bad input', () => {
   });
 });
 
+
+describe('composeProject on objects of your own', () => {
+  /** A Compose stack with one more Deployment `extra` (and its Service) in its chart. */
+  function withExtra(pod: Record<string, unknown>, container: Record<string, unknown> = {}, service = true) {
+    const stack = new ObservabilityStack(testApp(), 'observability', { platform: 'compose' });
+    const labels = { 'app.kubernetes.io/name': 'extra' };
+    new KubeDeployment(stack, 'extra', {
+      metadata: { name: 'extra', namespace: 'observability' },
+      spec: {
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [{ name: 'extra', image: 'example/extra:1', ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { httpGet: { path: '/ready', port: IntOrString.fromString('http') } }, ...container }],
+            ...pod,
+          },
+        },
+      },
+    });
+    if (service) new KubeService(stack, 'extra-service', { metadata: { name: 'extra', namespace: 'observability' }, spec: { selector: labels, ports: [{ port: 8080 }] } });
+    return () => composeProject({ stack, kubernetes: new ObservabilityStack(testApp(), 'observability'), environment: 'x' });
+  }
+
+  test('a Secret mounted as files is a folder you write; an unknown image gets no healthcheck, and the README says why', () => {
+    const project = withExtra(
+      { volumes: [{ name: 'creds', secret: { secretName: 'extra-creds' } }] },
+      { volumeMounts: [{ name: 'creds', mountPath: '/etc/creds', readOnly: true }], env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] },
+    )();
+    const c = load(project.files.get('compose.yaml')!) as any;
+    expect(c.services.extra.volumes).toEqual(['./secrets/extra-creds:/etc/creds:ro']);
+    expect(c.services.extra.environment).toEqual({ POD: 'extra' });
+    expect(c.services.extra.healthcheck).toBeUndefined();
+    expect(c.services.extra.ports).toEqual(['127.0.0.1:8080:8080']);
+    expect(project.files.get('README.md')).toContain('none: no HTTP client known in the image example/extra:1');
+    expect(project.files.get('README.md')).toContain('- `secrets/extra-creds/` (extra)');
+  });
+
+  test('fails when a volume, a variable or a pod has no Compose equivalent', () => {
+    expect(withExtra({ volumes: [{ name: 'logs', hostPath: { path: '/var/log' } }] }, { volumeMounts: [{ name: 'logs', mountPath: '/var/log' }] }))
+      .toThrow('observability/extra: the volume logs (got ["hostPath"]) has no Compose equivalent; Compose takes ConfigMaps, Secrets, emptyDirs and PersistentVolumeClaims');
+    expect(withExtra({}, { env: [{ name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }] }))
+      .toThrow('observability/extra: the variable NODE comes from {"fieldRef":{"fieldPath":"spec.nodeName"}}, which has no Compose equivalent');
+    expect(withExtra({}, { env: [{ name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'other', key: 'k' } } }] }))
+      .toThrow('reads the Secret other (key k), but another service reads grafana-admin (key admin-password) under that name');
+    expect(withExtra({ initContainers: [{ name: 'init', image: 'busybox' }] }))
+      .toThrow('observability/extra: a Compose service runs one container (got 1 containers and 1 init containers); run one container per pod');
+    expect(withExtra({}, {}, false)).not.toThrow();
+  });
+
+  test('fails when a Service selects no workload, or services depend on each other in a cycle', () => {
+    const stack = new ObservabilityStack(testApp(), 'observability', { platform: 'compose' });
+    new KubeService(stack, 'nothing', { metadata: { name: 'nothing', namespace: 'observability' }, spec: { selector: { app: 'none' }, ports: [{ port: 1 }] } });
+    const kubernetes = new ObservabilityStack(testApp(), 'observability');
+    expect(() => composeProject({ stack, kubernetes, environment: 'x' })).toThrow('a Service must select the pods of one workload to be a Compose alias (got 0: none)');
+
+    const cyclic = new ObservabilityStack(testApp(), 'observability', { platform: 'compose' });
+    Connections.of(cyclic).allow(cyclic.alertmanager.workload.peer, cyclic.prometheus.workload.peer, 9090);
+    expect(() => composeProject({ stack: cyclic, kubernetes, environment: 'x' }))
+      .toThrow('the services depend on each other in a cycle (got alertmanager -> prometheus -> alertmanager); Compose cannot order them: break one of the connections');
+  });
+});

@@ -5,12 +5,12 @@
  */
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  Alertmanager, Alloy, AlloyConfig, AnnotationAutodiscovery, ClusterEvents, Destination, Expr, Grafana, KubeStateMetrics,
-  KubeletMetrics, NodeLogs, ObservabilityStack, PodLogs, SmokeTest, OtlpGateway, Prometheus, ServerWorkload, Tempo,
+  Alertmanager, Alloy, AlloyConfig, AnnotationAutodiscovery, ClusterEvents, Destination, Environments, Expr, Grafana, KubeStateMetrics,
+  KubeletMetrics, NodeLogs, ObservabilityStack, PodLogs, SmokeTest, OtlpGateway, Prometheus, ServerWorkload, Tempo, composeProject,
 } from '../../lib';
 import { quote } from '../../lib/alloy';
 import {
-  LokiWrite, OtelcolExporterLoki, OtelcolExporterOtlp, OtelcolProcessorBatch, OtelcolReceiverOtlp, OtelcolStorageFile,
+  DiscoveryKubernetes, LokiWrite, OtelcolExporterLoki, OtelcolExporterOtlp, OtelcolProcessorBatch, OtelcolReceiverOtlp, OtelcolStorageFile,
   PrometheusRemoteWrite,
 } from '../../imports/alloy';
 
@@ -132,6 +132,21 @@ export const CATALOGUE: Array<[string, string, () => unknown, string]> = [
   ['External backends', 'fails when an external backend\'s URL is not an http(s) URL', () => new ObservabilityStack(Testing.app(), 'o', {
     external: { traces: { otlpGrpcEndpoint: 'tempo.example.com:443', queryUrl: 'tempo.example.com' } },
   }), 'queryUrl must be an http(s) URL (got "tempo.example.com"); use one such as "https://tempo.example.com"'],
+  ['Compose', 'fails when the Compose stack is given a component that needs the Kubernetes API', () => {
+    const app = Testing.app();
+    const s = new ObservabilityStack(app, 'o', { ...ns, platform: 'compose' });
+    new DiscoveryKubernetes(s.alloy.config, 'pods', { role: 'pod' });
+    app.synthYaml();
+  }, 'o/alloy/config/pods (discovery.kubernetes.pods): discovery.kubernetes reads the Kubernetes API (pods), which a stack built for Docker Compose does not have (platform "compose"); add it to the stack built for Kubernetes only'],
+  ['Compose', 'fails when two entry points would publish one port on 127.0.0.1', () => composeProject({
+    stack: new ObservabilityStack(Testing.app(), 'o', { ...ns, platform: 'compose', alloy: { extraPorts: [{ name: 'ui', port: 3000 }] } }),
+    kubernetes: new ObservabilityStack(Testing.app(), 'o', ns), environment: 'dev',
+  }), 'alloy and grafana would both publish port 3000 on 127.0.0.1 (got 2 entry points of the stack among them); give one of them another port'],
+  ['Compose', 'fails when two environments ask for the Compose folder', () => {
+    const envs = new Environments('/nonexistent-never-written');
+    envs.add('dev', ns, { compose: true });
+    envs.add('prod', ns, { compose: true });
+  }, 'environments: "dev" and "prod" both ask for /nonexistent-never-written/compose/ (got compose: true twice); give compose to one environment'],
   ['Alerting', 'fails when no receiver is named default', () => new Alertmanager(chart(), 'am', { ...ns, receivers: [{ name: 'x' }] }), 'no receiver named "default" (got x); add one for alerts that no route matches'],
   ['Alerting', 'fails when a route sends to a missing receiver', () => new Alertmanager(chart(), 'am', { ...ns, routes: [{ matchers: ['a="b"'], receiver: 'nobody' }] }), 'a route sends to receiver "nobody", which does not exist; use one of default'],
 ];

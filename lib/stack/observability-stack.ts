@@ -424,10 +424,7 @@ export class ObservabilityStack extends Chart {
   }
 
   private onKubernetes<T>(pipeline: T | undefined, what: string, because: string): T {
-    if (pipeline === undefined) {
-      throw new Error(`${this.node.path}: this stack has no ${what}: its platform is "${this.platform}", where ${because}; use the stack built for Kubernetes`);
-    }
-    return pipeline;
+    return this.bundled(pipeline, what, `its platform is "${this.platform}", where ${because}; use the stack built for Kubernetes`);
   }
 
   /** The bundled Tempo; fails when traces go to external.traces. */
