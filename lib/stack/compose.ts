@@ -16,6 +16,7 @@ import { AlloyComponent } from '../alloy';
 import { Alloy } from '../workloads/alloy';
 import { kubernetesOnly, configNeeds } from '../workloads/alloy-components';
 import { Connections } from '../workloads/connections';
+import { IMAGES } from '../workloads/versions';
 import { ObservabilityStack } from './observability-stack';
 import { parseSize } from '../validation';
 
@@ -341,7 +342,7 @@ export function composeProject(props: ComposeProjectProps): ComposeProject {
       name: SECRETS_CHECK, kind: 'check', path: `${stack.node.path} (${SECRETS_CHECK})`, labels: {}, healthcheck: false, healthcheckWhy: 'runs once',
       dependsOn: new Map(), aliases: new Set(), published: [], replicas: 1,
       body: {
-        image: smokeImage ?? DEFAULT_CHECK_IMAGE,
+        image: smokeImage ?? IMAGES.smokeTest,
         entrypoint: ['node', '-e', literal(
           `const missing = ${JSON.stringify(vars)}.filter((v) => !process.env[v]); ` +
           'if (missing.length > 0) { console.error("set " + missing.join(", ") + " in .env beside compose.yaml (see .env.example)"); process.exit(1); }',
@@ -389,9 +390,6 @@ export function composeProject(props: ComposeProjectProps): ComposeProject {
   }));
   return { files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))) };
 }
-
-/** The image of the secrets check when the project has no smoke test (the smoke test's otherwise). */
-const DEFAULT_CHECK_IMAGE = 'node:20.20.2-alpine3.22';
 
 /** A CPU quantity as Compose's `cpus` (a number of CPUs). */
 function cpus(quantity: string): string {
