@@ -21,8 +21,8 @@ const RUN_BY: Record<string, { file: string; runs: string | string[] }> = {
   'npm ci && npx cdk8s synth': { file: '__tests__/dist.test.ts', runs: "spawnSync(cli, ['synth'" },
   'npm ci && npm test': { file: '.ci/run', runs: 'npm ci\nnpm test' },
   'npm test': { file: '.ci/run', runs: 'npm ci\nnpm test' },
-  'apt-get install prometheus prometheus-alertmanager kubernetes-client': {
-    file: '.ci/run', runs: ['missing+=(prometheus)', 'missing+=(prometheus-alertmanager)', 'missing+=(kubernetes-client)', 'apt-get install -y'],
+  'apt-get install prometheus prometheus-alertmanager kubernetes-client docker-compose': {
+    file: '.ci/run', runs: ['missing+=(prometheus)', 'missing+=(prometheus-alertmanager)', 'missing+=(kubernetes-client)', 'missing+=(docker-compose)', 'apt-get install -y'],
   },
   'kubectl apply': { file: '__tests__/readme-commands.test.ts', runs: "readmeCommand('kubectl apply -f dist/prod/')" },
   'kubectl kustomize': { file: '__tests__/readme-commands.test.ts', runs: "['kustomize', path.join(root, 'dist', env)]" },
