@@ -399,33 +399,27 @@ class Parser {
   }
 
   private parseExpressionList(until: TokenKind): ExprNode[] {
-    const exprs: ExprNode[] = [];
-    while (this.kind() !== until && this.kind() !== 'EOF') {
-      exprs.push(this.parseExpression());
-      if (this.kind() === until) {
-        break;
-      }
-      if (this.kind() !== ',') {
-        this.error("missing ',' in expression list");
-      }
-      this.next();
-    }
-    return exprs;
+    return this.parseList(until, () => this.parseExpression(), "missing ',' in expression list");
   }
 
   private parseFieldList(until: TokenKind): ObjectField[] {
-    const fields: ObjectField[] = [];
+    return this.parseList(until, () => this.parseField(), "missing ',' in field list");
+  }
+
+  /** Items separated by commas up to `until`, a trailing comma allowed. */
+  private parseList<T>(until: TokenKind, item: () => T, missingComma: string): T[] {
+    const items: T[] = [];
     while (this.kind() !== until && this.kind() !== 'EOF') {
-      fields.push(this.parseField());
+      items.push(item());
       if (this.kind() === until) {
         break;
       }
       if (this.kind() !== ',') {
-        this.error("missing ',' in field list");
+        this.error(missingComma);
       }
       this.next();
     }
-    return fields;
+    return items;
   }
 
   private parseField(): ObjectField {
