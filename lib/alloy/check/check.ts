@@ -108,6 +108,14 @@ interface Template {
 
 const MAX_LISTED = 12;
 
+/** What a capsule argument takes, with an example, for its type-mismatch message. */
+const EXPORT_EXAMPLES: Readonly<Record<'relabel_rules' | 'auth_handler' | 'storage_handler' | 'handler', string>> = {
+  relabel_rules: 'such as prometheus.relabel.default.rules',
+  auth_handler: 'such as otelcol.auth.basic.default.handler',
+  storage_handler: 'such as otelcol.storage.file.default.handler',
+  handler: 'a .handler export, such as otelcol.auth.basic.default.handler or otelcol.storage.file.default.handler',
+};
+
 /** Checks a parsed file against Alloy v1.18.1. Never throws. */
 export function checkFile(file: SyntaxFile, options: CheckOptions = {}): CheckResult {
   return new Checker(file.source, options).run(file.body);
@@ -173,7 +181,7 @@ class Checker {
     for (const s of body) {
       if (s.type === 'attribute') {
         this.error('unknown-argument', s.name.pos, endPos(s),
-          `an argument cannot stand at the top level of a ${kind === 'root' ? 'file' : 'module'} (got ${s.name.name} = ...); ` +
+          `an argument cannot stand at the top level of ${kind === 'root' ? 'a file' : kind === 'declare' ? 'a declare block' : 'a foreach template'} (got ${s.name.name} = ...); ` +
           'put it inside the block it belongs to');
         continue;
       }
@@ -220,14 +228,15 @@ class Checker {
     };
     const noLabel = (): void => {
       if (b.label !== undefined) {
-        this.error('unexpected-label', b.labelPos ?? b.namePos, nameEnd,
+        this.error('unexpected-label', labelStart(b), labelEnd(b),
           `the ${name} block takes no label (got "${b.label}"); write ${name} { ... }`);
       }
     };
     if (name === 'declare') {
       if (!needsLabel('the block')) return undefined;
       if (b.label === 'declare') {
-        this.error('missing-label', b.labelPos ?? b.namePos, nameEnd, '"declare" is not a valid label for a declare block; choose another');
+        this.error('missing-label', labelStart(b), labelEnd(b),
+          'the label "declare" is not valid for a declare block (Alloy reserves it); choose another, such as "my_component"');
       }
       const exports = new Set(b.body.flatMap((s) => (s.type === 'block' && s.name.join('.') === 'export' && s.label !== undefined ? [s.label] : [])));
       this.checkModule(b.body, 'declare', { parent: registry, declares: new Map(), imports: new Set() }, new Map(), new Set());
@@ -278,9 +287,23 @@ class Checker {
     // a component: built in, or custom from a declare or an import.* namespace
     if (isCustom(registry, b.name[0])) {
       if (!needsLabel('the component')) return undefined;
-      const declare = b.name.length === 1 ? findDeclare(registry, name) : undefined;
+      // as Alloy splits the name (internal/runtime/internal/controller/node_custom_component.go):
+      // `name` is a local declare, `namespace.name` a declare of the module imported as `namespace`
+      const namespace = b.name[0];
+      if (b.name.length > 1) {
+        if (importsNamespace(registry, namespace)) {
+          return { id, block: b, what: `${name} "${b.label}"` }; // from a module: its arguments and exports are not known here
+        }
+        this.error('unknown-component', b.namePos, nameEnd,
+          `unknown component ${name}: ${namespace} is declare "${namespace}", not the namespace of an import.* block, so ${name} names nothing; ` +
+          `write ${namespace} "${b.label}" { ... } for an instance of declare "${namespace}"`);
+        return undefined;
+      }
+      const declare = findDeclare(registry, name);
       if (declare === undefined) {
-        return { id, block: b, what: `${name} "${b.label}"` }; // from a module: its arguments and exports are not known here
+        this.error('unknown-component', b.namePos, nameEnd,
+          `${name} is the namespace of an import.* block, not a component; write ${name}.<component> "${b.label}" { ... } with a component the module declares`);
+        return undefined;
       }
       this.checkCustomArguments(b, declare);
       const exports = new Set(declare.body.flatMap((s) => (s.type === 'block' && s.name.join('.') === 'export' && s.label !== undefined ? [s.label] : [])));
@@ -325,7 +348,7 @@ class Checker {
       if (!args.has(s.name.name)) {
         this.error('unknown-argument', s.name.pos, s.name.pos + s.name.name.length,
           `unknown argument ${s.name.name} of ${subject}: declare "${declare.label}" has no argument block of that name` +
-          `${didYouMean(s.name.name, args.keys()) || `; its arguments: ${listNames([...args.keys()])}`}`);
+          `${didYouMean(s.name.name, args.keys()) || `; ${takes('arguments', [...args.keys()])}`}`);
       }
     }
     for (const [arg, optional] of args) {
@@ -366,7 +389,8 @@ class Checker {
           }
           continue;
         }
-        this.checkValue(s.value, arg.kind, `${name} of ${where}`);
+        // the facts class every `storage` argument as a handler, as the generated classes read them (scripts/generate-alloy.ts)
+        this.checkValue(s.value, arg.kind === 'handler' && name === 'storage' ? 'storage_handler' : arg.kind, `${name} of ${where}`);
         continue;
       }
       const name = s.name.join('.');
@@ -386,7 +410,7 @@ class Checker {
       if (block.labelled && s.label === undefined) {
         this.error('missing-label', s.namePos, nameEnd, `block ${name} of ${where} needs a label; write ${name} "<label>" { ... }`);
       } else if (!block.labelled && s.label !== undefined) {
-        this.error('unexpected-label', s.labelPos ?? s.namePos, nameEnd, `block ${name} of ${where} takes no label (got "${s.label}"); write ${name} { ... }`);
+        this.error('unexpected-label', labelStart(s), labelEnd(s), `block ${name} of ${where} takes no label (got "${s.label}"); write ${name} { ... }`);
       }
       this.checkBody(s.body, facts, childPath, subject, s);
     }
@@ -409,11 +433,11 @@ class Checker {
     const got = staticKind(e);
     if (got === undefined || got === 'null') return;
     const mismatch = (expected: string, hint: string): void => {
-      this.error('type-mismatch', startPos(e), endPos(e), `${where} must be ${expected} (got ${describeValue(e)}); ${hint}`);
+      this.error('type-mismatch', startPos(expr), endPos(expr), `${where} must be ${expected} (got ${this.describeValue(e)}); ${hint}`);
     };
-    const elements = (elementKind: ArgumentKind | undefined, expected: string, hint: string): void => {
+    const elements = (elementKind: ArgumentKind, expected: string, hint: string): void => {
       if (got !== 'array') return mismatch(expected, hint);
-      if (elementKind !== undefined) (e as ArrayExpr).elements.forEach((el, i) => this.checkValue(el, elementKind, `${where}[${i}]`));
+      (e as ArrayExpr).elements.forEach((el, i) => this.checkValue(el, elementKind, `${where}[${i}]`));
     };
     const fields = (valueKind: ArgumentKind | undefined, expected: string): void => {
       if (got !== 'object') return mismatch(expected, 'write an object such as { key = "value" }');
@@ -435,14 +459,15 @@ class Checker {
         return;
       case 'duration':
         if (got === 'string' && literal !== undefined && isDuration(literalString(literal))) return;
-        if (got === 'number' && literal !== undefined && Number(literal.text) === 0) return; // Alloy reads 0 as "0"
+        if (got === 'number' && numberValue(e) === 0) return; // Alloy reads 0 (and -0) as "0"
         mismatch('a duration', DURATION_HINT);
         return;
       case 'secret':
-        if (got === 'bool' || got === 'array' || got === 'object') {
+        // a secret converts from a string only (syntax/alloytypes/secret.go), not from a number as a string does
+        if (got !== 'string') {
           mismatch('a secret (a string)', 'read it with sys.env("NAME") or from a remote.kubernetes.secret export');
-        } else if (got === 'string' && literal !== undefined && literalString(literal) !== '') {
-          this.warning('literal-secret', startPos(e), endPos(e),
+        } else if (literalString(e as LiteralExpr) !== '') { // a static string is a literal
+          this.warning('literal-secret', startPos(expr), endPos(expr),
             `${where} is a secret written in the file as a literal string; ` +
             'read it with sys.env("NAME") or from a remote.kubernetes.secret export, so it stays out of the config');
         }
@@ -470,7 +495,7 @@ class Checker {
         (e as ArrayExpr).elements.forEach((el, i) => {
           const k = staticKind(unwrap(el));
           if (k !== undefined && k !== 'object' && k !== 'null') {
-            this.error('type-mismatch', startPos(el), endPos(el), `${where}[${i}] must be a target, an object of labels (got ${describeValue(unwrap(el))}); write it as { "__address__" = "host:port" }`);
+            this.error('type-mismatch', startPos(el), endPos(el), `${where}[${i}] must be a target, an object of labels (got ${this.describeValue(unwrap(el))}); write it as { "__address__" = "host:port" }`);
           }
         });
         return;
@@ -486,7 +511,7 @@ class Checker {
           const k = staticKind(unwrap(el));
           if (k !== undefined && k !== 'null') {
             this.error('type-mismatch', startPos(el), endPos(el),
-              `${where}[${i}] must be the .${exportName} export of a component (got ${describeValue(unwrap(el))}); reference one, such as ${example}`);
+              `${where}[${i}] must be the .${exportName} export of a component (got ${this.describeValue(unwrap(el))}); reference one, such as ${example}`);
           }
         });
         return;
@@ -494,12 +519,9 @@ class Checker {
       case 'relabel_rules':
       case 'auth_handler':
       case 'storage_handler':
-      case 'handler': {
-        const example = kind === 'relabel_rules' ? 'prometheus.relabel.default.rules' : kind === 'storage_handler' ? 'otelcol.storage.file.default.handler'
-          : 'otelcol.auth.basic.default.handler';
-        mismatch(`the export of a component (such as ${example})`, 'reference the component\'s export instead of writing a value');
+      case 'handler':
+        mismatch(`the export of a component (${EXPORT_EXAMPLES[kind]})`, 'reference the component\'s export instead of writing a value');
         return;
-      }
       case 'any':
         return;
     }
@@ -553,20 +575,37 @@ class Checker {
       const name = names.slice(0, i).join('.');
       if (this.catalog.components[name] === undefined) continue;
       const label = names[i];
-      if (label === undefined) break;
       const labels = [...nodes.keys()].filter((id) => id.startsWith(`${name}.`)).map((id) => id.slice(name.length + 1));
       const suggestion = closest(label, labels);
       return `${text} references ${name} "${label}", which this file does not define` +
         (suggestion !== undefined ? `; did you mean ${name}.${suggestion}?` : labels.length > 0
           ? `; its ${name} components are labelled ${labels.map((l) => `"${l}"`).join(', ')}` : `; add the component ${name} "${label}", or fix the reference`);
     }
+    // the longest prefix close to a node ID or a name of the standard library of as many parts:
+    // local.fil.config.content is local.file.config.content misspelt
     const candidates = [...nodes.keys(), ...STDLIB.keys()];
-    const suggestion = closest(text, candidates) ?? closest(names[0], candidates);
-    return `${text} names no component of this file and nothing in Alloy's standard library` +
-      (suggestion !== undefined ? `; did you mean ${suggestion}?` : '; define the component it refers to, or fix the reference');
+    for (let i = names.length; i >= 1; i--) {
+      const suggestion = closest(names.slice(0, i).join('.'), candidates.filter((c) => c.split('.').length === i));
+      if (suggestion !== undefined) {
+        return `${text} names no component of this file and nothing in Alloy's standard library; did you mean ${[suggestion, ...names.slice(i)].join('.')}?`;
+      }
+    }
+    return `${text} names no component of this file and nothing in Alloy's standard library; define the component it refers to, or fix the reference`;
   }
 
   // ---- helpers
+
+  /**
+   * The value a type-mismatch got, as written: a literal or a negation, whose kind is known
+   * (never null), or a list or an object. Long text is shortened.
+   */
+  private describeValue(e: ExprNode): string {
+    if (e.type === 'array') return 'a list';
+    if (e.type === 'object') return 'an object';
+    const written = this.source.text.slice(startPos(e), endPos(e));
+    const text = written.length > 40 ? `${written.slice(0, 37)}...` : written;
+    return staticKind(e) === 'bool' ? text : `the ${staticKind(e)} ${text}`;
+  }
 
   private use(name: string, stability: Stability, b: BlockStmt): void {
     this.uses.push({ name, stability, pos: b.namePos, end: b.namePos + b.name.join('.').length });
@@ -599,13 +638,30 @@ function isCustom(registry: Registry | undefined, first: string): boolean {
   return false;
 }
 
+/** The declare block a one-part name instantiates, in this module or an enclosing one (Alloy's findLocalDeclare). */
 function findDeclare(registry: Registry | undefined, name: string): BlockStmt | undefined {
   for (let r = registry; r !== undefined; r = r.parent) {
     const d = r.declares.get(name);
     if (d !== undefined) return d;
-    if (r.imports.has(name)) return undefined;
   }
   return undefined;
+}
+
+/** Whether `namespace` is the label of an import.* block, in this module or an enclosing one (Alloy's findImportedDeclare). */
+function importsNamespace(registry: Registry | undefined, namespace: string): boolean {
+  for (let r = registry; r !== undefined; r = r.parent) {
+    if (r.imports.has(namespace)) return true;
+  }
+  return false;
+}
+
+/** Where a block's label starts, and ends past its closing quote (the parser sets labelPos with every label). */
+function labelStart(b: BlockStmt): number {
+  return b.labelPos!;
+}
+
+function labelEnd(b: BlockStmt): number {
+  return b.labelPos! + b.label!.length + 2;
 }
 
 // ---- the blocks of a body
@@ -734,6 +790,11 @@ function staticKind(e: ExprNode): StaticKind | undefined {
   }
 }
 
+/** The value of a number known statically: a number literal, negated any number of times. */
+function numberValue(e: ExprNode): number {
+  return e.type === 'unary' ? -numberValue(unwrap(e.value)) : Number((e as LiteralExpr).text);
+}
+
 /** The text of a string literal: raw strings as written, others unescaped. */
 function literalString(l: LiteralExpr): string {
   return decodeLiteral(l) as string;
@@ -746,36 +807,18 @@ function convertsToNumber(s: string): boolean {
   return /^[0-9]+$/.test(s);
 }
 
-function describeValue(e: ExprNode): string {
-  switch (e.type) {
-    case 'literal': {
-      const text = e.text.length > 40 ? `${e.text.slice(0, 37)}...` : e.text;
-      return e.kind === 'STRING' ? `the string ${text}` : e.kind === 'BOOL' || e.kind === 'NULL' ? text : `the number ${text}`;
-    }
-    case 'array':
-      return 'a list';
-    case 'object':
-      return 'an object';
-    default:
-      return `the ${staticKind(e) ?? 'expression'} ${e.type === 'unary' ? e.op : ''}${e.type === 'unary' && e.value.type === 'literal' ? e.value.text : ''}`;
-  }
-}
+/** How the kind of a missing argument reads: lists of exports and capsules by the export they take, others as the facts write them. */
+const KIND_DESCRIPTIONS: Readonly<Partial<Record<ArgumentKind, string>>> = {
+  consumers: 'a list of .input exports',
+  logs_receivers: 'a list of .receiver exports',
+  metrics_receivers: 'a list of .receiver exports',
+  profiles_receivers: 'a list of .receiver exports',
+  relabel_rules: 'a .rules export',
+  auth_handler: 'a .handler export',
+  storage_handler: 'a .handler export',
+  handler: 'a .handler export',
+};
 
 function describeKind(kind: ArgumentKind): string {
-  switch (kind) {
-    case 'consumers':
-      return 'a list of .input exports';
-    case 'logs_receivers':
-    case 'metrics_receivers':
-    case 'profiles_receivers':
-      return 'a list of .receiver exports';
-    case 'relabel_rules':
-      return 'a .rules export';
-    case 'auth_handler':
-    case 'storage_handler':
-    case 'handler':
-      return 'a .handler export';
-    default:
-      return kind;
-  }
+  return KIND_DESCRIPTIONS[kind] ?? kind;
 }
