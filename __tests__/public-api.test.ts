@@ -25,8 +25,9 @@ const generatedNames = new Set(fs.readdirSync(path.join(root, 'imports', 'alloy'
 test('the root exports fewer than 135 names, runtime and types, each listed explicitly', () => {
   const all = [...runtimeNames, ...typeNames];
   // the types a user writes for object storage, their own backends, autoscaling and sizing among
-  // them; and the Compose project (composeProject, its props and result, StackPlatform)
-  expect(all.length).toBeLessThan(135);
+  // them; the Compose project (composeProject, its props and result, StackPlatform); and the layout
+  // of a hand-written config.alloy (Layout, LayoutItem, PrintOrderItem, AlloyConfigProps)
+  expect(all.length).toBeLessThan(140);
   expect(new Set(all).size).toBe(all.length);
   // no `export *` but the namespace of generated components
   expect(index.match(/export \*(?! as components from '\.\.\/imports\/alloy')/g)).toBeNull();

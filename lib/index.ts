@@ -17,14 +17,15 @@ export { REFERENCE_SIZES, planSizing } from './stack/sizing';
 export type { Sizing, SizingPlan } from './stack/sizing';
 
 // Alloy configs and the values components take (attribute and block make the statements of
-// the escape hatch addBlock(name, body))
+// the escape hatch addBlock(name, body); Layout the items of component.layout and
+// config.printOrder)
 export {
-  AlloyComponent, AlloyConfig, AlloyConfigBlock, AuthHandler, Expr, LogsReceiver, MetricsReceiver, OtelConsumer,
+  AlloyComponent, AlloyConfig, AlloyConfigBlock, AuthHandler, Expr, Layout, LogsReceiver, MetricsReceiver, OtelConsumer,
   ProfilesReceiver, Reference, RelabelRules, StorageHandler, Targets, attribute, block,
 } from './alloy';
 export type {
-  AlloyComponentProps, AlloyDuration, AlloyObject, AlloySecret, AlloyValue, Arg, LogsConsumer, MetricsConsumer,
-  SecretKey, Signal, Stability, StabilityLevel, Statement, TracesConsumer,
+  AlloyComponentProps, AlloyConfigProps, AlloyDuration, AlloyObject, AlloySecret, AlloyValue, Arg, LayoutItem, LogsConsumer,
+  MetricsConsumer, PrintOrderItem, SecretKey, Signal, Stability, StabilityLevel, Statement, TracesConsumer,
 } from './alloy';
 
 // pipelines and destinations

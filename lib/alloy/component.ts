@@ -3,6 +3,7 @@
  * configuration blocks of a file (`logging { }`, `tracing { }`, ...).
  */
 import { Construct, IConstruct } from 'constructs';
+import { LayoutItem, applyLayout, checkLayoutItems } from './layout';
 import { duplicateLabelProblem } from './rules';
 import { BodySchema, checkStatements, knownNames, renderBody } from './schema';
 import { Stability } from './stability';
@@ -32,6 +33,7 @@ export abstract class AlloyBlockConstruct extends Construct {
   protected readonly schema: BodySchema;
   private readonly extraAttributes: Array<[string, AlloyValue]> = [];
   private readonly extraBlocks: Block[] = [];
+  private bodyLayout?: readonly LayoutItem[];
 
   protected constructor(scope: Construct, id: string, definition: ComponentDefinition, props: object, what: string) {
     super(scope, id);
@@ -79,13 +81,33 @@ export abstract class AlloyBlockConstruct extends Construct {
     this.extraBlocks.push(extra);
   }
 
+  /**
+   * Escape hatch for layout: prints this block's body in the order of `items`, with comment
+   * lines and blank lines, as a hand-written file has it (`cdk8s-alloy import` writes these).
+   * Each item is an attribute or block name, `Layout.block(name, [...])` for a block whose own
+   * body needs a layout too, `Layout.comment(text)` or `Layout.blank()`. Every attribute and
+   * block the props and escape hatches render must be listed, each once (a repeated block once
+   * per block, in the order the props give them); this is checked at synth.
+   *
+   * @example component.layout(['targets', Layout.comment('where the samples go'), 'forward_to'])
+   */
+  public layout(items: readonly LayoutItem[]): void {
+    if (this.bodyLayout !== undefined) {
+      throw new Error(`${this.node.path}: layout is already set; call layout once, with every item`);
+    }
+    checkLayoutItems(`${this.node.path}: layout`, items);
+    this.bodyLayout = [...items];
+  }
+
   /** The block of config.alloy. */
   public toStatement(): Block {
     const body = renderBody(this.subject, this.props, this.schema);
     const attrs = body.filter((s) => s.kind === 'attribute');
     const blocks = body.filter((s) => s.kind !== 'attribute');
     const extras = this.extraAttributes.map(([name, value]) => attribute(name, value));
-    return block(this.componentName, this.blockLabel(), [...attrs, ...extras, ...blocks, ...this.extraBlocks]);
+    const statements = [...attrs, ...extras, ...blocks, ...this.extraBlocks];
+    const laidOut = this.bodyLayout === undefined ? statements : applyLayout(this.subject, statements, this.bodyLayout);
+    return block(this.componentName, this.blockLabel(), laidOut);
   }
 
   /** The label printed after the name, if any. */

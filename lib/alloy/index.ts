@@ -2,6 +2,8 @@
 export { AlloyBlockConstruct, AlloyComponent, AlloyConfigBlock } from './component';
 export type { AlloyComponentProps } from './component';
 export * from './config';
+export { Layout } from './layout';
+export type { LayoutBlank, LayoutBlock, LayoutComment, LayoutItem } from './layout';
 export type { AlloyDuration, AlloySecret, Arg } from './schema';
 export * from './signals';
 export * from './stability';

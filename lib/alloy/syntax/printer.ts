@@ -37,7 +37,12 @@ export function printBody(statements: readonly Statement[], indent: number): str
 
   statements.forEach((stmt, i) => {
     const previous = statements[i - 1];
+    const blankBefore = blankLineBefore(stmt, previous, indent === 0);
     if (stmt.kind === 'attribute') {
+      if (blankBefore) {
+        flush();
+        lines.push('');
+      }
       assertIdentifier('alloy attribute', 'attribute name', stmt.name);
       const value = printValue(stmt.value, indent);
       group.push([stmt.name, value]);
@@ -47,7 +52,7 @@ export function printBody(statements: readonly Statement[], indent: number): str
       return;
     }
     flush();
-    if (previous !== undefined && previous.kind !== 'comment') {
+    if (blankBefore) {
       lines.push('');
     }
     if (stmt.kind === 'comment') {
@@ -74,6 +79,32 @@ export function printBody(statements: readonly Statement[], indent: number): str
   });
   flush();
   return lines;
+}
+
+/**
+ * Whether a blank line stands before `stmt`: its `blankBefore`, or else the canonical rule (before
+ * a block or a comment that does not follow a comment). Throws where alloy fmt would print
+ * otherwise than `blankBefore` says.
+ */
+function blankLineBefore(stmt: Statement, previous: Statement | undefined, top: boolean): boolean {
+  const canonical = previous !== undefined && stmt.kind !== 'attribute' && previous.kind !== 'comment';
+  if (stmt.blankBefore === undefined) {
+    return canonical;
+  }
+  const what = stmt.kind === 'comment' ? `comment ${JSON.stringify(stmt.text)}` : `${stmt.kind} ${JSON.stringify(stmt.name)}`;
+  if (stmt.blankBefore && previous === undefined && (top || stmt.kind !== 'comment')) {
+    throw new Error(
+      `alloy ${what}: blankBefore is true, but it opens ${top ? 'the file' : 'a body'}, where alloy fmt keeps no blank line` +
+      `${top ? '' : ' (but before a comment)'}; leave blankBefore out`,
+    );
+  }
+  if (!stmt.blankBefore && stmt.kind === 'block' && (previous?.kind === 'attribute' || previous?.kind === 'block')) {
+    throw new Error(
+      `alloy ${what}: blankBefore is false, but it follows ${previous.kind === 'block' ? 'a block' : 'an attribute'}, ` +
+      'and alloy fmt always puts a blank line there; leave blankBefore out',
+    );
+  }
+  return stmt.blankBefore;
 }
 
 /** Lines `name = value` with the `=` of the whole group in one column. */
