@@ -3,8 +3,8 @@
  * makes, so the importer can check that the module renders the input before writing it.
  */
 import { Construct } from 'constructs';
-import { AlloyBlockConstruct, AlloyComponent, AlloyConfig, AlloyValue, Expr, Statement, attribute, block, comment } from '../alloy';
-import { PBlockProps, PComponent, PProp, PStmt, PValue, ImportPlan } from './plan';
+import { AlloyBlockConstruct, AlloyComponent, AlloyConfig, AlloyValue, Expr, Layout, LayoutItem, PrintOrderItem } from '../alloy';
+import { ImportPlan, PBlockProps, PComponent, PLayoutItem, PProp, PValue } from './plan';
 
 /** The config the plan builds, and the construct of each of its components. */
 export interface BuiltPlan {
@@ -18,7 +18,7 @@ export interface BuiltPlan {
  */
 export function buildPlan(plan: ImportPlan, onError: (c: PComponent, e: Error) => void): BuiltPlan {
   const root = new Construct(undefined as unknown as Construct, '');
-  const config = new AlloyConfig(root, 'config');
+  const config = new AlloyConfig(root, 'config', plan.hasHeader ? {} : { header: false });
   const constructs = new Map<PComponent, AlloyBlockConstruct>();
   const value = (v: PValue): AlloyValue => toValue(v, constructs);
   for (const c of plan.creation) {
@@ -32,14 +32,23 @@ export function buildPlan(plan: ImportPlan, onError: (c: PComponent, e: Error) =
         c.dropOutput = true;
         props.dropOutput = true;
       }
-      for (const h of c.hatches) {
-        if (h.kind === 'attribute') construct.addAttribute(h.name, value(h.value));
-        else construct.addBlock(h.name, h.body.map((s) => toStatement(s, value)));
-      }
+      if (c.layout !== undefined) construct.layout(c.layout.map(layoutItem));
       construct.toStatement();
     } catch (e) {
       onError(c, e as Error);
     }
+  }
+  if (plan.printOrder !== undefined) {
+    config.printOrder(plan.printOrder.map((item): PrintOrderItem => {
+      switch (item.kind) {
+        case 'component':
+          return constructs.get(item.component)!;
+        case 'comment':
+          return Layout.comment(item.text);
+        case 'blank':
+          return Layout.blank();
+      }
+    }).filter((x) => x !== undefined));
   }
   return { config, constructs };
 }
@@ -59,14 +68,16 @@ function propValue(p: PProp, value: (v: PValue) => AlloyValue): unknown {
   }
 }
 
-function toStatement(s: PStmt, value: (v: PValue) => AlloyValue): Statement {
-  switch (s.kind) {
-    case 'attribute':
-      return attribute(s.name, value(s.value));
+function layoutItem(item: PLayoutItem): LayoutItem {
+  switch (item.kind) {
+    case 'name':
+      return item.name;
     case 'block':
-      return block(s.name, undefined, s.body.map((x) => toStatement(x, value)));
+      return Layout.block(item.name, item.body.map(layoutItem));
     case 'comment':
-      return comment(s.text);
+      return Layout.comment(item.text);
+    case 'blank':
+      return Layout.blank();
   }
 }
 

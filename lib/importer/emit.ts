@@ -4,7 +4,7 @@
  * referenced object's export.
  */
 import { isIdentifier } from '../alloy/syntax/identifiers';
-import { ImportPlan, PBlockProps, PComponent, PProp, PStmt, PValue } from './plan';
+import { ImportPlan, PBlockProps, PComponent, PLayoutItem, PPrintItem, PProp, PValue } from './plan';
 
 /** Where the module imports the library from. */
 export interface ModuleImports {
@@ -29,7 +29,7 @@ const RESERVED = new Set((
   'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in ' +
   'instanceof new null return super switch this throw true try typeof var void while with as implements interface let package private ' +
   'protected public static yield await any boolean number string symbol type of undefined arguments eval ' +
-  'config scope id Expr attribute block Construct AlloyConfig'
+  'config scope id Expr Layout attribute block Construct AlloyConfig'
 ).split(' '));
 
 /** The module's source text. */
@@ -44,6 +44,14 @@ export function emitModule(plan: ImportPlan, options: EmitOptions = {}): string 
     body.push(...componentLines(c, used));
   }
   for (const text of plan.trailingComments) body.push(...looseComment(text));
+  if (plan.printOrder !== undefined) {
+    used.add('Layout');
+    body.push(
+      `// cdk8s-alloy import: the order of the input${describeLayout(plan.printOrder)}; AlloyConfig alone prints configuration blocks, then components in data-flow order`,
+      ...wrap('config.printOrder(', listText(plan.printOrder.map(printItemText), 0), ');'),
+      '',
+    );
+  }
   const rootNames = [...used].sort((a, b) => a.localeCompare(b));
   const from = options.filename === undefined ? 'an Alloy config' : options.filename;
   const lines = [
@@ -55,7 +63,7 @@ export function emitModule(plan: ImportPlan, options: EmitOptions = {}): string 
     '',
     `/** Builds the config in \`scope\`: ${countOf(plan)}. */`,
     `export function ${fn}(scope: Construct, id: string = 'config'): AlloyConfig {`,
-    '  const config = new AlloyConfig(scope, id);',
+    `  const config = new AlloyConfig(scope, id${plan.hasHeader ? '' : ', { header: false }'});`,
     ...body.map((l) => (l === '' ? l : `  ${l}`)),
     '  return config;',
     '}',
@@ -77,8 +85,38 @@ function countOf(plan: ImportPlan): string {
   return `${components} component${components === 1 ? '' : 's'}, ${blocks} configuration block${blocks === 1 ? '' : 's'}`;
 }
 
+/** What a layout keeps besides the order: `, with its comments and blank lines`. */
+function describeLayout(items: ReadonlyArray<PLayoutItem | PPrintItem>): string {
+  const kinds = new Set<string>();
+  const visit = (list: ReadonlyArray<PLayoutItem | PPrintItem>): void => list.forEach((i) => {
+    kinds.add(i.kind);
+    if (i.kind === 'block') visit(i.body);
+  });
+  visit(items);
+  const kept = [kinds.has('comment') ? 'comments' : '', kinds.has('blank') ? 'blank lines' : ''].filter(Boolean);
+  return kept.length === 0 ? '' : `, with its ${kept.join(' and ')}`;
+}
+
+function layoutItemText(item: PLayoutItem, indent: number): string {
+  switch (item.kind) {
+    case 'name':
+      return tsString(item.name);
+    case 'block':
+      return `Layout.block(${tsString(item.name)}, ${listText(item.body.map((i) => layoutItemText(i, indent + 1)), indent)})`;
+    case 'comment':
+      return `Layout.comment(${tsString(item.text)})`;
+    case 'blank':
+      return 'Layout.blank()';
+  }
+}
+
+function printItemText(item: PPrintItem): string {
+  return item.kind === 'component' ? item.component.variable! : layoutItemText(item, 1);
+}
+
 /**
- * Gives a variable to each component something references or whose escape hatches are called:
+ * Gives a variable to each component something references, whose layout is set, or (with a
+ * print order) to every one:
  * `<last part of the name>_<label>` in camelCase.
  */
 function nameVariables(plan: ImportPlan, fn: string): void {
@@ -86,7 +124,7 @@ function nameVariables(plan: ImportPlan, fn: string): void {
   plan.creation.forEach((c) => c.refs.forEach((t) => referenced.add(t)));
   const taken = new Set<string>([fn, ...plan.creation.map((c) => c.entry.className)]);
   for (const c of plan.creation) {
-    if (!referenced.has(c) && c.hatches.length === 0) continue;
+    if (!referenced.has(c) && c.layout === undefined && plan.printOrder === undefined) continue;
     const parts = c.entry.alloyName.split('.');
     const candidates = [
       camel(`${parts[parts.length - 1]}_${c.label ?? ''}`),
@@ -118,13 +156,12 @@ function componentLines(c: PComponent, used: Set<string>): string[] {
   if (c.dropOutput) props.push(['dropOutput', 'true']);
   const head = `${c.variable === undefined ? '' : `const ${c.variable} = `}new ${c.entry.className}(config, ${tsString(c.id)}`;
   lines.push(...(props.length === 0 ? [`${head});`] : wrap(`${head}, `, objectText(props, 0), ');')));
-  for (const h of c.hatches) {
-    lines.push(`// cdk8s-alloy import: ${oneLine(h.why)}`);
-    if (h.kind === 'attribute') {
-      lines.push(...wrap(`${c.variable}.addAttribute(${tsString(h.name)}, `, valueText(h.value, used, 0), ');'));
-    } else {
-      lines.push(...wrap(`${c.variable}.addBlock(${tsString(h.name)}, `, stmtsText(h.body, used, 0), ');'));
-    }
+  if (c.layout !== undefined) {
+    used.add('Layout');
+    lines.push(
+      `// cdk8s-alloy import: the body as the input lays it out${describeLayout(c.layout)}; typed props alone print attributes, then blocks, in schema order`,
+      ...wrap(`${c.variable}.layout(`, listText(c.layout.map((i) => layoutItemText(i, 1)), 0), ');'),
+    );
   }
   lines.push('');
   return lines;
@@ -158,21 +195,6 @@ function propText(p: PProp, used: Set<string>, indent = 0): string {
     case 'stages':
       return listText(p.items.map(([key, b]) => objectText([[key, blockText(b, indent + 2)]], indent + 1)), indent);
   }
-}
-
-function stmtsText(stmts: readonly PStmt[], used: Set<string>, indent: number): string {
-  return listText(stmts.map((s) => {
-    switch (s.kind) {
-      case 'attribute':
-        used.add('attribute');
-        return `attribute(${tsString(s.name)}, ${valueText(s.value, used, indent + 1)})`;
-      case 'block':
-        used.add('block');
-        return `block(${tsString(s.name)}, undefined, ${stmtsText(s.body, used, indent + 1)})`;
-      case 'comment':
-        return `{ kind: 'comment', text: ${tsString(s.text)} }`;
-    }
-  }), indent);
 }
 
 /** A value as TypeScript, at `indent` levels of two spaces. */

@@ -6,7 +6,6 @@
  * in-process, renders them, and compares the text with the input byte for byte. What the
  * typed API cannot reproduce is an error naming the line, unless changes are allowed.
  */
-import { CONFIG_HEADER } from '../alloy';
 import { SyntaxFile, Stmt, formatPosition } from '../alloy/syntax/tree';
 import { buildPlan } from './build';
 import { EmitOptions, assertFunctionName, emitModule } from './emit';
@@ -25,7 +24,7 @@ export interface ImportOptions extends EmitOptions {
    * @default false
    */
   readonly allowChanges?: boolean;
-  /** Gets each note (`file:line:col: message`): differences allowed, and the header line the rendered config adds. */
+  /** Gets each note (`file:line:col: message`): the differences allowed. */
   readonly onNote?: (note: string) => void;
 }
 
@@ -53,17 +52,12 @@ export function importConfig(file: SyntaxFile, options: ImportOptions = {}): str
   if (errors.length > 0) throw new AlloyImportError(errors);
 
   const notes: ImportProblem[] = [...plan.changes];
-  const header = `// ${CONFIG_HEADER}\n`;
-  const expected = plan.hasHeader ? source.text : header + source.text;
-  if (notes.length === 0 && rendered !== expected) {
-    notes.push(firstDifference(source.filename, rendered!, expected, plan.hasHeader ? 0 : 1));
+  if (notes.length === 0 && rendered !== source.text) {
+    notes.push(firstDifference(source.filename, rendered!, source.text));
   }
   if (notes.length > 0 && !options.allowChanges) throw new AlloyImportError(notes);
   const note = (p: ImportProblem): void => options.onNote?.(`${formatPosition(p.position)}: ${p.message}`);
   notes.forEach(note);
-  if (!plan.hasHeader) {
-    note({ position: { filename: source.filename, line: 1, column: 1 }, message: 'the rendered config.alloy starts with one more line, the header every config cdk8s-alloy renders starts with' });
-  }
   return emitModule(plan, { ...options, filename: options.filename ?? (source.filename || undefined) });
 }
 
@@ -94,12 +88,12 @@ function findStmt(body: readonly Stmt[], match: (s: Stmt) => boolean): Stmt | un
 }
 
 /** The first line where the rendered text differs from the expected one, as a problem at the input's line. */
-function firstDifference(filename: string, rendered: string, expected: string, shift: number): ImportProblem {
+function firstDifference(filename: string, rendered: string, expected: string): ImportProblem {
   const got = rendered.split('\n');
   const want = expected.split('\n');
   let i = 0;
   while (i < got.length && i < want.length && got[i] === want[i]) i++;
-  const line = Math.max(1, i + 1 - shift);
+  const line = i + 1;
   const show = (l: string | undefined): string => (l === undefined ? 'the end of the file' : JSON.stringify(l));
   return {
     position: { filename, line, column: 1 },

@@ -42,16 +42,15 @@ export interface PBlockProps {
   readonly props: ReadonlyArray<readonly [string, PProp]>;
 }
 
-/** A statement of an escape-hatch block body. */
-export type PStmt =
-  | { readonly kind: 'attribute'; readonly name: string; readonly value: PValue }
-  | { readonly kind: 'block'; readonly name: string; readonly body: readonly PStmt[] }
-  | { readonly kind: 'comment'; readonly text: string };
+/** An item of a body's layout (see `Layout`): a name, a block with a layout of its own, a comment line, a blank line. */
+export type PLayoutItem =
+  | { readonly kind: 'name'; readonly name: string }
+  | { readonly kind: 'block'; readonly name: string; readonly body: readonly PLayoutItem[] }
+  | { readonly kind: 'comment'; readonly text: string }
+  | { readonly kind: 'blank' };
 
-/** A call of an escape hatch, and why the typed props could not say it. */
-export type PHatch =
-  | { readonly kind: 'attribute'; readonly name: string; readonly value: PValue; readonly why: string; readonly pos: number }
-  | { readonly kind: 'block'; readonly name: string; readonly body: readonly PStmt[]; readonly why: string; readonly pos: number };
+/** An item of the file's print order: a component or configuration block, a comment line, a blank line. */
+export type PPrintItem = { readonly kind: 'component'; readonly component: PComponent } | { readonly kind: 'comment'; readonly text: string } | { readonly kind: 'blank' };
 
 /** One component or configuration block of the file. */
 export interface PComponent {
@@ -61,7 +60,8 @@ export interface PComponent {
   /** The construct id: the label, or the block's name for a configuration block. */
   readonly id: string;
   readonly props: Array<readonly [string, PProp]>;
-  readonly hatches: PHatch[];
+  /** The layout of its body, where the typed props would print it otherwise (`component.layout`). */
+  layout?: readonly PLayoutItem[];
   /** The components its values reference. */
   readonly refs: Set<PComponent>;
   /** Comments of the input that the typed API has no place for, kept in the module only. */
@@ -78,6 +78,8 @@ export interface ImportPlan {
   readonly hasHeader: boolean;
   /** Configuration blocks and components in the order the module creates them. */
   readonly creation: readonly PComponent[];
+  /** The order to print the file in, with its comments, where AlloyConfig's own order would print it otherwise. */
+  readonly printOrder?: readonly PPrintItem[];
   /** Comments after the last statement, kept in the module only. */
   readonly trailingComments: readonly string[];
   /** What the typed API cannot reproduce (each also an error unless changes are allowed). */
@@ -149,33 +151,70 @@ class Planner {
       }
       const c = this.declare(stmt);
       if (c === undefined) continue;
-      if (c.entry.configBlock) {
-        if (components.length > 0) {
-          this.change(stmt.namePos, `the ${c.entry.alloyName} block comes after components; AlloyConfig prints configuration blocks first: move it above the first component`);
-        }
-        configBlocks.push(c);
-      } else {
-        components.push(c);
-      }
+      (c.entry.configBlock ? configBlocks : components).push(c);
     }
     if (this.errors.length === 0) {
       for (const c of [...configBlocks, ...components]) this.fill(c);
       this.checkCycles(components);
     }
-    // comments at the top level: before the statement that follows them
-    const loose = [...(this.comments.get(undefined) ?? [])];
+    // comments at the top level the printer cannot place: kept in the module, before the statement that follows them
     const trailing: string[] = [];
-    for (const place of loose) {
+    for (const place of this.comments.get(undefined) ?? []) {
+      if (place.unplaceable === undefined) continue;
       const next = [...configBlocks, ...components].find((c) => c.node.namePos > place.comment.pos);
-      const why = place.unplaceable ?? 'AlloyConfig has no place for comments between blocks';
-      this.change(place.comment.pos, `comment ${JSON.stringify(place.comment.text)} cannot be kept in config.alloy: ${why}; it is kept in the module only`);
+      this.change(place.comment.pos, `comment ${JSON.stringify(place.comment.text)} cannot be kept in config.alloy: ${place.unplaceable}; it is kept in the module only`);
       (next === undefined ? trailing : next.looseComments).push(place.comment.text);
     }
     if (this.errors.length > 0) {
       throw new AlloyImportError(this.errors.sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column));
     }
-    const creation = this.creationOrder(configBlocks, components);
-    return { source, hasHeader, creation, trailingComments: trailing, changes: this.changes };
+    const byNode = new Map([...configBlocks, ...components].map((c) => [c.node, c]));
+    const items: PPrintItem[] = [];
+    let custom = false;
+    let previous: PPrintItem | undefined;
+    let configAfterComponent = false;
+    for (const entry of this.entries(undefined, hasHeader ? 1 : 0)) {
+      const item: PPrintItem = entry.comment !== undefined ? { kind: 'comment', text: entry.comment } : { kind: 'component', component: byNode.get(entry.stmt as BlockStmt)! };
+      if (item.kind === 'comment') custom = true;
+      if (item.kind === 'component' && item.component.entry.configBlock && items.some((i) => i.kind === 'component' && !i.component.entry.configBlock)) configAfterComponent = true;
+      // a block after a block gets its blank line from the printer
+      if (entry.blank && !(item.kind === 'component' && previous?.kind === 'component')) {
+        items.push({ kind: 'blank' });
+        custom = true;
+      }
+      items.push(item);
+      previous = item;
+    }
+    const flow = this.flowCreation(components);
+    const printOrder = custom || configAfterComponent || flow === undefined ? items : undefined;
+    const index = new Map(components.map((c, i) => [c, i]));
+    const order = printOrder === undefined ? flow! : topological(components.length, referencedFirst(components, index)) ?? components.map((_, i) => i);
+    const creation = order.map((i) => components[i]);
+    const referencing = configBlocks.some((b) => b.refs.size > 0);
+    return {
+      source, hasHeader, creation: referencing ? [...creation, ...configBlocks] : [...configBlocks, ...creation],
+      printOrder, trailingComments: trailing, changes: this.changes,
+    };
+  }
+
+  /**
+   * The statements of a body (`undefined`: the file) and the comments the printer can place
+   * there, in the order of the input, each with whether a blank line stands before it.
+   * `firstLine` is the line the body opens on (for the file: the header's, or 0).
+   */
+  private entries(container: BlockStmt | undefined, firstLine: number): Array<{ blank: boolean; stmt?: Stmt; comment?: string }> {
+    const source = this.file.source;
+    const all: Array<{ start: number; end: number; stmt?: Stmt; comment?: string }> = [
+      ...(container?.body ?? this.file.body).map((stmt) => ({ start: startPos(stmt), end: endPos(stmt) - 1, stmt })),
+      ...(this.comments.get(container) ?? []).filter((p) => p.unplaceable === undefined)
+        .map((p) => ({ start: p.comment.pos, end: p.comment.pos + p.comment.text.length - 1, comment: p.comment.text === '//' ? '' : p.comment.text.slice(3) })),
+    ].sort((a, b) => a.start - b.start);
+    let previousEnd = firstLine;
+    return all.map((e) => {
+      const blank = source.line(e.start) - previousEnd > 1;
+      previousEnd = source.line(e.end);
+      return { blank, stmt: e.stmt, comment: e.comment };
+    });
   }
 
   // ---- comments
@@ -214,11 +253,6 @@ class Planner {
     }
   }
 
-  /** The comments inside a block's span (at any depth), to tell whether it can be typed. */
-  private commentsWithin(node: BlockStmt): CommentNode[] {
-    return this.file.comments.flat().filter((c) => c.pos > node.lcurlyPos && c.pos < node.rcurlyPos);
-  }
-
   // ---- components
 
   private declare(stmt: BlockStmt): PComponent | undefined {
@@ -249,182 +283,100 @@ class Planner {
       return undefined;
     }
     const c: PComponent = {
-      entry, node: stmt, label: stmt.label, id: stmt.label ?? name, props: [], hatches: [], refs: new Set(), looseComments: [],
+      entry, node: stmt, label: stmt.label, id: stmt.label ?? name, props: [], refs: new Set(), looseComments: [],
     };
     this.byAddress.set(address, c);
     return c;
   }
 
-  /** The props and escape hatches of a component's body. */
+  /** The props of a component's body, and its layout where the typed props would print it otherwise. */
   private fill(c: PComponent): void {
-    const schema = c.entry.schema;
-    const body = c.node.body;
-    for (const place of this.comments.get(c.node) ?? []) {
-      this.change(place.comment.pos, `comment ${JSON.stringify(place.comment.text)} cannot be kept in config.alloy: ` +
-        `${place.unplaceable ?? `the typed props of ${c.entry.alloyName} hold no comments`}; it is kept in the module only`);
+    const { props, layout } = this.body(c.entry.schema, c.node, c, c.entry.alloyName);
+    c.props.push(...props);
+    c.layout = layout;
+  }
+
+  /**
+   * The typed props of a body (in schema order), and the layout that prints them as the input
+   * has them (its order, comments and blank lines), or undefined when the canonical order does.
+   */
+  private body(schema: BodySchema, container: BlockStmt, c: PComponent, where: string): { props: Array<readonly [string, PProp]>; layout?: PLayoutItem[] } {
+    const values = new Map<string, PProp>();
+    const blocks = new Map<string, Array<[string, PBlockProps]>>();
+    const layout: PLayoutItem[] = [];
+    let custom = false;
+    for (const place of this.comments.get(container) ?? []) {
+      if (place.unplaceable === undefined) continue;
+      this.change(place.comment.pos, `comment ${JSON.stringify(place.comment.text)} cannot be kept in config.alloy: ${place.unplaceable}; it is kept in the module only`);
       c.looseComments.push(place.comment.text);
     }
-    const firstBlock = body.findIndex((s) => s.type === 'block');
-    body.forEach((s, i) => {
-      if (s.type === 'attribute' && firstBlock !== -1 && i > firstBlock) {
-        this.change(s.name.pos, `attribute "${s.name.name}" follows a block; a component prints its attributes before its blocks: move it above the first block`);
-      }
-    });
-    let last = -1;
-    let hatching = false;
-    let previous = '';
-    for (const s of body.filter((x) => x.type === 'attribute')) {
-      if (s.type !== 'attribute') continue;
-      const field = this.field(schema, s.name.name, 'attribute');
-      if (field === undefined) {
-        this.unknown(c.entry, s.name.pos, s.name.name, 'argument', schema);
-        continue;
-      }
-      const value = this.value(s.value, c);
-      if (!hatching && field.index > last) {
-        c.props.push([field.prop, { kind: 'value', value }]);
-        last = field.index;
-      } else {
-        hatching = true;
-        c.hatches.push({ kind: 'attribute', name: s.name.name, value, pos: s.name.pos, why: `"${s.name.name}" follows "${previous}" in the input, and typed props print in schema order` });
-      }
-      previous = s.name.name;
-    }
-    last = -1;
-    hatching = false;
-    previous = '';
-    const blocks = body.filter((x): x is BlockStmt => x.type === 'block');
-    let i = 0;
-    while (i < blocks.length) {
-      const b = blocks[i];
-      const name = b.name.join('.');
-      const field = this.field(schema, name, 'block');
-      if (field === undefined) {
-        this.unknown(c.entry, b.namePos, name, 'block', schema);
-        i++;
-        continue;
-      }
-      let why: string | undefined = hatching ? 'it follows a block written through an escape hatch' : undefined;
-      if (why === undefined && field.index < last) why = `"${name}" follows "${previous}" in the input, and typed props print blocks in schema order`;
-      let items: Array<[string, PBlockProps]> = [];
-      let j = i;
-      if (why === undefined) {
-        // the run of blocks of this prop (consecutive blocks of the same name, or consecutive stages)
-        while (j < blocks.length) {
-          const bj = blocks[j];
-          const fj = this.field(schema, bj.name.join('.'), 'block');
-          if (fj === undefined || fj.prop !== field.prop || (field.kind !== 'stages' && bj.name.join('.') !== name)) break;
-          const typed = this.typedBlock(fj.schema as BlockSchema, bj, c);
-          if (typeof typed === 'string') {
-            why = typed;
-            break;
-          }
-          items.push([fj.option ?? '', typed]);
-          j++;
-        }
-        if (why !== undefined && j > i) {
-          // type the blocks that can be, up to the first that cannot
-          this.pushBlocks(c, field, items);
-          last = field.index;
-          previous = blocks[j - 1].name.join('.');
-          i = j;
-          continue;
-        }
-      }
-      if (why === undefined) {
-        this.pushBlocks(c, field, items);
-        last = field.index;
-        previous = blocks[j - 1].name.join('.');
-        i = j;
-        continue;
-      }
-      hatching = true;
-      items = [];
-      if (b.label !== undefined) {
-        this.change(b.namePos, `block ${name} "${b.label}" cannot be written through the typed props (${why}), and the escape hatch addBlock takes no label: ` +
-          'write the labelled blocks together, in schema order, before the other blocks');
-      } else {
-        c.hatches.push({ kind: 'block', name, body: this.stmts(b, c), why, pos: b.namePos });
-      }
-      previous = name;
-      i++;
-    }
-  }
-
-  private pushBlocks(c: PComponent, field: FieldInfo, items: Array<[string, PBlockProps]>): void {
-    c.props.push([field.prop, field.kind === 'stages' ? { kind: 'stages', items } : { kind: 'blocks', items: items.map(([, p]) => p) }]);
-  }
-
-  /** A block's props when the typed API prints it exactly as written; otherwise why not. */
-  private typedBlock(field: BlockSchema, b: BlockStmt, c: PComponent): PBlockProps | string {
-    const name = b.name.join('.');
-    if ((b.label !== undefined) !== (field.labelled === true)) {
-      return field.labelled ? `block ${name} needs a label` : `block ${name} takes no label`;
-    }
-    if (this.commentsWithin(b).length > 0) return `block ${name} holds comments, which typed props cannot hold`;
-    const props: Array<readonly [string, PProp]> = [];
-    let last = -1;
-    let seenBlock = false;
-    let k = 0;
-    const body = b.body;
-    while (k < body.length) {
-      const s = body[k];
-      if (s.type === 'attribute') {
-        const f = this.field(field.body, s.name.name, 'attribute');
-        if (f === undefined) return `Alloy v1.18.1 knows no argument "${s.name.name}" in ${name}`;
-        if (seenBlock || f.index <= last) return `block ${name} does not list its arguments in schema order`;
-        props.push([f.prop, { kind: 'value', value: this.value(s.value, c) }]);
-        last = f.index;
-        k++;
-        continue;
-      }
-      seenBlock = true;
-      const inner = s.name.join('.');
-      const f = this.field(field.body, inner, 'block');
-      if (f === undefined) return `Alloy v1.18.1 knows no block "${inner}" in ${name}`;
-      if (f.index < last || (f.index === last && f.kind !== 'stages')) return `block ${name} does not list its blocks in schema order`;
-      const items: Array<[string, PBlockProps]> = [];
-      while (k < body.length && body[k].type === 'block') {
-        const bk = body[k] as BlockStmt;
-        const fk = this.field(field.body, bk.name.join('.'), 'block');
-        if (fk === undefined || fk.prop !== f.prop || (f.kind !== 'stages' && bk.name.join('.') !== inner)) break;
-        const typed = this.typedBlock(fk.schema as BlockSchema, bk, c);
-        if (typeof typed === 'string') return typed;
-        items.push([fk.option ?? '', typed]);
-        k++;
-      }
-      props.push([f.prop, f.kind === 'stages' ? { kind: 'stages', items } : { kind: 'blocks', items: items.map(([, p]) => p) }]);
-      last = f.index;
-    }
-    return { label: b.label, props };
-  }
-
-  /** The statements of a block written through addBlock, its comments among them. */
-  private stmts(b: BlockStmt, c: PComponent): PStmt[] {
-    const out: PStmt[] = [];
-    const comments = [...(this.comments.get(b) ?? [])];
-    const flushBefore = (pos: number): void => {
-      while (comments.length > 0 && comments[0].comment.pos < pos) {
-        const place = comments.shift()!;
-        if (place.unplaceable !== undefined) {
-          this.change(place.comment.pos, `comment ${JSON.stringify(place.comment.text)} cannot be kept in config.alloy: ${place.unplaceable}; it is kept in the module only`);
-          c.looseComments.push(place.comment.text);
+    let previous: PLayoutItem | undefined;
+    for (const entry of this.entries(container, this.file.source.line(container.lcurlyPos))) {
+      const blank = entry.blank;
+      let item: PLayoutItem;
+      if (entry.comment !== undefined) {
+        item = { kind: 'comment', text: entry.comment };
+        custom = true;
+      } else if (entry.stmt!.type === 'attribute') {
+        const s = entry.stmt as Extract<Stmt, { type: 'attribute' }>;
+        const name = s.name.name;
+        item = { kind: 'name', name };
+        const field = this.field(schema, name, 'attribute');
+        if (field === undefined) {
+          this.unknown(where, s.name.pos, name, 'argument', schema);
+        } else if (values.has(field.prop)) {
+          this.error(s.name.pos, `attribute "${name}" is set twice in ${where}; Alloy refuses that: keep one`);
         } else {
-          out.push({ kind: 'comment', text: place.comment.text === '//' ? '' : place.comment.text.slice(3) });
+          values.set(field.prop, { kind: 'value', value: this.value(s.value, c) });
+        }
+      } else {
+        const b = entry.stmt as BlockStmt;
+        const name = b.name.join('.');
+        item = { kind: 'name', name };
+        const field = this.field(schema, name, 'block');
+        if (field === undefined) {
+          this.unknown(where, b.namePos, name, 'block', schema);
+        } else if ((b.label !== undefined) !== ((field.schema as BlockSchema).labelled === true)) {
+          this.error(b.namePos, (field.schema as BlockSchema).labelled
+            ? `block ${name} in ${where} needs a label (got none); write ${name} "name" { ... }`
+            : `block ${name} in ${where} takes no label (got "${b.label}"); remove the label`);
+        } else {
+          const inner = this.body((field.schema as BlockSchema).body, b, c, `${where} > ${name}`);
+          const list = blocks.get(field.prop) ?? [];
+          list.push([field.option ?? '', { label: b.label, props: inner.props }]);
+          blocks.set(field.prop, list);
+          if (inner.layout !== undefined) {
+            item = { kind: 'block', name, body: inner.layout };
+            custom = true;
+          }
         }
       }
-    };
-    for (const s of b.body) {
-      flushBefore(startPos(s));
-      out.push(s.type === 'attribute'
-        ? { kind: 'attribute', name: s.name.name, value: this.value(s.value, c) }
-        : { kind: 'block', name: s.name.join('.'), body: this.stmts(s, c) });
-      if (s.type === 'block' && s.label !== undefined) {
-        this.change(s.namePos, `block ${s.name.join('.')} "${s.label}" inside a block written through addBlock loses its label (statements of the escape hatch have none)`);
+      // a block after an attribute or a block gets its blank line from the printer
+      const automatic = item.kind !== 'comment' && entry.stmt?.type === 'block' && previous !== undefined && previous.kind !== 'comment';
+      if (blank && !automatic) {
+        layout.push({ kind: 'blank' });
+        custom = true;
+      }
+      layout.push(item);
+      previous = item;
+    }
+    const props: Array<readonly [string, PProp]> = [];
+    const canonical: string[] = [];
+    const canonicalBlocks: string[] = [];
+    for (const [prop, field] of Object.entries(schema)) {
+      const value = values.get(prop);
+      const items = blocks.get(prop);
+      if (value !== undefined) {
+        props.push([prop, value]);
+        canonical.push((field as AttributeSchema).name);
+      } else if (items !== undefined) {
+        props.push([prop, field.kind === 'enum' ? { kind: 'stages', items } : { kind: 'blocks', items: items.map(([, p]) => p) }]);
+        canonicalBlocks.push(...items.map(([option]) => (field.kind === 'enum' ? field.options[option].name : field.name)));
       }
     }
-    flushBefore(b.rcurlyPos);
-    return out;
+    const order = layout.filter((i): i is Exclude<PLayoutItem, { kind: 'comment' | 'blank' }> => i.kind === 'name' || i.kind === 'block').map((i) => i.name);
+    custom ||= order.join('\n') !== [...canonical, ...canonicalBlocks].join('\n');
+    return { props, layout: custom ? layout : undefined };
   }
 
   private field(schema: BodySchema, name: string, kind: 'attribute' | 'block'): FieldInfo | undefined {
@@ -441,9 +393,9 @@ class Planner {
     return undefined;
   }
 
-  private unknown(entry: CatalogEntry, pos: number, name: string, what: string, schema: BodySchema): void {
+  private unknown(where: string, pos: number, name: string, what: string, schema: BodySchema): void {
     const known = Object.values(schema).flatMap((f) => (f.kind === 'enum' ? Object.values(f.options).map((o) => o.name) : [f.name]));
-    this.error(pos, `Alloy v1.18.1 knows no ${what} "${name}" in ${entry.alloyName}; use one of ${known.sort().join(', ') || '(none)'}`);
+    this.error(pos, `Alloy v1.18.1 knows no ${what} "${name}" in ${where}; use one of ${known.sort().join(', ') || '(none)'}`);
   }
 
   // ---- values
@@ -523,11 +475,11 @@ class Planner {
   /**
    * The order to create the components in, so that (1) a referenced component exists before
    * the one that references it, and (2) AlloyConfig's data-flow order (a heap of ready
-   * components by creation index) prints them in the input's order. Each step of that order
-   * gives constraints: the component printed next was created before every other component
-   * ready at that step.
+   * components by creation index) prints them in the input's order; undefined when no order
+   * does (the file then needs a print order). Each step of that order gives constraints: the
+   * component printed next was created before every other component ready at that step.
    */
-  private creationOrder(configBlocks: readonly PComponent[], components: readonly PComponent[]): PComponent[] {
+  private flowCreation(components: readonly PComponent[]): number[] | undefined {
     const n = components.length;
     const index = new Map(components.map((c, i) => [c, i]));
     const before: Array<Set<number>> = components.map(() => new Set());
@@ -536,32 +488,14 @@ class Planner {
       before[index.get(t)!].add(u);
       incoming[index.get(t)!]++;
     }));
-    const emitted = new Array<boolean>(n).fill(false);
-    let ordered = true;
     for (let k = 0; k < n; k++) {
-      if (incoming[k] !== 0) {
-        const referrer = components.find((c, u) => !emitted[u] && u !== k && c.refs.has(components[k]))!;
-        this.change(components[k].node.namePos,
-          `${describeComponent(components[k])} is referenced by ${describeComponent(referrer)}, which comes later in the file; ` +
-          'AlloyConfig prints a component after those that reference it (data-flow order): move it below them');
-        ordered = false;
-        break;
-      }
+      if (incoming[k] !== 0) return undefined;
       for (let v = k + 1; v < n; v++) {
         if (incoming[v] === 0) before[k].add(v);
       }
-      emitted[k] = true;
       components[k].refs.forEach((t) => incoming[index.get(t)!]--);
     }
-    const order = ordered ? topological(n, before) : undefined;
-    if (order === undefined && ordered) {
-      this.change(components[0]?.node.namePos ?? 0,
-        'AlloyConfig cannot print the components in the order of the file: its data-flow order picks the earliest-created ready component, and no creation order ' +
-        'both creates each referenced component first and yields this order; order the components as data flows (senders above the components they send to)');
-    }
-    const creation = (order ?? topological(n, referencedFirst(components, index)) ?? components.map((_, i) => i)).map((i) => components[i]);
-    const referencing = configBlocks.some((b) => b.refs.size > 0);
-    return referencing ? [...creation, ...configBlocks] : [...configBlocks, ...creation];
+    return topological(n, before);
   }
 
   private checkCycles(components: readonly PComponent[]): void {
