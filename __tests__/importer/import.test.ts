@@ -124,15 +124,23 @@ describe('what the module says', () => {
     expect(source).toContain("basicAuth: { password: Expr.env('MIMIR_PASSWORD'), username: 'tenant-42' },");
   });
 
-  test('typed props carry the camelCase names; a block the props cannot print goes through addBlock, marked, its comment kept', () => {
+  test('typed props carry the camelCase names; a block with a comment keeps it through a nested layout, marked', () => {
     expect(source).toContain("queueConfig: { capacity: 20000, maxSamplesPerSend: 4000 },");
-    expect(source).toContain("// cdk8s-alloy import: block rule holds comments, which typed props cannot hold\n  relabelPods.addBlock('rule', [\n    { kind: 'comment', text: 'the port the pod asks to be scraped on' },");
+    expect(source).toContain(
+      "// cdk8s-alloy import: the body as the input lays it out, with its comments; typed props alone print attributes, then blocks, in schema order\n" +
+      "  relabelPods.layout([\n    'targets',\n    'rule',\n    Layout.block('rule', [\n      Layout.comment('the port the pod asks to be scraped on'),\n" +
+      "      'regex',\n      'replacement',\n      'source_labels',\n      'target_label',\n    ]),\n  ]);",
+    );
+    expect(source).not.toMatch(/addAttribute|addBlock/);
   });
 
-  test('an attribute out of schema order goes through addAttribute, marked', () => {
-    const out = importText('otelcol.processor.batch "b" {\n\ttimeout         = "1s"\n\tsend_batch_size = 10\n\n\toutput { }\n}\n', 'b.alloy', { allowChanges: false });
-    expect(out).toContain("const batchB = new OtelcolProcessorBatch(config, 'b', { timeout: '1s', output: {}, dropOutput: true });");
-    expect(out).toContain('// cdk8s-alloy import: "send_batch_size" follows "timeout" in the input, and typed props print in schema order\n  batchB.addAttribute(\'send_batch_size\', 10);');
+  test('attributes out of schema order stay typed props, the required ones too, and a layout keeps their order', () => {
+    const out = importText('prometheus.scrape "pods" {\n\ttargets    = []\n\tforward_to = []\n}\n', 'p.alloy');
+    expect(out).toContain("const scrapePods = new PrometheusScrape(config, 'pods', { forwardTo: [], targets: [], dropOutput: true });");
+    expect(out).toContain("typed props alone print attributes, then blocks, in schema order\n  scrapePods.layout(['targets', 'forward_to']);");
+    const batch = importText('otelcol.processor.batch "b" {\n\toutput { }\n\n\ttimeout         = "1s"\n\tsend_batch_size = 10\n}\n', 'b.alloy');
+    expect(batch).toContain("const batchB = new OtelcolProcessorBatch(config, 'b', { sendBatchSize: 10, timeout: '1s', output: {}, dropOutput: true });");
+    expect(batch).toContain("batchB.layout(['output', Layout.blank(), 'timeout', 'send_batch_size']);");
   });
 
   test('a component whose label differs from its construct id keeps its label; strings with quotes and controls are escaped', () => {
@@ -184,26 +192,31 @@ describe('problems are errors at file:line:col with a fix', () => {
     );
   });
 
-  test('fails when a referenced component comes first (AlloyConfig prints data-flow order); with changes allowed, writes the module and notes it', () => {
-    const text = 'discovery.kubernetes "pods" {\n\trole = "pod"\n}\n\nprometheus.scrape "pods" {\n\tforward_to = []\n\ttargets    = discovery.kubernetes.pods.targets\n}\n';
-    expect(importError(text)).toBe(
-      'test.alloy:1:1: discovery.kubernetes "pods" is referenced by prometheus.scrape "pods", which comes later in the file; ' +
-      'AlloyConfig prints a component after those that reference it (data-flow order): move it below them',
+  test('a file in an order AlloyConfig would not print (discovery first, configuration blocks last) gets a print order with its comments', () => {
+    const text = 'discovery.kubernetes "pods" {\n\trole = "pod"\n}\n\n// Scrape every pod.\nprometheus.scrape "pods" {\n\tforward_to = []\n\ttargets    = discovery.kubernetes.pods.targets\n}\n\n' +
+      '// logs at info\n\nlogging {\n\tlevel = "info"\n}\n';
+    const out = importText(text);
+    expect(out).toContain('const config = new AlloyConfig(scope, id, { header: false });');
+    expect(out).toContain(
+      "// cdk8s-alloy import: the order of the input, with its comments and blank lines; AlloyConfig alone prints configuration blocks, then components in data-flow order\n" +
+      "  config.printOrder([\n    kubernetesPods,\n    Layout.blank(),\n    Layout.comment('Scrape every pod.'),\n    scrapePods,\n    Layout.blank(),\n" +
+      "    Layout.comment('logs at info'),\n    Layout.blank(),\n    logging,\n  ]);",
     );
-    const notes: string[] = [];
-    expect(importText(text, 'test.alloy', { allowChanges: true, onNote: (n) => notes.push(n) })).toContain('targets: kubernetesPods.targets');
-    expect(notes[0]).toMatch(/^test\.alloy:1:1: discovery\.kubernetes "pods" is referenced by/);
+    expect(out.indexOf('const kubernetesPods')).toBeLessThan(out.indexOf('const scrapePods'));
   });
 
   test('fails when a comment has no place; with changes allowed, keeps it in the module', () => {
-    const text = '// scrape the pods\nlocal.file "a" {\n\tfilename = "x" // trailing\n}\n';
+    const text = '/* scrape the pods */\nlocal.file "a" {\n\tfilename = "x" // trailing\n\t//tight\n}\n';
     expect(importError(text)).toBe([
       'test.alloy:3:17: comment "// trailing" cannot be kept in config.alloy: it ends a line that holds code, and the printer writes comments on lines of their own; it is kept in the module only',
-      'test.alloy:1:1: comment "// scrape the pods" cannot be kept in config.alloy: AlloyConfig has no place for comments between blocks; it is kept in the module only',
+      'test.alloy:4:2: comment "//tight" cannot be kept in config.alloy: the printer writes a space after //; it is kept in the module only',
+      'test.alloy:1:1: comment "/* scrape the pods */" cannot be kept in config.alloy: a /* */ comment; the printer writes // comments; it is kept in the module only',
     ].join('\n'));
-    const out = importText(text, 'test.alloy', { allowChanges: true });
-    expect(out).toContain('//   // scrape the pods');
+    const notes: string[] = [];
+    const out = importText(text, 'test.alloy', { allowChanges: true, onNote: (n) => notes.push(n) });
+    expect(out).toContain('//   /* scrape the pods */');
     expect(out).toContain('//   // trailing');
+    expect(notes).toHaveLength(3);
   });
 
   test('fails when the printer lays a value out otherwise, naming the line', () => {
@@ -212,12 +225,15 @@ describe('problems are errors at file:line:col with a fix', () => {
     );
   });
 
-  test('fails when an attribute follows a block, or a configuration block follows a component', () => {
-    expect(importError('loki.write "w" {\n\tendpoint {\n\t\turl = "http://l"\n\t}\n\texternal_labels = {}\n}\n')).toContain(
-      'test.alloy:5:2: attribute "external_labels" follows a block; a component prints its attributes before its blocks: move it above the first block',
+  test('fails when an attribute is set twice, or a block\'s label does not fit its schema', () => {
+    expect(importError('local.file "a" {\n\tfilename = "x"\n\tfilename = "y"\n}\n')).toBe(
+      'test.alloy:3:2: attribute "filename" is set twice in local.file; Alloy refuses that: keep one',
     );
-    expect(importError('local.file "a" {\n\tfilename = "x"\n}\n\nlogging { }\n')).toBe(
-      'test.alloy:5:1: the logging block comes after components; AlloyConfig prints configuration blocks first: move it above the first component',
+    expect(importError('loki.write "w" {\n\tendpoint "x" {\n\t\turl = "http://l"\n\t}\n}\n')).toBe(
+      'test.alloy:2:2: block endpoint in loki.write takes no label (got "x"); remove the label',
+    );
+    expect(importError('loki.write "w" {\n\tendpoint {\n\t\turl  = "http://l"\n\t\tnope = 1\n\t}\n}\n')).toMatch(
+      /^test\.alloy:4:3: Alloy v1\.18\.1 knows no argument "nope" in loki\.write > endpoint; use one of /,
     );
   });
 

@@ -18,7 +18,7 @@ export type { EmitOptions, ModuleImports } from './emit';
 export interface ImportOptions extends EmitOptions {
   /**
    * Write the module even where it renders config.alloy differently from the input (comments
-   * the typed API has no place for, an order it cannot print); each difference goes to
+   * the printer cannot place, values it lays out otherwise); each difference goes to
    * `onNote`. Without it, they are errors.
    *
    * @default false

@@ -2,10 +2,10 @@
  * The import plan: what a parsed config.alloy becomes in the typed API, before it is written
  * as TypeScript (emit.ts) or built in-process to check the round trip (build.ts).
  *
- * Each component becomes its generated class with typed props where the typed API prints the
- * input as written, and the escape hatches (addAttribute, addBlock) where it does not: the
- * typed props print attributes and blocks in schema order, so what comes later in the input
- * than the schema allows goes through an escape hatch, which prints after them.
+ * Each component becomes its generated class, every attribute and block a typed prop. The
+ * typed props print a body in schema order and AlloyConfig prints the file in data-flow order;
+ * where the input is laid out otherwise (its order, comments, blank lines), the plan holds the
+ * layout of each such body (`component.layout`) and the order of the file (`config.printOrder`).
  */
 import { CONFIG_HEADER } from '../alloy';
 import type { AttributeSchema, BlockSchema, BodySchema } from '../alloy/internal';
@@ -64,7 +64,7 @@ export interface PComponent {
   layout?: readonly PLayoutItem[];
   /** The components its values reference. */
   readonly refs: Set<PComponent>;
-  /** Comments of the input that the typed API has no place for, kept in the module only. */
+  /** Comments of the input the printer cannot place, kept in the module only. */
   readonly looseComments: string[];
   /** The variable that holds it, when something references it. */
   variable?: string;
@@ -204,17 +204,24 @@ class Planner {
    */
   private entries(container: BlockStmt | undefined, firstLine: number): Array<{ blank: boolean; stmt?: Stmt; comment?: string }> {
     const source = this.file.source;
-    const all: Array<{ start: number; end: number; stmt?: Stmt; comment?: string }> = [
+    const all: Array<{ start: number; end: number; stmt?: Stmt; comment?: string; dropped?: boolean }> = [
       ...(container?.body ?? this.file.body).map((stmt) => ({ start: startPos(stmt), end: endPos(stmt) - 1, stmt })),
-      ...(this.comments.get(container) ?? []).filter((p) => p.unplaceable === undefined)
-        .map((p) => ({ start: p.comment.pos, end: p.comment.pos + p.comment.text.length - 1, comment: p.comment.text === '//' ? '' : p.comment.text.slice(3) })),
+      ...(this.comments.get(container) ?? []).map((p) => ({
+        start: p.comment.pos,
+        end: p.comment.pos + p.comment.text.length - 1,
+        comment: p.comment.text === '//' ? '' : p.comment.text.slice(3),
+        // a comment the printer cannot place (reported as a change) still fills its lines
+        dropped: p.unplaceable !== undefined,
+      })),
     ].sort((a, b) => a.start - b.start);
     let previousEnd = firstLine;
-    return all.map((e) => {
+    const out: Array<{ blank: boolean; stmt?: Stmt; comment?: string }> = [];
+    for (const e of all) {
       const blank = source.line(e.start) - previousEnd > 1;
-      previousEnd = source.line(e.end);
-      return { blank, stmt: e.stmt, comment: e.comment };
-    });
+      previousEnd = Math.max(previousEnd, source.line(e.end));
+      if (!e.dropped) out.push({ blank, stmt: e.stmt, comment: e.comment });
+    }
+    return out;
   }
 
   // ---- comments
