@@ -160,7 +160,7 @@ test('from a clean clone: npm pack builds, a fresh project installs the tarball,
   expect(formatted).toBe(example.replace('mimri', 'mimir').replace('"30"', '"30s"'));
   const imported = cli(readmeCommand('npx cdk8s-alloy import'));
   expect(imported.status).toBe(0);
-  // the module type-checks strictly in the consumer and renders the file again, below the header
+  // the module type-checks strictly in the consumer and renders the file byte for byte
   fs.writeFileSync(path.join(consumer, 'render.ts'), "import { Testing } from 'cdk8s';\nimport { buildConfig } from './config';\nprocess.stdout.write(buildConfig(Testing.chart()).render());\n");
   fs.writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: false, types: ['node'], outDir: 'out' },
@@ -168,7 +168,7 @@ test('from a clean clone: npm pack builds, a fresh project installs the tarball,
   }));
   const tscImported = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', consumer], { encoding: 'utf-8' });
   expect(tscImported.stdout + tscImported.stderr).toBe('');
-  expect(run(process.execPath, [path.join(consumer, 'out', 'render.js')], consumer).split('\n').slice(1).join('\n')).toBe(formatted);
+  expect(run(process.execPath, [path.join(consumer, 'out', 'render.js')], consumer)).toBe(formatted);
   fs.rmSync(work, { recursive: true, force: true });
 }, 300_000);
 
