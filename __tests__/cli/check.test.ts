@@ -4,23 +4,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CHECK_USAGE, checkCommand } from '../../lib/cli/check';
-import { CliIO } from '../../lib/cli/io';
+import { runInMemory } from '../support/memory-io';
 
 const GOOD = fs.readFileSync(path.join(__dirname, '..', 'alloy', 'check', 'fixtures', 'k8s-monitoring.alloy.txt'), 'utf-8');
 
 function run(args: string[], files: Record<string, string>): { code: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
-    readFile: (p) => {
-      if (!(p in files)) throw new Error(`ENOENT: no such file or directory, open '${p}'`);
-      return files[p];
-    },
-    writeFile: () => { throw new Error('check writes no file'); },
-  };
-  return { code: checkCommand(args, io), stdout, stderr };
+  const { code, stdout, stderr, written } = runInMemory(checkCommand, args, files);
+  expect(written).toEqual({});
+  return { code, stdout, stderr };
 }
 
 const BAD = [

@@ -2,7 +2,7 @@
  * `cdk8s-alloy fmt` run in-process against an in-memory file system, checked against the
  * behaviour of `alloy fmt` (grafana/alloy `internal/alloycli/cmd_fmt.go` at v1.18.1).
  */
-import { CliIO } from '../../lib/cli/io';
+import { fsError, runInMemory } from '../support/memory-io';
 import { FMT_USAGE, fmtCommand } from '../../lib/cli/fmt';
 
 const UNFORMATTED = 'logging {\n  level = "info"\n  format = "logfmt"\n}\n';
@@ -18,33 +18,12 @@ interface Run {
 
 /** Runs fmt with `files` as the file system; `-` is standard input. */
 function run(args: string[], files: Record<string, string> = {}): Run {
-  const fs = new Map(Object.entries(files));
-  let stdout = '';
-  let stderr = '';
-  const writes: string[] = [];
-  const io: CliIO = {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
-    readFile: (p) => {
-      if (p === 'a-directory') {
-        throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read`), { code: 'EISDIR' });
-      }
-      const text = fs.get(p);
-      if (text === undefined) {
-        throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
-      }
-      return text;
-    },
-    writeFile: (p, t) => {
-      if (p === 'read-only.alloy') {
-        throw Object.assign(new Error(`EACCES: permission denied, open '${p}'`), { code: 'EACCES' });
-      }
-      writes.push(p);
-      fs.set(p, t);
-    },
-  };
-  const status = fmtCommand(args, io);
-  return { status, stdout, stderr, files: fs, writes };
+  const r = runInMemory(fmtCommand, args, files, (op, p) => {
+    if (op === 'read' && p === 'a-directory') return fsError('EISDIR', 'illegal operation on a directory, read');
+    if (op === 'write' && p === 'read-only.alloy') return fsError('EACCES', `permission denied, open '${p}'`);
+    return undefined;
+  });
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr, files: new Map(Object.entries(r.files)), writes: Object.keys(r.written) };
 }
 
 describe('cdk8s-alloy fmt', () => {

@@ -1,25 +1,11 @@
 /** `cdk8s-alloy import`: flags, output, and errors at file:line:col with exit status 1 or 2. */
 import { importCommand } from '../../lib/cli/import';
-import { CliIO } from '../../lib/cli/io';
+import { fsError, runInMemory } from '../support/memory-io';
 
 function run(args: string[], files: Record<string, string> = {}): { status: number; stdout: string; stderr: string; written: Record<string, string> } {
-  let stdout = '';
-  let stderr = '';
-  const written: Record<string, string> = {};
-  const io: CliIO = {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
-    readFile: (p) => {
-      if (!(p in files)) throw new Error(`ENOENT: no such file or directory, open '${p}'`);
-      return files[p];
-    },
-    writeFile: (p, t) => {
-      if (p.startsWith('/readonly/')) throw new Error('EACCES: permission denied');
-      written[p] = t;
-    },
-  };
-  const status = importCommand(args, io);
-  return { status, stdout, stderr, written };
+  const { code, stdout, stderr, written } = runInMemory(importCommand, args, files, (op, p) =>
+    (op === 'write' && p.startsWith('/readonly/') ? fsError('EACCES', 'permission denied') : undefined));
+  return { status: code, stdout, stderr, written };
 }
 
 const GOOD = 'local.file "token" {\n\tfilename = "/etc/token"\n}\n';

@@ -7,22 +7,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CHECK_USAGE } from '../../lib/cli/check';
 import { FMT_USAGE } from '../../lib/cli/fmt';
-import { CliIO } from '../../lib/cli/io';
+import { runInMemory } from '../support/memory-io';
 import { SUBCOMMANDS, runCli } from '../../lib/cli/main';
 
 function run(args: string[], files: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
-    readFile: (p) => {
-      if (!(p in files)) throw new Error(`ENOENT: no such file or directory, open '${p}'`);
-      return files[p];
-    },
-    writeFile: (p, t) => { files[p] = t; },
-  };
-  return { code: runCli(args, io), stdout, stderr };
+  const { code, stdout, stderr, files: after } = runInMemory(runCli, args, files);
+  Object.assign(files, after);
+  return { code, stdout, stderr };
 }
 
 const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8'));
