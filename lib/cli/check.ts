@@ -3,7 +3,7 @@
  * reports what Alloy v1.18.1 would refuse, each problem at `file:line:col`. See docs/cli-check.md.
  */
 import { CheckDiagnostic, CheckResult, checkFile } from '../alloy/check';
-import { parseFile } from '../alloy/syntax/parser';
+import { explainSyntaxError, parseFile } from '../alloy/syntax/parser';
 import { StabilityLevel, leastStable } from '../alloy/stability';
 import { formatPosition } from '../alloy/syntax/tree';
 import { Command } from './io';
@@ -114,7 +114,7 @@ function checkText(file: string, text: string, level: StabilityLevel | undefined
         code: 'syntax',
         position: d.position,
         endPosition: d.endPosition,
-        message: d.message,
+        message: explainSyntaxError(d.message),
       })),
       stabilityLevel: 'generally-available',
       communityComponents: [],

@@ -3,7 +3,7 @@
  * module that builds FILE's config from the generated constructs (docs/cli-import.md).
  */
 import { AlloyImportError, importConfig } from '../importer';
-import { parseFile } from '../alloy/syntax/parser';
+import { explainSyntaxError, parseFile } from '../alloy/syntax/parser';
 import { formatPosition } from '../alloy/syntax/tree';
 import { Command } from './io';
 
@@ -68,7 +68,7 @@ export const importCommand: Command = (args, io) => {
   }
   const parsed = parseFile(text, filename);
   if (parsed.diagnostics.length > 0) {
-    io.stderr(parsed.diagnostics.map((d) => `${formatPosition(d.position)}: ${d.message}\n`).join(''));
+    io.stderr(parsed.diagnostics.map((d) => `${formatPosition(d.position)}: ${explainSyntaxError(d.message)}\n`).join(''));
     return 1;
   }
   let source: string;

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  AlloySyntaxError, ExprNode, SyntaxFile, decodeLiteral, isValidIdentifier, parseExpression, parseFile, parseFileOrThrow, printFile, toStatements,
+  AlloySyntaxError, ExprNode, SyntaxFile, decodeLiteral, explainSyntaxError, isValidIdentifier, parseExpression, parseFile, parseFileOrThrow, printFile, toStatements,
 } from '../../../lib/alloy/syntax';
 
 const repo = path.join(__dirname, '..', '..', '..');
@@ -209,6 +209,10 @@ describe('errors at Alloy\'s positions, in Alloy\'s words', () => {
     ['a {\n\tb = + \n\tc = 1\n}\n', ['2:6 expected expression, got +']],
   ])('%j', (text, expected) => {
     expect(errors(text)).toEqual(expected);
+    // and each says how to fix it after Alloy's words (unless Alloy's own words do)
+    for (const d of parseFile(text).diagnostics.filter((x) => !x.message.includes('; '))) {
+      expect(explainSyntaxError(d.message)).toMatch(new RegExp(`^${d.message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; .+`));
+    }
   });
 
   test('columns count UTF-8 bytes, as Alloy\'s do', () => {
@@ -227,7 +231,8 @@ describe('errors at Alloy\'s positions, in Alloy\'s words', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(AlloySyntaxError);
-    expect((error as AlloySyntaxError).message).toBe('conf/x.alloy:2:6: expected expression, got +\nconf/x.alloy:3:6: expected expression, got )');
+    const fix = 'write a value here: a string, number, bool, null, list, object, name or call';
+    expect((error as AlloySyntaxError).message).toBe(`conf/x.alloy:2:6: expected expression, got +; ${fix}\nconf/x.alloy:3:6: expected expression, got ); ${fix}`);
     expect((error as AlloySyntaxError).diagnostics).toHaveLength(2);
   });
 

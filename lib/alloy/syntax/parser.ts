@@ -27,12 +27,63 @@ export interface ParseResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** A file that does not parse: every problem, one `file:line:col: message` per line. */
+/** A file that does not parse: every problem, one `file:line:col: message; how to fix it` per line. */
 export class AlloySyntaxError extends Error {
   public constructor(public readonly diagnostics: readonly Diagnostic[]) {
-    super(diagnostics.map((d) => `${formatPosition(d.position)}: ${d.message}`).join('\n'));
+    super(diagnostics.map((d) => `${formatPosition(d.position)}: ${explainSyntaxError(d.message)}`).join('\n'));
     this.name = 'AlloySyntaxError';
   }
+}
+
+/**
+ * How to fix each problem the scanner and parser report, by the start of Alloy's message
+ * (which is kept as Alloy words it, so it can be searched for).
+ */
+const SYNTAX_FIXES: ReadonlyArray<readonly [string, string]> = [
+  ['expected expression', 'write a value here: a string, number, bool, null, list, object, name or call'],
+  ["missing ',' in expression list", 'put a comma after every element of a list, the last one too when "]" is on a line of its own'],
+  ["missing ',' in field list", 'put a comma after every field of an object, the last one too when "}" is on a line of its own'],
+  ['expected TERMINATOR', 'end the statement: put the next one on a line of its own'],
+  ['expected IDENT', 'write a name here: letters, digits and "_", not starting with a digit, not true, false or null'],
+  ['expected block label,', 'write a block as name "label" { ... }, or an attribute as name = value'],
+  ['expected attribute assignment or block body', 'write an attribute as name = value, or a block as name { ... }'],
+  ['expected block body', 'open the block\'s body with "{" after its name and label'],
+  ['expected block label to be a valid identifier', 'use letters, digits and "_" in a label, not starting with a digit (for example "my_label")'],
+  ['expected block label to be a double quoted string', 'write the label in double quotes'],
+  ['expected field name', 'write an object key as a name or a double-quoted string'],
+  ['expected =', 'write an object field as key = value'],
+  ['expected }', 'close every "{" with its "}"'],
+  ['expected ]', 'close every "[" with its "]"'],
+  ['expected )', 'close every "(" with its ")"'],
+  ['attribute names may only consist', 'use a single name for an attribute, or add "{" if this is a block'],
+  ['attribute names may not have labels', 'remove the label, or add "{" if this is a block'],
+  ['cannot use a block as an expression', 'a block stands on its own line in a body; an attribute holds a value'],
+  ['string literal not terminated', 'close the string with " on the same line; a `raw string` may span lines'],
+  ['unknown escape sequence', 'write a backslash as \\\\; Alloy knows \\a \\b \\f \\n \\r \\t \\v \\\\ \\" \\x, \\u, \\U and octal escapes'],
+  ['escape sequence not terminated', 'finish the escape, or write the backslash as \\\\'],
+  ['illegal character U+', ''],
+  ['escape sequence is invalid Unicode code point', 'use a code point up to U+10FFFF, outside U+D800 to U+DFFF'],
+  ['exponent has no digits', 'write digits after the "e", as in 1e3'],
+  ['missing second |', 'write "||" for or'],
+  ['missing second &', 'write "&&" for and'],
+  ['block comment not terminated', 'close the comment with */'],
+  ['illegal character NUL', 'remove the character; save the file as UTF-8 text'],
+  ['illegal UTF-8 encoding', 'save the file as UTF-8 text'],
+  ['illegal byte order mark', 'remove the byte order mark: one may only start the file'],
+];
+
+/**
+ * A syntax problem as the CLI and {@link AlloySyntaxError} state it: Alloy's message, then how
+ * to fix it.
+ */
+export function explainSyntaxError(message: string): string {
+  let fix = SYNTAX_FIXES.find(([start]) => message.startsWith(start))?.[1];
+  if (message.startsWith('illegal character U+')) {
+    fix = message.endsWith('in escape sequence')
+      ? '\\x takes 2 hexadecimal digits, \\u 4, \\U 8 and an octal escape 3 digits'
+      : 'remove it: outside strings and comments Alloy reads names, numbers, strings, operators and brackets';
+  }
+  return fix === undefined || fix === '' || message.includes('; ') ? message : `${message}; ${fix}`;
 }
 
 /** Parses a whole file; `filename` is only used in positions. */
