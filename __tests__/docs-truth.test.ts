@@ -55,3 +55,11 @@ test('docs/development.md quotes the committed benchmark run', () => {
   expect(doc).toContain(`| \`npx cdk8s synth\` | ${cli.medianSeconds.toFixed(2)} s |`);
   expect(doc).toContain(`the app alone, ${app.ratioToFloor.toFixed(2)}x,`);
 });
+
+test('docs/development.md quotes the committed run\'s parse and format times of a few-MB config.alloy', () => {
+  const run = JSON.parse(text('bench/results/v0.1.0.json')) as { parse: { bytes: number; medianMs: number }; format: { medianMs: number } };
+  const doc = flat('docs/development.md');
+  expect(doc).toContain(`a config.alloy of ${(run.parse.bytes / 2 ** 20).toFixed(1)} MB`);
+  expect(doc).toContain(`\`parseFile\` takes a median of ${Math.round(run.parse.medianMs)} ms`);
+  expect(doc).toContain(`the \`alloy fmt\` printer, ${Math.round(run.format.medianMs)} ms`);
+});
