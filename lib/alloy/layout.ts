@@ -8,7 +8,7 @@
  * changes only where things stand: every attribute and block is still rendered from the typed
  * props (or an escape hatch), checked, and printed canonically.
  */
-import { Statement } from './syntax';
+import { Statement, setListLayout } from './syntax';
 
 /** A layout item naming a block, with the layout of its own body if that needs one. */
 export interface LayoutBlock {
@@ -37,7 +37,10 @@ export interface LayoutBlank {
  */
 export type LayoutItem = string | LayoutBlock | LayoutComment | LayoutBlank;
 
-/** Builds the items of `component.layout([...])` and `config.printOrder([...])`. */
+/**
+ * Builds the items of `component.layout([...])` and `config.printOrder([...])`, and marks how
+ * a list is printed (`Layout.lines`, `Layout.oneLine`).
+ */
 export class Layout {
   /** A block, with the layout of its own body (`Layout.block('client', ['endpoint', 'auth'])`). */
   public static block(name: string, body?: readonly LayoutItem[]): LayoutBlock {
@@ -53,6 +56,25 @@ export class Layout {
   /** A blank line. A layout prints blank lines only where it says so, and before a block that follows an attribute or a block (alloy fmt always puts one there). */
   public static blank(): LayoutBlank {
     return { kind: 'blank' };
+  }
+
+  /**
+   * The same list, printed one element per line (each followed by `,`) however short it is:
+   * `forwardTo: Layout.lines([rw.receiver])`. It returns the array it is given, typed as
+   * before, and marks it; the mark goes wherever the array goes (a prop, an object field, a
+   * call's argument). An empty list cannot be marked so: alloy fmt prints `[]` on one line.
+   */
+  public static lines<T extends readonly unknown[]>(list: T): T {
+    return setListLayout('Layout.lines', list, 'lines');
+  }
+
+  /**
+   * The same list, printed on one line however long it is: `[a, b, c]`. It returns the array
+   * it is given, typed as before, and marks it. Its elements must print on one line too (no
+   * object, no list printed over lines); the printer refuses it otherwise, naming the attribute.
+   */
+  public static oneLine<T extends readonly unknown[]>(list: T): T {
+    return setListLayout('Layout.oneLine', list, 'oneLine');
   }
 }
 

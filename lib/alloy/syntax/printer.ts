@@ -5,9 +5,9 @@
 import type { Statement } from './ast';
 import { assertDottedName, assertIdentifier, isIdentifier } from './identifiers';
 import { quote } from './quote';
-import { AlloyObject, AlloyValue, Binary, Call, ExportRef, Expr, Index, Reference, Unary, isAlloyObject } from './value';
+import { AlloyObject, AlloyValue, Binary, Call, ExportRef, Expr, Index, Reference, Unary, isAlloyObject, listLayoutOf } from './value';
 
-/** A one-line list longer than this many characters is printed one element per line. */
+/** A one-line list longer than this many characters is printed one element per line, unless marked (`Layout.oneLine`). */
 const MAX_INLINE_LIST = 80;
 
 /**
@@ -44,7 +44,7 @@ export function printBody(statements: readonly Statement[], indent: number): str
         lines.push('');
       }
       assertIdentifier('alloy attribute', 'attribute name', stmt.name);
-      const value = printValue(stmt.value, indent);
+      const value = printAt(stmt.value, indent, stmt.name);
       group.push([stmt.name, value]);
       if (value.includes('\n')) {
         flush();
@@ -122,6 +122,11 @@ function codePoints(text: string): number {
  * Multi-line values (objects, long lists) contain newlines and indent their inner lines.
  */
 export function printValue(value: AlloyValue, indent: number): string {
+  return printAt(value, indent, 'value');
+}
+
+/** {@link printValue}, with where the value stands (`forward_to[0]`), for errors. */
+function printAt(value: AlloyValue, indent: number, where: string): string {
   if (value === null) {
     return 'null';
   }
@@ -137,13 +142,13 @@ export function printValue(value: AlloyValue, indent: number): string {
     return value.path;
   }
   if (value instanceof Expr) {
-    return printExpr(value, indent);
+    return printExpr(value, indent, where);
   }
   if (Array.isArray(value)) {
-    return printList(value, indent);
+    return printList(value, indent, where);
   }
   if (isAlloyObject(value)) {
-    return printObject(value, indent);
+    return printObject(value, indent, where);
   }
   throw new Error(
     `alloy value: unsupported value of type ${typeof value} (got ${String(value)}); ` +
@@ -161,53 +166,78 @@ function printNumber(value: number): string {
   return Object.is(value, -0) ? '0' : String(value);
 }
 
-function printExpr(expr: Expr, indent: number): string {
+function printExpr(expr: Expr, indent: number, where: string): string {
   if (expr instanceof Reference) {
     return expr.path;
   }
   if (expr instanceof Call) {
-    return `${expr.fn}(${expr.args.map((arg) => printValue(arg, indent)).join(', ')})`;
+    return `${expr.fn}(${expr.args.map((arg, i) => printAt(arg, indent, `${where} > ${expr.fn}(#${i + 1})`)).join(', ')})`;
   }
   if (expr instanceof Binary) {
-    return `${operand(expr.left, indent)} ${expr.operator} ${operand(expr.right, indent)}`;
+    return `${operand(expr.left, indent, where)} ${expr.operator} ${operand(expr.right, indent, where)}`;
   }
   if (expr instanceof Unary) {
-    return `${expr.operator}${operand(expr.operand, indent)}`;
+    return `${expr.operator}${operand(expr.operand, indent, where)}`;
   }
   if (expr instanceof Index) {
-    return `${operand(expr.value, indent)}[${oneLine(expr.index, indent)}]`;
+    return `${operand(expr.value, indent, where)}[${oneLine(expr.index, indent, where)}]`;
   }
   throw new Error(`alloy expression: unknown kind of expression (got ${expr.constructor.name}); use Expr.ref, Expr.call, Expr.op, Expr.not, Expr.neg or Expr.index`);
 }
 
 /** An operand of an operator, parenthesized when it is itself an operation. */
-function operand(value: AlloyValue, indent: number): string {
-  const text = oneLine(value, indent);
+function operand(value: AlloyValue, indent: number, where: string): string {
+  const text = oneLine(value, indent, where);
   return value instanceof Binary || value instanceof Unary ? `(${text})` : text;
 }
 
-function oneLine(value: AlloyValue, indent: number): string {
-  const text = printValue(value, indent);
+function oneLine(value: AlloyValue, indent: number, where: string): string {
+  const text = printAt(value, indent, where);
   if (text.includes('\n')) {
-    throw new Error(`alloy expression: an operand spans several lines (got ${JSON.stringify(text)}); use short lists and no objects inside operators`);
+    throw new Error(
+      `alloy expression: an operand spans several lines (got ${JSON.stringify(text)}); ` +
+      'use short lists (not marked Layout.lines) and no objects inside operators',
+    );
   }
   return text;
 }
 
-function printList(list: readonly AlloyValue[], indent: number): string {
+/**
+ * A list on one line, or one element per line: as marked (`Layout.oneLine`, `Layout.lines`), else
+ * on one line when it fits in {@link MAX_INLINE_LIST} characters and no element spans lines.
+ * `alloy fmt` keeps both forms as written (Alloy's `syntax/printer/walker.go`, `walkArrayExpr`),
+ * but for an empty list, which it joins onto one line, and a one-line list cannot hold a
+ * multi-line element in the form this printer writes.
+ */
+function printList(list: readonly AlloyValue[], indent: number, where: string): string {
+  const layout = listLayoutOf(list);
   if (list.length === 0) {
+    if (layout === 'lines') {
+      throw new Error(
+        `alloy list ${where}: marked Layout.lines, but it is empty (got []); alloy fmt prints an empty list as [] on one line: ` +
+        'leave out Layout.lines',
+      );
+    }
     return '[]';
   }
-  const items = list.map((item) => printValue(item, indent + 1));
+  const items = list.map((item, i) => printAt(item, indent + 1, `${where}[${i}]`));
   const inline = `[${items.join(', ')}]`;
-  if (!items.some((item) => item.includes('\n')) && inline.length <= MAX_INLINE_LIST) {
+  const tall = items.findIndex((item) => item.includes('\n'));
+  if (layout === 'oneLine' && tall !== -1) {
+    throw new Error(
+      `alloy list ${where}: marked Layout.oneLine, but element ${tall} spans several lines (got ${JSON.stringify(items[tall].split('\n')[0] + ' ...')}); ` +
+      'a one-line list holds one-line elements only (an object is printed over lines, and so is a list marked Layout.lines or longer than 80 characters): ' +
+      'leave out Layout.oneLine, or mark the inner list Layout.oneLine',
+    );
+  }
+  if (layout === 'oneLine' || (layout === undefined && tall === -1 && inline.length <= MAX_INLINE_LIST)) {
     return inline;
   }
   const tabs = '\t'.repeat(indent + 1);
   return `[\n${items.map((item) => `${tabs}${item},\n`).join('')}${'\t'.repeat(indent)}]`;
 }
 
-function printObject(object: AlloyObject, indent: number): string {
+function printObject(object: AlloyObject, indent: number, where: string): string {
   const lines: string[] = [];
   const tabs = '\t'.repeat(indent + 1);
   let group: Array<[string, string]> = [];
@@ -215,8 +245,9 @@ function printObject(object: AlloyObject, indent: number): string {
     if (value === undefined) {
       continue;
     }
-    const text = printValue(value, indent + 1);
-    group.push([printKey(key), text]);
+    const name = printKey(key);
+    const text = printAt(value, indent + 1, isIdentifier(key) ? `${where}.${key}` : `${where}[${name}]`);
+    group.push([name, text]);
     if (text.includes('\n')) {
       lines.push(...alignGroup(group, tabs, ','));
       group = [];

@@ -137,6 +137,46 @@ export class Index extends Expr {
   }
 }
 
+/**
+ * How a list is printed: `'oneLine'` (`[a, b, c]`) or `'lines'` (one element per line, each
+ * followed by `,`). Without a mark, the printer chooses: one line when it fits in 80 characters
+ * and holds no multi-line element, else one element per line. `alloy fmt` keeps either, as written.
+ */
+export type ListLayout = 'oneLine' | 'lines';
+
+/** The marked lists, by identity: the array itself stays as it is (typed, frozen or not). */
+const LIST_LAYOUTS = new WeakMap<readonly unknown[], ListLayout>();
+
+/**
+ * Marks `list` to be printed in `layout` and returns the same array (see `Layout.lines` and
+ * `Layout.oneLine`). The mark belongs to the array object: one array has one layout.
+ *
+ * @param subject names the caller in errors
+ */
+export function setListLayout<T extends readonly unknown[]>(subject: string, list: T, layout: ListLayout): T {
+  if (!Array.isArray(list)) {
+    throw new Error(`${subject}: expected a list (got ${list === null ? 'null' : typeof list}); pass the array to lay out, such as ${subject}([a, b])`);
+  }
+  const had = LIST_LAYOUTS.get(list);
+  if (had !== undefined && had !== layout) {
+    throw new Error(
+      `${subject}: this array is already marked Layout.${had} (got ${describeList(list)}); ` +
+      'an array has one layout: pass a copy ([...list]) to lay it out otherwise',
+    );
+  }
+  LIST_LAYOUTS.set(list, layout);
+  return list;
+}
+
+/** The layout `list` is marked with, if any. */
+export function listLayoutOf(list: readonly unknown[]): ListLayout | undefined {
+  return LIST_LAYOUTS.get(list);
+}
+
+function describeList(list: readonly unknown[]): string {
+  return `a list of ${list.length} element${list.length === 1 ? '' : 's'}`;
+}
+
 /** Whether `value` is an object literal (not null, a list, an expression or an export). */
 export function isAlloyObject(value: AlloyValue | undefined): value is AlloyObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Expr) && !(value instanceof ExportRef);
