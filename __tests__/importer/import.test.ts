@@ -12,7 +12,7 @@ import { AlloyConfig, CONFIG_HEADER } from '../../lib/alloy';
 import { formatSource, parseFileOrThrow } from '../../lib/alloy/syntax';
 import { AlloyImportError, importConfig } from '../../lib/importer';
 import { buildPlan } from '../../lib/importer/build';
-import { planImport } from '../../lib/importer/plan';
+import { PProp, PValue, planImport } from '../../lib/importer/plan';
 
 const ROOT = path.join(__dirname, '..', '..');
 const HEADER = `// ${CONFIG_HEADER}\n`;
@@ -126,6 +126,71 @@ describe('hand-written configs (corpus/hand-written-*.alloy.txt): real layouts r
     expect(source).toContain('config.printOrder([');
     expect(source).not.toMatch(/addAttribute|addBlock/);
     expect(source.includes('{ header: false }')).toBe(!text.startsWith(HEADER));
+  });
+});
+
+describe('list layout: Layout.lines and Layout.oneLine where the input lays a list out otherwise than the printer would', () => {
+  const text = fs.readFileSync(path.join(__dirname, 'corpus', 'hand-written-short-lists.alloy.txt'), 'utf8');
+  const source = importText(text, 'short-lists.alloy');
+
+  test('the hand-written file is alloy fmt form, and import, build and render give it back byte for byte', () => {
+    expect(formatSource(text)).toBe(text);
+    const built = buildPlan(planImport(parseFileOrThrow(text, 'short-lists.alloy')), (_c, e) => { throw e; });
+    expect(built.config.render()).toBe(text);
+  });
+
+  test('a short list written one element per line is Layout.lines, in props, blocks, object fields and output blocks', () => {
+    expect(source).toContain("namespaces: { names: Layout.lines(['apps']) }");
+    expect(source).toContain("sourceLabels: Layout.lines(['__meta_kubernetes_pod_annotation_prometheus_io_scrape']),");
+    expect(source).toContain('forwardTo: Layout.lines([remoteWriteMimir.receiver]),');
+    expect(source).toContain("audience: Layout.lines(['tempo']),");
+    expect(source).toContain("output: { traces: Layout.lines([transformTag.input]) }");
+  });
+
+  test('a list longer than 80 characters written on one line is Layout.oneLine', () => {
+    expect(source).toMatch(/sourceLabels: Layout\.oneLine\(\[\n\s+'__meta_kubernetes_namespace',/);
+    expect(source).toMatch(/scopes: Layout\.oneLine\(\[\n\s+'traces:write',/);
+  });
+
+  test('a list laid out as the printer would needs no hint, and the hints carry no import comment', () => {
+    expect(source).toContain('forwardTo: [remoteWriteMimir.receiver],');
+    expect(source).toContain("Expr.call('array.concat', [{ __address__: 'localhost:12345' }], kubernetesPods.targets)");
+    expect(source).toContain('output: { traces: [otlpTempo.input] }');
+    expect(source.split('\n').filter((l) => l.includes('cdk8s-alloy import:') && /list/i.test(l))).toEqual([]);
+  });
+
+  test('without the hints the typed constructs render the lists otherwise: the hints are what keeps them', () => {
+    const plan = planImport(parseFileOrThrow(text, 'short-lists.alloy'));
+    const strip = (v: PValue): PValue => (v.kind === 'list' ? { kind: 'list', items: v.items.map(strip) }
+      : v.kind === 'object' ? { ...v, fields: v.fields.map(([k, x]) => [k, strip(x)] as const) }
+        : v.kind === 'call' ? { ...v, args: v.args.map(strip) } : v);
+    const stripProps = (props: ReadonlyArray<readonly [string, PProp]>): Array<readonly [string, PProp]> => props.map(([k, p]) => [k,
+      p.kind === 'value' ? { kind: 'value', value: strip(p.value) }
+        : p.kind === 'blocks' ? { kind: 'blocks', items: p.items.map((b) => ({ ...b, props: stripProps(b.props) })) }
+          : { kind: 'stages', items: p.items.map(([key, b]) => [key, { ...b, props: stripProps(b.props) }] as const) }] as const);
+    for (const c of plan.creation) c.props.splice(0, c.props.length, ...stripProps(c.props));
+    const rendered = buildPlan(plan, (_c, e) => { throw e; }).config.render();
+    expect(rendered).not.toBe(text);
+    expect(rendered).toContain('\tforward_to      = [prometheus.remote_write.mimir.receiver]\n');
+  });
+
+  test('fails when a list is written over lines with elements sharing a line, naming the list and the fix', () => {
+    const mixed = 'prometheus.scrape "pods" {\n\ttargets    = []\n\tforward_to = [prometheus.remote_write.a.receiver,\n\t\tprometheus.remote_write.b.receiver]\n}\n\n' +
+      'prometheus.remote_write "a" { }\n\nprometheus.remote_write "b" { }\n';
+    expect(formatSource(mixed)).toBe(mixed);
+    expect(importError(mixed)).toBe(
+      'test.alloy:3:15: a list written over several lines with elements sharing a line (with the brackets or each other); ' +
+      'the printer writes a list on one line, or one element per line: put each element on a line of its own, or the whole list on one line',
+    );
+    const notes: string[] = [];
+    expect(importText(mixed, 'test.alloy', { allowChanges: true, onNote: (n) => notes.push(n) })).toContain('forwardTo: [remoteWriteA.receiver, remoteWriteB.receiver]');
+    expect(notes).toHaveLength(1);
+  });
+
+  test('a list of objects written [{ ... }] is such a list too', () => {
+    const text2 = 'prometheus.scrape "self" {\n\ttargets = [{\n\t\t__address__ = "localhost:12345",\n\t}]\n\tforward_to = []\n}\n';
+    expect(formatSource(text2)).toBe(text2);
+    expect(importError(text2)).toMatch(/^test\.alloy:2:12: a list written over several lines with elements sharing a line/);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { AlloyBlockConstruct, AlloyComponent, AlloyConfig, AlloyValue, Expr, Layout, LayoutItem, PrintOrderItem } from '../alloy';
-import { ImportPlan, PBlockProps, PComponent, PLayoutItem, PProp, PValue } from './plan';
+import { ImportPlan, PBlockProps, PComponent, PLayoutItem, PProp, PValue, toAlloyValue } from './plan';
 
 /** The config the plan builds, and the construct of each of its components. */
 export interface BuiltPlan {
@@ -83,34 +83,10 @@ function layoutItem(item: PLayoutItem): LayoutItem {
 
 /** A plan value as the value model holds it; exports are the constructs' own. */
 export function toValue(v: PValue, constructs: ReadonlyMap<PComponent, AlloyBlockConstruct>): AlloyValue {
-  const value = (x: PValue): AlloyValue => toValue(x, constructs);
-  switch (v.kind) {
-    case 'literal':
-      return v.value;
-    case 'list':
-      return v.items.map(value);
-    case 'object': {
-      const out: Record<string, AlloyValue> = {};
-      for (const [key, field] of v.fields) Object.defineProperty(out, key, { value: value(field), enumerable: true, writable: true, configurable: true });
-      return out;
-    }
-    case 'export': {
-      const target = constructs.get(v.target);
-      if (target === undefined) throw new Error(`${v.target.entry.alloyName}: referenced before it was created`);
-      const exported = (target as unknown as Record<string, AlloyValue & { path: string }>)[v.prop];
-      return v.rest.length === 0 ? exported : Expr.ref([exported.path, ...v.rest].join('.'), target);
-    }
-    case 'ref':
-      return Expr.ref(v.path);
-    case 'env':
-      return Expr.env(v.name);
-    case 'call':
-      return Expr.call(v.fn, ...v.args.map(value));
-    case 'binary':
-      return Expr.op(value(v.left), v.op as Parameters<typeof Expr.op>[1], value(v.right));
-    case 'unary':
-      return v.op === '!' ? Expr.not(value(v.operand)) : Expr.neg(value(v.operand));
-    case 'index':
-      return Expr.index(value(v.value), value(v.index));
-  }
+  return toAlloyValue(v, (e) => {
+    const target = constructs.get(e.target);
+    if (target === undefined) throw new Error(`${e.target.entry.alloyName}: referenced before it was created`);
+    const exported = (target as unknown as Record<string, AlloyValue & { path: string }>)[e.prop];
+    return e.rest.length === 0 ? exported : Expr.ref([exported.path, ...e.rest].join('.'), target);
+  });
 }

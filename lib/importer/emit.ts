@@ -203,8 +203,12 @@ function valueText(v: PValue, used: Set<string>, indent: number): string {
   switch (v.kind) {
     case 'literal':
       return typeof v.value === 'string' ? tsString(v.value) : v.value === null ? 'null' : String(v.value);
-    case 'list':
-      return listText(v.items.map((x) => value(x, indent + 1)), indent);
+    case 'list': {
+      const text = listText(v.items.map((x) => value(x, indent + 1)), indent);
+      if (v.layout === undefined) return text;
+      used.add('Layout');
+      return `Layout.${v.layout}(${text})`;
+    }
     case 'object':
       return objectText(v.fields.map(([k, x]) => [k, value(x, indent + 1)]), indent);
     case 'export': {

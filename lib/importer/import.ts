@@ -98,7 +98,7 @@ function firstDifference(filename: string, rendered: string, expected: string): 
   return {
     position: { filename, line, column: 1 },
     message: `the typed constructs render this line as ${show(got[i])} where the input has ${show(want[i])}; ` +
-      'the canonical printer lays some values out its own way (a list breaks over lines only beyond 80 columns, an object always does, ' +
+      'the canonical printer lays some values out its own way (an object always breaks over lines, ' +
       'literals print in their shortest form, operators as the value model parenthesizes them): if the input is not formatted by alloy fmt, ' +
       'format it first; otherwise write that value as the printer does, or import with changes allowed',
   };

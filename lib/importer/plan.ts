@@ -7,19 +7,20 @@
  * where the input is laid out otherwise (its order, comments, blank lines), the plan holds the
  * layout of each such body (`component.layout`) and the order of the file (`config.printOrder`).
  */
-import { CONFIG_HEADER } from '../alloy';
+import { AlloyValue, CONFIG_HEADER, Expr, Layout, ListLayout, printValue } from '../alloy';
 import type { AttributeSchema, BlockSchema, BodySchema } from '../alloy/internal';
 import { decodeLiteral, unquote } from '../alloy/syntax/parser';
 import { dottedPath } from '../alloy/syntax/to-statements';
 import {
-  BlockStmt, CommentNode, ExprNode, Position, SourceFile, Stmt, SyntaxFile, endPos, formatPosition, startPos,
+  ArrayExpr, BlockStmt, CommentNode, ExprNode, Position, SourceFile, Stmt, SyntaxFile, endPos, formatPosition, startPos,
 } from '../alloy/syntax/tree';
 import { CatalogEntry, catalogEntry, catalogNames, exportsOf } from './catalog';
 
 /** A value as the importer carries it: the value model's kinds, with exports of components as objects. */
 export type PValue =
   | { readonly kind: 'literal'; readonly value: string | number | boolean | null }
-  | { readonly kind: 'list'; readonly items: readonly PValue[] }
+  /** `layout`: how the input lays the list out, where the printer would lay it out otherwise (`Layout.lines`, `Layout.oneLine`). */
+  | { readonly kind: 'list'; readonly items: readonly PValue[]; readonly layout?: ListLayout }
   | { readonly kind: 'object'; readonly fields: ReadonlyArray<readonly [string, PValue]> }
   /** `target`'s export `name` (instance property `prop`), then `rest`: fields of it. */
   | { readonly kind: 'export'; readonly target: PComponent; readonly name: string; readonly prop: string; readonly rest: readonly string[] }
@@ -411,8 +412,11 @@ class Planner {
     switch (node.type) {
       case 'literal':
         return { kind: 'literal', value: decodeLiteral(node) };
-      case 'array':
-        return { kind: 'list', items: node.elements.map((e) => this.value(e, c)) };
+      case 'array': {
+        const items = node.elements.map((e) => this.value(e, c));
+        const layout = this.listLayout(node, items);
+        return layout === undefined ? { kind: 'list', items } : { kind: 'list', items, layout };
+      }
       case 'object': {
         const seen = new Set<string>();
         for (const f of node.fields) {
@@ -448,6 +452,34 @@ class Planner {
       case 'access':
         return this.reference(node, c);
     }
+  }
+
+  /**
+   * The layout hint a list needs to print as the input has it: the input's layout where the
+   * printer's default differs (a short list one element per line, a long one on one line).
+   * A list written over lines with elements sharing them has no hint: a change.
+   */
+  private listLayout(node: ArrayExpr, items: readonly PValue[]): ListLayout | undefined {
+    const input = inputListLayout(this.file.source, node);
+    if (input === undefined) {
+      if (items.length > 0) {
+        this.change(node.lbrackPos, 'a list written over several lines with elements sharing a line (with the brackets or each other); ' +
+          'the printer writes a list on one line, or one element per line: put each element on a line of its own, or the whole list on one line');
+      }
+      return undefined;
+    }
+    const print = (v: PValue): string | undefined => {
+      try {
+        return printValue(toAlloyValue(v, (e) => Expr.ref(exportPath(e))), 0);
+      } catch {
+        return undefined; // the render reports it, with its own words
+      }
+    };
+    const text = print({ kind: 'list', items });
+    if (text === undefined || text.includes('\n') === (input === 'lines')) return undefined;
+    // a one-line list can be kept only with one-line elements (not an object written on one line)
+    if (input === 'oneLine' && items.some((i) => print(i)?.includes('\n') !== false)) return undefined;
+    return input;
   }
 
   private reference(node: ExprNode, c: PComponent): PValue {
@@ -543,6 +575,60 @@ class Planner {
 
   private change(offset: number, message: string): void {
     this.changes.push({ position: this.pos(offset), message });
+  }
+}
+
+/**
+ * How the input lays a list out: `oneLine` when it stands on one line, `lines` when every element
+ * starts on a later line than the one before it ends (the first, than `[`) and `]` follows on a
+ * later line than the last; undefined otherwise, and for an empty list written over lines.
+ */
+function inputListLayout(source: SourceFile, node: ArrayExpr): ListLayout | undefined {
+  const line = (offset: number): number => source.line(offset);
+  if (line(node.lbrackPos) === line(node.rbrackPos)) return 'oneLine';
+  if (node.elements.length === 0) return undefined;
+  let previous = node.lbrackPos;
+  for (const e of node.elements) {
+    if (line(startPos(e)) === line(previous)) return undefined;
+    previous = endPos(e) - 1;
+  }
+  return line(previous) === line(node.rbrackPos) ? undefined : 'lines';
+}
+
+/** The path of an export as the input writes it (`prometheus.remote_write.default.receiver`). */
+function exportPath(v: Extract<PValue, { kind: 'export' }>): string {
+  return [v.target.entry.alloyName, v.target.label, v.name, ...v.rest].join('.');
+}
+
+/** A plan value in the value model, a list with its layout hint; `exportOf` gives the value of a component's export. */
+export function toAlloyValue(v: PValue, exportOf: (v: Extract<PValue, { kind: 'export' }>) => AlloyValue): AlloyValue {
+  const value = (x: PValue): AlloyValue => toAlloyValue(x, exportOf);
+  switch (v.kind) {
+    case 'literal':
+      return v.value;
+    case 'list': {
+      const list = v.items.map(value);
+      return v.layout === undefined ? list : v.layout === 'lines' ? Layout.lines(list) : Layout.oneLine(list);
+    }
+    case 'object': {
+      const out: Record<string, AlloyValue> = {};
+      for (const [key, field] of v.fields) Object.defineProperty(out, key, { value: value(field), enumerable: true, writable: true, configurable: true });
+      return out;
+    }
+    case 'export':
+      return exportOf(v);
+    case 'ref':
+      return Expr.ref(v.path);
+    case 'env':
+      return Expr.env(v.name);
+    case 'call':
+      return Expr.call(v.fn, ...v.args.map(value));
+    case 'binary':
+      return Expr.op(value(v.left), v.op as Parameters<typeof Expr.op>[1], value(v.right));
+    case 'unary':
+      return v.op === '!' ? Expr.not(value(v.operand)) : Expr.neg(value(v.operand));
+    case 'index':
+      return Expr.index(value(v.value), value(v.index));
   }
 }
 
