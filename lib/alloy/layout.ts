@@ -1,7 +1,8 @@
 /**
  * Layouts: the order, comments and blank lines of a hand-written config.alloy, for the
  * components and configuration blocks that render it (`component.layout([...])`) and for the
- * file itself (`config.printOrder([...])`).
+ * file itself (`config.printOrder([...])`). A list's own layout, one line or one element per
+ * line, is a mark on the list (`Layout.lines`, `Layout.oneLine`), which the printer honours.
  *
  * Without a layout, a block prints its attributes in schema order, then its blocks, and a
  * config prints its configuration blocks, then its components in data-flow order. A layout
