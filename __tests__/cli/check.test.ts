@@ -133,3 +133,10 @@ test('--help prints the usage and exits 0', () => {
 test('-- ends the flags', () => {
   expect(run(['--', '--json'], { '--json': GOOD }).stdout).toBe('1 file checked: 0 errors; needs --stability.level=generally-available\n');
 });
+
+test('--json gives every diagnostic an end, a syntax error too', () => {
+  const r = run(['--json', 's.alloy'], { 's.alloy': 'a {\n\tb = + 1\n}\n' });
+  const [d] = JSON.parse(r.stdout).files[0].diagnostics;
+  expect(d).toMatchObject({ code: 'syntax', line: 2, column: 6, endLine: 2, endColumn: 6 });
+  expect(d.message).toBe('expected expression, got +; write a value here: a string, number, bool, null, list, object, name or call');
+});

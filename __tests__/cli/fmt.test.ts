@@ -78,9 +78,11 @@ describe('cdk8s-alloy fmt', () => {
     expect(run([], { '-': 'a {\n  x = \n}\n' }).stderr).toMatch(/^<stdin>:3:1: /);
   });
 
+  // exit status 2 for a wrong command line or a file that cannot be read or written, 1 for a
+  // file that does not parse or is not formatted: one contract for every cdk8s-alloy command
   test('fails when -w and -t are both given', () => {
     const r = run(['-w', '-t', 'config.alloy'], { 'config.alloy': UNFORMATTED });
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toBe('cdk8s-alloy fmt: cannot use -w/--write and -t/--test at the same time; ' +
       "-w rewrites the file, -t only checks it: pick one\nRun 'cdk8s-alloy fmt --help' for usage.\n");
   });
@@ -88,7 +90,7 @@ describe('cdk8s-alloy fmt', () => {
   test('fails when -w is given with standard input', () => {
     for (const args of [['-w'], ['-w', '-']]) {
       const r = run(args, { '-': UNFORMATTED });
-      expect(r.status).toBe(1);
+      expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/^cdk8s-alloy fmt: cannot use -w with standard input; name the file to rewrite, or drop -w/);
     }
   });
@@ -98,7 +100,7 @@ describe('cdk8s-alloy fmt', () => {
     expect(run(['--list']).stderr).toMatch(/unknown flag "--list"; the flags are -w\/--write, -t\/--test and -h\/--help/);
     expect(run(['--write=yes', 'a.alloy']).stderr).toMatch(/flag --write takes true or false \(got "yes"\)/);
     for (const args of [['a.alloy', 'b.alloy'], ['--list'], ['--write=yes', 'a.alloy']]) {
-      expect(run(args).status).toBe(1);
+      expect(run(args).status).toBe(2);
     }
   });
 
@@ -108,13 +110,13 @@ describe('cdk8s-alloy fmt', () => {
   });
 
   test('fails when the file is missing or a directory, naming it and the cause', () => {
-    expect(run(['missing.alloy'])).toMatchObject({ status: 1, stdout: '', stderr: 'cdk8s-alloy fmt: cannot read missing.alloy: no such file; check the path\n' });
+    expect(run(['missing.alloy'])).toMatchObject({ status: 2, stdout: '', stderr: 'cdk8s-alloy fmt: cannot read missing.alloy: no such file; check the path\n' });
     expect(run(['a-directory']).stderr).toBe('cdk8s-alloy fmt: cannot read a-directory: it is a directory; fmt formats one file: name a .alloy file\n');
   });
 
   test('fails when the file cannot be written', () => {
     const r = run(['-w', 'read-only.alloy'], { 'read-only.alloy': UNFORMATTED });
-    expect(r).toMatchObject({ status: 1, stdout: '' });
+    expect(r).toMatchObject({ status: 2, stdout: '' });
     expect(r.stderr).toBe("cdk8s-alloy fmt: cannot write read-only.alloy: permission denied; check the file's permissions\n");
   });
 

@@ -85,3 +85,15 @@ describe('the README\'s worked example', () => {
     }
   });
 });
+
+test('a value nested thousands of levels deep is a clear error with status 2, not a stack trace', () => {
+  const deep = `a {\n\tb = ${'['.repeat(5000)}${']'.repeat(5000)}\n}\n`;
+  for (const command of ['check', 'fmt', 'import']) {
+    expect(run([command, 'deep.alloy'], { 'deep.alloy': deep })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `cdk8s-alloy ${command}: the file nests values too deeply to be read (Maximum call stack size exceeded); ` +
+        'nest lists, objects, parentheses and operators less than a few hundred levels deep\n',
+    });
+  }
+});

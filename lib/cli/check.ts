@@ -113,7 +113,8 @@ function checkText(file: string, text: string, level: StabilityLevel | undefined
         severity: 'error',
         code: 'syntax',
         position: d.position,
-        endPosition: d.endPosition,
+        // every diagnostic of --json has an end; a syntax error ends where it starts
+        endPosition: d.endPosition ?? d.position,
         message: explainSyntaxError(d.message),
       })),
       stabilityLevel: 'generally-available',

@@ -22,7 +22,9 @@ Flags:
                 (not with --write)
   -h, --help    print this help
 
-Exit status: 0 on success (with --test: the file is formatted), 1 otherwise.
+Exit status: 0 on success (with --test: the file is formatted); 1 when the file does not parse
+or, with --test, is not formatted; 2 when the command line is wrong or the file cannot be read
+or written.
 `;
 
 interface FmtOptions {
@@ -111,7 +113,7 @@ export const fmtCommand: Command = (args: readonly string[], io: CliIO): number 
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`cdk8s-alloy fmt: ${e.message}\nRun 'cdk8s-alloy fmt --help' for usage.\n`);
-      return 1;
+      return 2;
     }
     throw e;
   }
@@ -127,7 +129,7 @@ export const fmtCommand: Command = (args: readonly string[], io: CliIO): number 
     text = io.readFile(file);
   } catch (e) {
     io.stderr(`cdk8s-alloy fmt: cannot read ${name}: ${describeFsError(e)}\n`);
-    return 1;
+    return 2;
   }
 
   let formatted: string;
@@ -157,7 +159,7 @@ export const fmtCommand: Command = (args: readonly string[], io: CliIO): number 
     io.writeFile(file, formatted);
   } catch (e) {
     io.stderr(`cdk8s-alloy fmt: cannot write ${name}: ${describeFsError(e)}\n`);
-    return 1;
+    return 2;
   }
   return 0;
 };

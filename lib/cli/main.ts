@@ -69,7 +69,18 @@ export function runCli(args: readonly string[], io: CliIO = processIO): number {
     io.stderr(`cdk8s-alloy: unknown command ${JSON.stringify(name)}; use one of ${SUBCOMMANDS.map((c) => c.name).join(', ')} (cdk8s-alloy --help lists them)\n`);
     return 2;
   }
-  return command.run(rest, io);
+  try {
+    return command.run(rest, io);
+  } catch (e) {
+    // the parser and the printers recurse once per level of nesting: a value nested thousands
+    // of levels deep (which no real config is) runs out of JavaScript's stack
+    if (e instanceof RangeError && /call stack/.test(e.message)) {
+      io.stderr(`cdk8s-alloy ${name}: the file nests values too deeply to be read (${e.message}); ` +
+        'nest lists, objects, parentheses and operators less than a few hundred levels deep\n');
+      return 2;
+    }
+    throw e;
+  }
 }
 
 if (require.main === module) {

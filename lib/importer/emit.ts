@@ -45,12 +45,15 @@ export function emitModule(plan: ImportPlan, options: EmitOptions = {}): string 
   }
   for (const text of plan.trailingComments) body.push(...looseComment(text));
   if (plan.printOrder !== undefined) {
-    used.add('Layout');
     body.push(
       `// cdk8s-alloy import: the order of the input${describeLayout(plan.printOrder)}; AlloyConfig alone prints configuration blocks, then components in data-flow order`,
       ...wrap('config.printOrder(', listText(plan.printOrder.map(printItemText), 0), ');'),
       '',
     );
+  }
+  // a layout or print order of names alone needs no Layout: import it only where a line calls it
+  if (body.some((line) => !/^\s*\/\//.test(line) && /\bLayout\./.test(line))) {
+    used.add('Layout');
   }
   const rootNames = [...used].sort((a, b) => a.localeCompare(b));
   const from = options.filename === undefined ? 'an Alloy config' : options.filename;
@@ -157,7 +160,6 @@ function componentLines(c: PComponent, used: Set<string>): string[] {
   const head = `${c.variable === undefined ? '' : `const ${c.variable} = `}new ${c.entry.className}(config, ${tsString(c.id)}`;
   lines.push(...(props.length === 0 ? [`${head});`] : wrap(`${head}, `, objectText(props, 0), ');')));
   if (c.layout !== undefined) {
-    used.add('Layout');
     lines.push(
       `// cdk8s-alloy import: the body as the input lays it out${describeLayout(c.layout)}; typed props alone print attributes, then blocks, in schema order`,
       ...wrap(`${c.variable}.layout(`, listText(c.layout.map((i) => layoutItemText(i, 1)), 0), ');'),

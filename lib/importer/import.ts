@@ -31,6 +31,12 @@ export interface ImportOptions extends EmitOptions {
 /** Returns the source of a TypeScript module that builds `file`'s config; throws an {@link AlloyImportError}. */
 export function importConfig(file: SyntaxFile, options: ImportOptions = {}): string {
   assertFunctionName(options.functionName ?? 'buildConfig');
+  if (file.body.length === 0) {
+    throw new AlloyImportError([{
+      position: file.source.position(0),
+      message: 'the file holds no component or configuration block, so there is nothing to import; import a config.alloy with at least one block',
+    }]);
+  }
   const plan = planImport(file);
   const source = file.source;
   const errors: ImportProblem[] = [];
