@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { printFile } from '../../../lib/alloy/syntax';
+import { formatSource, printFile } from '../../../lib/alloy/syntax';
 import { ObservabilityStack } from '../../../lib';
 import { testApp } from '../../support/manifests';
 import { randomStatements } from '../../support/random-alloy';
@@ -33,7 +33,7 @@ describe('printer against a real alloy fmt', () => {
     const dirs = [
       ...['alloy/syntax/golden', 'alloy/golden', 'stack/golden', 'pipelines/golden'].map((d) => path.join(__dirname, '..', '..', d)),
       // every collector's config.alloy in dist/
-      ...['dev', 'prod', 'compose'].flatMap((env) => {
+      ...['dev', 'prod', 'large', 'compose'].flatMap((env) => {
         const envDir = path.join(__dirname, '..', '..', '..', 'dist', env);
         return fs.readdirSync(envDir).map((d) => path.join(envDir, d)).filter((d) => fs.existsSync(path.join(d, 'config.alloy')));
       }),
@@ -59,6 +59,20 @@ describe('printer against a real alloy fmt', () => {
     for (let seed = 1; seed <= 500; seed++) {
       const text = printFile(randomStatements(seed));
       expect({ seed, text: fmt(text) }).toEqual({ seed, text });
+    }
+  });
+
+  withFormatter('the formatter (formatSource) prints every format case and hand-written config as alloy fmt does', () => {
+    const root = path.join(__dirname, '..', '..');
+    const inputs = [
+      ...fs.readdirSync(path.join(__dirname, 'format')).filter((f) => f.endsWith('.in')).map((f) => path.join(__dirname, 'format', f)),
+      ...fs.readdirSync(path.join(root, 'importer', 'corpus')).map((f) => path.join(root, 'importer', 'corpus', f)),
+      path.join(root, 'alloy', 'check', 'fixtures', 'k8s-monitoring.alloy.txt'),
+    ];
+    expect(inputs.length).toBeGreaterThanOrEqual(25);
+    for (const file of inputs) {
+      const text = fs.readFileSync(file, 'utf-8');
+      expect({ file, text: formatSource(text) }).toEqual({ file, text: fmt(text) });
     }
   });
 });
