@@ -3,7 +3,8 @@
 // v1.18.1 catalog (../shared/alloy-catalog: components.json from the docs, code-schema.json
 // from the Go code, facts.json). Names and required flags come from the code, which is what
 // Alloy accepts; the docs add kinds, defaults and stability. Test components of the code
-// (pipelinetest.*, testcomponents.*, test.*) are left out.
+// (pipelinetest.*, testcomponents.*, test.*) are left out. The arguments the catalog lost are
+// added back first (CATALOG_LOST below).
 //
 //   npm run import:alloy-facts -- ../shared/alloy-catalog
 'use strict';
@@ -18,6 +19,69 @@ const STABILITY = {
   community: 'community',
 };
 const CONFIG_BLOCKS = ['logging', 'tracing', 'http', 'livedebugging'];
+
+const CODE = 'internal/component';
+const DOCS = 'docs/sources/reference/components';
+/**
+ * The arguments Alloy v1.18.1 takes that the catalog lost: it dropped every field named
+ * `description` or `file`, from code-schema.json and components.json alike. They are put back into
+ * the catalog as read, in its own form, before the facts are built, so they come out as any other
+ * argument does. Each entry is one field of a Go struct, read at v1.18.1: `go` is its struct tag
+ * (file:line, and the struct; the tag gives the name and whether it is optional, the field its Go
+ * type), `docs` its row in the reference docs (the default, as the catalog writes defaults: the
+ * docs' text, null for none), `blocks` every component block whose body is that struct. The entries
+ * are all such tags of Alloy's code at v1.18.1:
+ *
+ *   git grep -n 'alloy:"description,\|alloy:"file,' v1.18.1 -- internal/component
+ *
+ * (none elsewhere in the repository). An entry for a block the catalog lacks, or for an argument it
+ * already has, stops the import: the list is then out of date.
+ */
+const OPTIONAL_STRING = { type: 'string', optional: true, default: '""' };
+const CATALOG_LOST = [
+  { name: 'description', ...OPTIONAL_STRING, go: `${CODE}/loki/process/metric/counters.go:23 (CounterConfig)`,
+    docs: `${DOCS}/loki/loki.process.md:883`, blocks: [['loki.process', 'stage.metrics > metric.counter']] },
+  { name: 'description', ...OPTIONAL_STRING, go: `${CODE}/loki/process/metric/gauges.go:34 (GaugeConfig)`,
+    docs: `${DOCS}/loki/loki.process.md:906`, blocks: [['loki.process', 'stage.metrics > metric.gauge']] },
+  { name: 'description', ...OPTIONAL_STRING, go: `${CODE}/loki/process/metric/histograms.go:23 (HistogramConfig)`,
+    docs: `${DOCS}/loki/loki.process.md:926`, blocks: [['loki.process', 'stage.metrics > metric.histogram']] },
+  // required, and its docs row has no default
+  { name: 'file', type: 'string', optional: false, default: null, go: `${CODE}/loki/source/journal/types.go:23 (LegacyPosition)`,
+    docs: `${DOCS}/loki/loki.source.journal.md:149`, blocks: [['loki.source.journal', 'legacy_position']] },
+  { name: 'file', ...OPTIONAL_STRING, go: `${CODE}/otelcol/auth/basic/basic.go:39 (HtpasswdConfig)`,
+    docs: `${DOCS}/otelcol/otelcol.auth.basic.md:99`, blocks: [['otelcol.auth.basic', 'htpasswd']] },
+  // the docs row is in the table of `spans`, which the other four blocks share
+  { name: 'description', ...OPTIONAL_STRING, go: `${CODE}/otelcol/connector/count/count.go:72 (MetricInfo)`,
+    docs: `${DOCS}/otelcol/otelcol.connector.count.md:81`,
+    blocks: ['spans', 'spanevents', 'metrics', 'datapoints', 'logs'].map((b) => ['otelcol.connector.count', b]) },
+  // likewise: `datapoints` and `logs` share the table of `spans`
+  { name: 'description', ...OPTIONAL_STRING, go: `${CODE}/otelcol/connector/signaltometrics/types.go:23 (MetricInfo)`,
+    docs: `${DOCS}/otelcol/otelcol.connector.signaltometrics.md:118`,
+    blocks: ['spans', 'datapoints', 'logs'].map((b) => ['otelcol.connector.signaltometrics', b]) },
+  { name: 'file', ...OPTIONAL_STRING, go: `${CODE}/otelcol/extension/jaeger_remote_sampling/jaeger_remote_sampling.go:57 (ArgumentsSource)`,
+    docs: `${DOCS}/otelcol/otelcol.extension.jaeger_remote_sampling.md:90`, blocks: [['otelcol.extension.jaeger_remote_sampling', 'source']] },
+  { name: 'description', ...OPTIONAL_STRING, go: `${CODE}/otelcol/processor/span/span.go:230 (Status)`,
+    docs: `${DOCS}/otelcol/otelcol.processor.span.md:214`, blocks: [['otelcol.processor.span', 'status']] },
+];
+
+/** Puts the arguments of CATALOG_LOST back into the catalog as read (`docs`: components.json, `code`: code-schema.json). */
+function restoreLost(docs, code) {
+  let count = 0;
+  for (const lost of CATALOG_LOST) {
+    for (const [component, block] of lost.blocks) {
+      const codeBlock = code[component] && code[component].blocks[block];
+      const docBlock = docs[component] && docs[component].blocks && docs[component].blocks[block];
+      if (!codeBlock || !docBlock) throw new Error(`CATALOG_LOST: the catalog has no block ${component} > ${block} (${lost.go})`);
+      if (lost.name in codeBlock.attrs || lost.name in (docBlock.arguments || {})) {
+        throw new Error(`CATALOG_LOST: the catalog already has ${lost.name} in ${component} > ${block}: remove it from the list`);
+      }
+      codeBlock.attrs[lost.name] = { optional: lost.optional, type: lost.type };
+      docBlock.arguments = { ...docBlock.arguments, [lost.name]: { default: lost.default, kind: lost.type, required: !lost.optional, type: lost.type } };
+      count++;
+    }
+  }
+  return count;
+}
 
 /** The kind of an argument: from its Go type where that is plain, else from the docs. */
 function kindOf(goType, doc) {
@@ -84,6 +148,7 @@ function buildFacts(catalog) {
   const docs = read('components.json');
   const code = read('code-schema.json');
   const facts = read('facts.json');
+  const restored = restoreLost(docs, code);
   const components = {};
   const names = Object.keys(docs).filter((n) => n !== '_meta' && docs[n].kind === 'component').sort();
   for (const name of names) {
@@ -142,14 +207,14 @@ function buildFacts(catalog) {
   }
 
   const result = {
-    _source: `grafana/alloy ${facts._meta.source.rev} (${facts._meta.source.commit.slice(0, 12)}); made by scripts/import-alloy-facts.js`,
+    _source: `grafana/alloy ${facts._meta.source.rev} (${facts._meta.source.commit.slice(0, 12)}); made by scripts/import-alloy-facts.js, with the ${restored} arguments the catalog lost`,
     components,
     configBlocks,
   };
   return { text: JSON.stringify(result, null, 1) + '\n', components: names.length };
 }
 
-module.exports = { kindOf, buildFacts };
+module.exports = { kindOf, buildFacts, CATALOG_LOST };
 
 if (require.main === module) {
   const catalog = path.resolve(process.argv[2] || path.join(__dirname, '..', '..', 'shared', 'alloy-catalog'));

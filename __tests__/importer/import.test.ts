@@ -9,7 +9,7 @@ import * as yaml from 'js-yaml';
 import * as ts from 'typescript';
 import { Construct } from 'constructs';
 import { AlloyConfig, CONFIG_HEADER } from '../../lib/alloy';
-import { formatSource, parseFileOrThrow } from '../../lib/alloy/syntax';
+import { Stmt, formatSource, parseFileOrThrow } from '../../lib/alloy/syntax';
 import { AlloyImportError, importConfig } from '../../lib/importer';
 import { buildPlan } from '../../lib/importer/build';
 import { PProp, PValue, planImport } from '../../lib/importer/plan';
@@ -238,6 +238,40 @@ describe('what the module says', () => {
   test('a component whose label differs from its construct id keeps its label; strings with quotes and controls are escaped', () => {
     const out = importText('local.file "a" {\n\tfilename = "it\'s\\n\\u2028"\n}\n');
     expect(out).toContain("new LocalFile(config, 'a', { filename: 'it\\'s\\n\\u2028' });");
+  });
+});
+
+describe('the arguments the shared catalog lost (fields named description and file) are typed props', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { CATALOG_LOST } = require('../../scripts/import-alloy-facts.js') as {
+    CATALOG_LOST: Array<{ name: string; blocks: Array<[string, string]> }>;
+  };
+  const read = (f: string) => fs.readFileSync(path.join(__dirname, 'corpus', f), 'utf8');
+  const roundTrip = (text: string, name: string) => buildPlan(planImport(parseFileOrThrow(text, name)), (_c, e) => { throw e; }).config.render();
+
+  test('a stage.metrics counter with a description imports, builds and renders byte for byte (corpus/catalog-lost-description.alloy)', () => {
+    const text = read('catalog-lost-description.alloy');
+    const source = importText(text, 'x.alloy');
+    expect(source).toContain("metricCounter: {\n            action: 'inc',\n            description: 'log lines',\n");
+    expect(source).not.toMatch(/addAttribute|addBlock/);
+    expect(roundTrip(text, 'x.alloy')).toBe(text);
+  });
+
+  test('corpus/catalog-lost-names.alloy sets every one of them, and imports to typed props alone', () => {
+    const text = read('catalog-lost-names.alloy');
+    const set = new Set<string>();
+    const walk = (stmts: readonly Stmt[], component: string, at: string) => {
+      for (const st of stmts) {
+        if (st.type === 'attribute') set.add(`${component}: ${at} { ${st.name.name} }`);
+        else walk(st.body, component || st.name.join('.'), component === '' ? '' : at === '' ? st.name.join('.') : `${at} > ${st.name.join('.')}`);
+      }
+    };
+    walk(parseFileOrThrow(text, 'names.alloy').body, '', '');
+    const lost = CATALOG_LOST.flatMap((l) => l.blocks.map(([c, b]) => `${c}: ${b} { ${l.name} }`));
+    expect(lost).toHaveLength(15);
+    expect(lost.filter((x) => !set.has(x))).toEqual([]);
+    expect(importText(text, 'names.alloy')).not.toMatch(/addAttribute|addBlock|\/\/ cdk8s-alloy import:/);
+    expect(roundTrip(text, 'names.alloy')).toBe(text);
   });
 });
 

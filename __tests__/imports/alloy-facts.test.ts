@@ -7,9 +7,10 @@ import * as path from 'path';
 import { facts } from '../support/alloy-facts';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { kindOf, buildFacts } = require('../../scripts/import-alloy-facts.js') as {
+const { kindOf, buildFacts, CATALOG_LOST } = require('../../scripts/import-alloy-facts.js') as {
   kindOf(goType: string, doc?: { kind?: string; type?: string }): string;
   buildFacts(catalog: string): { text: string; components: number };
+  CATALOG_LOST: Array<{ name: string; type: string; optional: boolean; default: string | null; go: string; docs: string; blocks: Array<[string, string]> }>;
 };
 
 describe('Go types to argument kinds', () => {
@@ -49,6 +50,30 @@ describe('Go types to argument kinds', () => {
     }
     expect(total).toBeGreaterThan(6000);
     expect(anyCount).toBeLessThan(40);
+  });
+});
+
+describe('the arguments the shared catalog lost (CATALOG_LOST of scripts/import-alloy-facts.js)', () => {
+  test('each names the Go struct tag and the docs row it was read from, at a line', () => {
+    expect(CATALOG_LOST).toHaveLength(9);
+    for (const l of CATALOG_LOST) {
+      expect(['description', 'file']).toContain(l.name);
+      expect(l.go).toMatch(/^internal\/component\/[a-z_/]+\.go:\d+ \(\w+\)$/);
+      expect(l.docs).toMatch(/^docs\/sources\/reference\/components\/[a-z]+\/[a-z_.]+\.md:\d+$/);
+    }
+  });
+
+  test('each is in facts.json, in every block it names, as the generator takes any other argument', () => {
+    const places = CATALOG_LOST.flatMap((l) => l.blocks.map(([c, b]) => ({ l, c, b })));
+    expect(places).toHaveLength(15);
+    for (const { l, c, b } of places) {
+      const arg = facts.components[c].blocks[b].arguments[l.name] as { kind: string; required: boolean; default?: string };
+      expect({ at: `${c} > ${b} { ${l.name} }`, ...arg }).toEqual({
+        at: `${c} > ${b} { ${l.name} }`, kind: kindOf(l.type), required: !l.optional, ...(l.default === null ? {} : { default: l.default }),
+      });
+    }
+    // the one required among them
+    expect(places.filter(({ l }) => !l.optional).map(({ c, b, l }) => `${c} > ${b} { ${l.name} }`)).toEqual(['loki.source.journal > legacy_position { file }']);
   });
 });
 

@@ -219,9 +219,6 @@ describe('the table is the only place that decides by a component\'s name', () =
     'lib/workloads/alloy-checks.ts: otelcol.processor.memory_limiter',
     // the outage budget finds the remote-write WAL to size its row
     'lib/stack/outage-budget.ts: prometheus.remote_write',
-    // the arguments Alloy's code takes that the catalog dropped (the check of config.alloy files adds them back)
-    ...['loki.process', 'loki.source.journal', 'otelcol.auth.basic', 'otelcol.connector.count', 'otelcol.connector.signaltometrics',
-      'otelcol.extension.jaeger_remote_sampling', 'otelcol.processor.span'].map((c) => `lib/alloy/check/catalog.ts: ${c}`),
   ]);
 
   const namedIn = (file: string): string[] => {

@@ -40,6 +40,12 @@ describe('valid configs check clean', () => {
     expect(result.communityComponents).toEqual([]);
   });
 
+  test('the arguments the shared catalog lost are in facts.json: a metric.counter description is known, a misspelling of it is not', () => {
+    const text = fs.readFileSync(path.join(ROOT, '__tests__', 'importer', 'corpus', 'catalog-lost-description.alloy'), 'utf-8');
+    expect(check(text).diagnostics).toEqual([]);
+    expect(found(text.replace('description =', 'descripton  ='))).toEqual(['7:4 unknown-argument']);
+  });
+
   test('the base config from dist/dev', () => {
     expect(check(fs.readFileSync(path.join(FIXTURES, 'base.alloy'), 'utf-8')).diagnostics).toEqual([]);
   });

@@ -163,6 +163,8 @@ export interface LokiProcessStageMetricsMetricCounter {
   readonly action: Arg<string>;
   /** Alloy argument `count_entry_bytes`. @default - omitted; Alloy's default: false */
   readonly countEntryBytes?: Arg<boolean>;
+  /** Alloy argument `description`. @default - omitted; Alloy's default: "" */
+  readonly description?: Arg<string>;
   /** Alloy argument `match_all`. @default - omitted; Alloy's default: false */
   readonly matchAll?: Arg<boolean>;
   /** Alloy argument `max_idle_duration`. @default - omitted; Alloy's default: "5m" */
@@ -181,6 +183,8 @@ export interface LokiProcessStageMetricsMetricCounter {
 export interface LokiProcessStageMetricsMetricGauge {
   /** Alloy argument `action` (required). */
   readonly action: Arg<string>;
+  /** Alloy argument `description`. @default - omitted; Alloy's default: "" */
+  readonly description?: Arg<string>;
   /** Alloy argument `max_idle_duration`. @default - omitted; Alloy's default: "5m" */
   readonly maxIdleDuration?: Arg<AlloyDuration>;
   /** Alloy argument `name` (required). */
@@ -197,6 +201,8 @@ export interface LokiProcessStageMetricsMetricGauge {
 export interface LokiProcessStageMetricsMetricHistogram {
   /** Alloy argument `buckets` (required). */
   readonly buckets: Arg<readonly Arg<number>[]>;
+  /** Alloy argument `description`. @default - omitted; Alloy's default: "" */
+  readonly description?: Arg<string>;
   /** Alloy argument `max_idle_duration`. @default - omitted; Alloy's default: "5m" */
   readonly maxIdleDuration?: Arg<AlloyDuration>;
   /** Alloy argument `name` (required). */
@@ -486,6 +492,7 @@ Object.assign(STAGE_OPTIONS, {
     metricCounter: blk('metric.counter', {
       action: attr('action', 'string', { required: true }),
       countEntryBytes: attr('count_entry_bytes', 'bool'),
+      description: attr('description', 'string'),
       matchAll: attr('match_all', 'bool'),
       maxIdleDuration: attr('max_idle_duration', 'duration'),
       name: attr('name', 'string', { required: true }),
@@ -495,6 +502,7 @@ Object.assign(STAGE_OPTIONS, {
     }),
     metricGauge: blk('metric.gauge', {
       action: attr('action', 'string', { required: true }),
+      description: attr('description', 'string'),
       maxIdleDuration: attr('max_idle_duration', 'duration'),
       name: attr('name', 'string', { required: true }),
       prefix: attr('prefix', 'string'),
@@ -503,6 +511,7 @@ Object.assign(STAGE_OPTIONS, {
     }),
     metricHistogram: blk('metric.histogram', {
       buckets: attr('buckets', 'list(number)', { required: true }),
+      description: attr('description', 'string'),
       maxIdleDuration: attr('max_idle_duration', 'duration'),
       name: attr('name', 'string', { required: true }),
       prefix: attr('prefix', 'string'),

@@ -18,6 +18,8 @@ import {
 
 /** Block `legacy_position` of `loki.source.journal`. */
 export interface LokiSourceJournalLegacyPosition {
+  /** Alloy argument `file` (required). */
+  readonly file: Arg<string>;
   /** Alloy argument `name` (required). */
   readonly name: Arg<string>;
 }
@@ -51,6 +53,7 @@ const SCHEMA: BodySchema = {
   path: attr('path', 'string'),
   relabelRules: attr('relabel_rules', 'relabel_rules'),
   legacyPosition: blk('legacy_position', {
+    file: attr('file', 'string', { required: true }),
     name: attr('name', 'string', { required: true }),
   }),
 };

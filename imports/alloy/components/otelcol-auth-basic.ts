@@ -37,6 +37,8 @@ export interface OtelcolAuthBasicDebugMetrics {
 
 /** Block `htpasswd` of `otelcol.auth.basic`. */
 export interface OtelcolAuthBasicHtpasswd {
+  /** Alloy argument `file`. @default - omitted; Alloy's default: "" */
+  readonly file?: Arg<string>;
   /** Alloy argument `inline`. @default - omitted; Alloy's default: "" */
   readonly inline?: Arg<string>;
 }
@@ -69,6 +71,7 @@ const SCHEMA: BodySchema = {
     level: attr('level', 'string'),
   }),
   htpasswd: blk('htpasswd', {
+    file: attr('file', 'string'),
     inline: attr('inline', 'string'),
   }),
 };

@@ -27,6 +27,8 @@ export interface OtelcolConnectorCountDatapointsAttributes {
 export interface OtelcolConnectorCountDatapoints {
   /** Alloy argument `conditions`. @default - omitted; Alloy's default: [] */
   readonly conditions?: Arg<readonly Arg<string>[]>;
+  /** Alloy argument `description`. @default - omitted; Alloy's default: "" */
+  readonly description?: Arg<string>;
   /** Alloy argument `name`. @default - omitted; Alloy's default: Uses default name based on telemetry type. */
   readonly name?: Arg<string>;
   /** Alloy block `attributes`; an array repeats it. @default - omitted */
@@ -53,6 +55,8 @@ export interface OtelcolConnectorCountLogsAttributes {
 export interface OtelcolConnectorCountLogs {
   /** Alloy argument `conditions`. @default - omitted; Alloy's default: [] */
   readonly conditions?: Arg<readonly Arg<string>[]>;
+  /** Alloy argument `description`. @default - omitted; Alloy's default: "" */
+  readonly description?: Arg<string>;
   /** Alloy argument `name`. @default - omitted; Alloy's default: Uses default name based on telemetry type. */
   readonly name?: Arg<string>;
   /** Alloy block `attributes`; an array repeats it. @default - omitted */
@@ -71,6 +75,8 @@ export interface OtelcolConnectorCountMetricsAttributes {
 export interface OtelcolConnectorCountMetrics {
   /** Alloy argument `conditions`. @default - omitted; Alloy's default: [] */
   readonly conditions?: Arg<readonly Arg<string>[]>;
+  /** Alloy argument `description`. @default - omitted; Alloy's default: "" */
+  readonly description?: Arg<string>;
   /** Alloy argument `name`. @default - omitted; Alloy's default: Uses default name based on telemetry type. */
   readonly name?: Arg<string>;
   /** Alloy block `attributes`; an array repeats it. @default - omitted */
@@ -99,6 +105,8 @@ export interface OtelcolConnectorCountSpaneventsAttributes {
 export interface OtelcolConnectorCountSpanevents {
   /** Alloy argument `conditions`. @default - omitted; Alloy's default: [] */
   readonly conditions?: Arg<readonly Arg<string>[]>;
+  /** Alloy argument `description`. @default - omitted; Alloy's default: "" */
+  readonly description?: Arg<string>;
   /** Alloy argument `name`. @default - omitted; Alloy's default: Uses default name based on telemetry type. */
   readonly name?: Arg<string>;
   /** Alloy block `attributes`; an array repeats it. @default - omitted */
@@ -117,6 +125,8 @@ export interface OtelcolConnectorCountSpansAttributes {
 export interface OtelcolConnectorCountSpans {
   /** Alloy argument `conditions`. @default - omitted; Alloy's default: [] */
   readonly conditions?: Arg<readonly Arg<string>[]>;
+  /** Alloy argument `description`. @default - omitted; Alloy's default: "" */
+  readonly description?: Arg<string>;
   /** Alloy argument `name`. @default - omitted; Alloy's default: Uses default name based on telemetry type. */
   readonly name?: Arg<string>;
   /** Alloy block `attributes`; an array repeats it. @default - omitted */
@@ -144,6 +154,7 @@ export interface OtelcolConnectorCountProps extends AlloyComponentProps {
 const SCHEMA: BodySchema = {
   datapoints: blk('datapoints', {
     conditions: attr('conditions', 'list(string)'),
+    description: attr('description', 'string'),
     name: attr('name', 'string'),
     attributes: blk('attributes', {
       defaultValue: attr('default_value', 'any'),
@@ -156,6 +167,7 @@ const SCHEMA: BodySchema = {
   }),
   logs: blk('logs', {
     conditions: attr('conditions', 'list(string)'),
+    description: attr('description', 'string'),
     name: attr('name', 'string'),
     attributes: blk('attributes', {
       defaultValue: attr('default_value', 'any'),
@@ -164,6 +176,7 @@ const SCHEMA: BodySchema = {
   }),
   metrics: blk('metrics', {
     conditions: attr('conditions', 'list(string)'),
+    description: attr('description', 'string'),
     name: attr('name', 'string'),
     attributes: blk('attributes', {
       defaultValue: attr('default_value', 'any'),
@@ -177,6 +190,7 @@ const SCHEMA: BodySchema = {
   }, { required: true }),
   spanevents: blk('spanevents', {
     conditions: attr('conditions', 'list(string)'),
+    description: attr('description', 'string'),
     name: attr('name', 'string'),
     attributes: blk('attributes', {
       defaultValue: attr('default_value', 'any'),
@@ -185,6 +199,7 @@ const SCHEMA: BodySchema = {
   }),
   spans: blk('spans', {
     conditions: attr('conditions', 'list(string)'),
+    description: attr('description', 'string'),
     name: attr('name', 'string'),
     attributes: blk('attributes', {
       defaultValue: attr('default_value', 'any'),

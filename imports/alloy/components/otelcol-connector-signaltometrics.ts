@@ -71,6 +71,8 @@ export interface OtelcolConnectorSignaltometricsDatapointsSum {
 export interface OtelcolConnectorSignaltometricsDatapoints {
   /** Alloy argument `conditions`. @default - omitted; Alloy's default: [] */
   readonly conditions?: Arg<readonly Arg<string>[]>;
+  /** Alloy argument `description`. @default - omitted; Alloy's default: "" */
+  readonly description?: Arg<string>;
   /** Alloy argument `name` (required). */
   readonly name: Arg<string>;
   /** Alloy argument `unit`. @default - omitted; Alloy's default: "" */
@@ -153,6 +155,8 @@ export interface OtelcolConnectorSignaltometricsLogsSum {
 export interface OtelcolConnectorSignaltometricsLogs {
   /** Alloy argument `conditions`. @default - omitted; Alloy's default: [] */
   readonly conditions?: Arg<readonly Arg<string>[]>;
+  /** Alloy argument `description`. @default - omitted; Alloy's default: "" */
+  readonly description?: Arg<string>;
   /** Alloy argument `name` (required). */
   readonly name: Arg<string>;
   /** Alloy argument `unit`. @default - omitted; Alloy's default: "" */
@@ -237,6 +241,8 @@ export interface OtelcolConnectorSignaltometricsSpansSum {
 export interface OtelcolConnectorSignaltometricsSpans {
   /** Alloy argument `conditions`. @default - omitted; Alloy's default: [] */
   readonly conditions?: Arg<readonly Arg<string>[]>;
+  /** Alloy argument `description`. @default - omitted; Alloy's default: "" */
+  readonly description?: Arg<string>;
   /** Alloy argument `name` (required). */
   readonly name: Arg<string>;
   /** Alloy argument `unit`. @default - omitted; Alloy's default: "" */
@@ -275,6 +281,7 @@ const SCHEMA: BodySchema = {
   errorMode: attr('error_mode', 'string'),
   datapoints: blk('datapoints', {
     conditions: attr('conditions', 'list(string)'),
+    description: attr('description', 'string'),
     name: attr('name', 'string', { required: true }),
     unit: attr('unit', 'string'),
     attributes: blk('attributes', {
@@ -310,6 +317,7 @@ const SCHEMA: BodySchema = {
   }),
   logs: blk('logs', {
     conditions: attr('conditions', 'list(string)'),
+    description: attr('description', 'string'),
     name: attr('name', 'string', { required: true }),
     unit: attr('unit', 'string'),
     attributes: blk('attributes', {
@@ -346,6 +354,7 @@ const SCHEMA: BodySchema = {
   }, { required: true }),
   spans: blk('spans', {
     conditions: attr('conditions', 'list(string)'),
+    description: attr('description', 'string'),
     name: attr('name', 'string', { required: true }),
     unit: attr('unit', 'string'),
     attributes: blk('attributes', {

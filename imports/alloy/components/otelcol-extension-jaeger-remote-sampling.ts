@@ -292,6 +292,8 @@ export interface OtelcolExtensionJaegerRemoteSamplingSourceRemote {
 export interface OtelcolExtensionJaegerRemoteSamplingSource {
   /** Alloy argument `content`. @default - omitted; Alloy's default: "" */
   readonly content?: Arg<string>;
+  /** Alloy argument `file`. @default - omitted; Alloy's default: "" */
+  readonly file?: Arg<string>;
   /** Alloy argument `reload_interval`. @default - omitted; Alloy's default: "0" */
   readonly reloadInterval?: Arg<AlloyDuration>;
   /** Alloy block `remote`; an array repeats it. @default - omitted */
@@ -399,6 +401,7 @@ const SCHEMA: BodySchema = {
   }),
   source: blk('source', {
     content: attr('content', 'string'),
+    file: attr('file', 'string'),
     reloadInterval: attr('reload_interval', 'duration'),
     remote: blk('remote', {
       auth: attr('auth', 'auth_handler'),

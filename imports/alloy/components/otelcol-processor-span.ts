@@ -193,6 +193,8 @@ export interface OtelcolProcessorSpanOutput {
 export interface OtelcolProcessorSpanStatus {
   /** Alloy argument `code` (required). */
   readonly code: Arg<string>;
+  /** Alloy argument `description`. @default - omitted; Alloy's default: "" */
+  readonly description?: Arg<string>;
 }
 
 /** Props of `otelcol.processor.span` (generally-available). */
@@ -290,6 +292,7 @@ const SCHEMA: BodySchema = {
   }, { required: true }),
   status: blk('status', {
     code: attr('code', 'string', { required: true }),
+    description: attr('description', 'string'),
   }),
 };
 

@@ -44,46 +44,11 @@ export interface Catalog {
 }
 
 /**
- * Arguments Alloy v1.18.1 takes that imports/alloy/facts.json lacks: the catalog it was made from
- * dropped every field named `description` or `file` (compare the Go struct tags at v1.18.1, in
- * the files named). Without them, valid files would get "unknown argument" errors.
+ * The Alloy v1.18.1 catalog this project ships: imports/alloy/facts.json as it is. The arguments the
+ * shared catalog lost (fields named `description` and `file`) are in it: scripts/import-alloy-facts.js
+ * adds them back when it writes the file (its CATALOG_LOST, each with the Go struct tag it was read from).
  */
-export const CATALOG_ADDITIONS: ReadonlyArray<{ component: string; block: string; name: string; argument: ArgumentFacts }> = [
-  // internal/component/loki/process/metric/{counters,gauges,histograms}.go
-  ...['counter', 'gauge', 'histogram'].map((m) => ({ component: 'loki.process', block: `stage.metrics > metric.${m}`, name: 'description', argument: optionalString() })),
-  // internal/component/otelcol/connector/count/count.go (MetricInfo)
-  ...['spans', 'spanevents', 'metrics', 'datapoints', 'logs'].map((b) => ({ component: 'otelcol.connector.count', block: b, name: 'description', argument: optionalString() })),
-  // internal/component/otelcol/connector/signaltometrics/types.go (MetricInfo)
-  ...['spans', 'datapoints', 'logs'].map((b) => ({ component: 'otelcol.connector.signaltometrics', block: b, name: 'description', argument: optionalString() })),
-  // internal/component/otelcol/processor/span/span.go (Status)
-  { component: 'otelcol.processor.span', block: 'status', name: 'description', argument: optionalString() },
-  // internal/component/otelcol/auth/basic/basic.go (Htpasswd)
-  { component: 'otelcol.auth.basic', block: 'htpasswd', name: 'file', argument: optionalString() },
-  // internal/component/otelcol/extension/jaeger_remote_sampling/jaeger_remote_sampling.go
-  { component: 'otelcol.extension.jaeger_remote_sampling', block: 'source', name: 'file', argument: optionalString() },
-  // internal/component/loki/source/journal/types.go (LegacyPosition)
-  { component: 'loki.source.journal', block: 'legacy_position', name: 'file', argument: { kind: 'string', required: true } },
-];
-
-function optionalString(): ArgumentFacts {
-  return { kind: 'string', required: false };
-}
-
-/** The Alloy v1.18.1 catalog this project ships, with {@link CATALOG_ADDITIONS}. */
-export const CATALOG: Catalog = withAdditions(FACTS as unknown as Catalog);
-
-function withAdditions(facts: Catalog): Catalog {
-  const components: Record<string, ComponentFacts> = { ...facts.components };
-  for (const a of CATALOG_ADDITIONS) {
-    const c = components[a.component];
-    const block = c.blocks[a.block];
-    components[a.component] = {
-      ...c,
-      blocks: { ...c.blocks, [a.block]: { ...block, arguments: { ...block.arguments, [a.name]: a.argument } } },
-    };
-  }
-  return { components, configBlocks: facts.configBlocks };
-}
+export const CATALOG: Catalog = FACTS as unknown as Catalog;
 
 /**
  * Blocks the runtime handles itself (internal/runtime/source.go): `declare`, `argument`,
