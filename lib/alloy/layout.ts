@@ -9,7 +9,7 @@
  * changes only where things stand: every attribute and block is still rendered from the typed
  * props (or an escape hatch), checked, and printed canonically.
  */
-import { Statement, setListLayout } from './syntax';
+import { Statement, setListLayout, setObjectLayout, setQuotedKeys } from './syntax';
 
 /** A layout item naming a block, with the layout of its own body if that needs one. */
 export interface LayoutBlock {
@@ -70,12 +70,24 @@ export class Layout {
   }
 
   /**
-   * The same list, printed on one line however long it is: `[a, b, c]`. It returns the array
-   * it is given, typed as before, and marks it. Its elements must print on one line too (no
-   * object, no list printed over lines); the printer refuses it otherwise, naming the attribute.
+   * The same list, printed on one line however long it is: `[a, b, c]`; or the same object,
+   * printed on one line: `{a = 1, b = "x"}` (without the mark an object is printed one field per
+   * line). It returns the array or object it is given, typed as before, and marks it. Its
+   * elements or fields must print on one line too (no list printed over lines, no object not
+   * itself marked); the printer refuses it otherwise, naming the attribute.
    */
-  public static oneLine<T extends readonly unknown[]>(list: T): T {
-    return setListLayout('Layout.oneLine', list, 'oneLine');
+  public static oneLine<T extends object>(value: T): T {
+    return Array.isArray(value) ? setListLayout('Layout.oneLine', value, 'oneLine') : setObjectLayout('Layout.oneLine', value, 'oneLine');
+  }
+
+  /**
+   * The same object, with `keys` printed quoted though they need no quotes:
+   * `Layout.quotedKeys({ __address__: 'x:1' })` prints `"__address__" = "x:1"`, as a hand-written
+   * file may have it (alloy fmt keeps the quotes as written). Without `keys`, every key of the
+   * object. A key that needs quotes (`"k8s.pod.name"`) is printed quoted anyway.
+   */
+  public static quotedKeys<T extends object>(object: T, keys?: ReadonlyArray<Extract<keyof T, string>>): T {
+    return setQuotedKeys('Layout.quotedKeys', object, keys);
   }
 }
 

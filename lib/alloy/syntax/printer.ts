@@ -5,7 +5,7 @@
 import type { Statement } from './ast';
 import { assertDottedName, assertIdentifier, isIdentifier } from './identifiers';
 import { quote } from './quote';
-import { AlloyObject, AlloyValue, Binary, Call, ExportRef, Expr, Index, Reference, Unary, isAlloyObject, listLayoutOf } from './value';
+import { AlloyObject, AlloyValue, Binary, Call, ExportRef, Expr, Index, Reference, Unary, isAlloyObject, listLayoutOf, objectLayoutOf, quotedKeysOf } from './value';
 
 /** A one-line list longer than this many characters is printed one element per line, unless marked (`Layout.oneLine`). */
 const MAX_INLINE_LIST = 80;
@@ -107,10 +107,76 @@ function blankLineBefore(stmt: Statement, previous: Statement | undefined, top: 
   return stmt.blankBefore;
 }
 
-/** Lines `name = value` with the `=` of the whole group in one column. */
+/**
+ * Lines `name = value` with the `=` of the whole group in one column, as alloy fmt's tabwriter
+ * aligns them. The group is a run of lines alloy fmt joins with plain line breaks: one-line
+ * values, and the first line of a multi-line value that ends the run. A one-line object
+ * (`Layout.oneLine`) marks each of its fields' `=` with a soft tab (`\v`, see {@link CELL}),
+ * which is a column of its own: one-line objects on consecutive lines of a run get their inner
+ * `=` aligned too (docs/alloy-format.md, "Known formatter quirks"), which {@link alignCells} does.
+ */
 function alignGroup(group: ReadonlyArray<[string, string]>, tabs: string, suffix: string): string[] {
-  const width = Math.max(0, ...group.map(([name]) => codePoints(name)));
-  return group.map(([name, value]) => `${tabs}${name}${' '.repeat(width - codePoints(name))} = ${value}${suffix}`);
+  const firsts = group.map(([name, value]) => {
+    const end = value.indexOf('\n');
+    return `${name}${CELL}= ${end === -1 ? value + suffix : value.slice(0, end)}`;
+  });
+  return alignCells(firsts).map((line, i) => {
+    const value = group[i][1];
+    const end = value.indexOf('\n');
+    return `${tabs}${line}${end === -1 ? '' : value.slice(end) + suffix}`;
+  });
+}
+
+/**
+ * The cell separator of a printed value's first line: a soft tab before each `=` of a one-line
+ * object's fields, which the enclosing run of lines aligns ({@link alignGroup}) and a line of its
+ * own resolves to one blank ({@link lone}). Only the first line of a printed value holds any: a
+ * quoted string writes `\v` escaped, and the later lines of a value are resolved where they are made.
+ */
+const CELL = '\v';
+
+/** A line alone in its run: each cell padded by one blank, as the tabwriter pads a column of one cell. */
+function lone(text: string): string {
+  return text.replace(/\v/g, ' ');
+}
+
+/** `text` with the cells of every line but the first resolved (those lines stand alone in their runs). */
+function settleTail(text: string): string {
+  const end = text.indexOf('\n');
+  return end === -1 ? text : text.slice(0, end) + lone(text.slice(end));
+}
+
+/**
+ * Go's `text/tabwriter` over one run of lines (no form feed inside), for cells ended by {@link CELL}:
+ * a column is the cells at one index on consecutive lines that have a cell there (the line's last
+ * text is never a cell), padded to the widest plus one blank.
+ */
+function alignCells(lines: readonly string[]): string[] {
+  const cells = lines.map((line) => line.split(CELL));
+  const out = cells.map(() => '');
+  const format = (from: number, to: number, column: number): void => {
+    let i = from;
+    while (i < to) {
+      if (column >= cells[i].length - 1) {
+        out[i] += cells[i][column];
+        i++;
+        continue;
+      }
+      let end = i;
+      let width = 0;
+      while (end < to && column < cells[end].length - 1) {
+        width = Math.max(width, codePoints(cells[end][column]) + 1);
+        end++;
+      }
+      for (let j = i; j < end; j++) {
+        out[j] += cells[j][column] + ' '.repeat(width - codePoints(cells[j][column]));
+      }
+      format(i, end, column + 1);
+      i = end;
+    }
+  };
+  format(0, lines.length, 0);
+  return out;
 }
 
 function codePoints(text: string): number {
@@ -122,7 +188,7 @@ function codePoints(text: string): number {
  * Multi-line values (objects, long lists) contain newlines and indent their inner lines.
  */
 export function printValue(value: AlloyValue, indent: number): string {
-  return printAt(value, indent, 'value');
+  return lone(printAt(value, indent, 'value'));
 }
 
 /** {@link printValue}, with where the value stands (`forward_to[0]`), for errors. */
@@ -171,7 +237,7 @@ function printExpr(expr: Expr, indent: number, where: string): string {
     return expr.path;
   }
   if (expr instanceof Call) {
-    return `${expr.fn}(${expr.args.map((arg, i) => printAt(arg, indent, `${where} > ${expr.fn}(#${i + 1})`)).join(', ')})`;
+    return settleTail(`${expr.fn}(${expr.args.map((arg, i) => printAt(arg, indent, `${where} > ${expr.fn}(#${i + 1})`)).join(', ')})`);
   }
   if (expr instanceof Binary) {
     return `${operand(expr.left, indent, where)} ${expr.operator} ${operand(expr.right, indent, where)}`;
@@ -234,34 +300,51 @@ function printList(list: readonly AlloyValue[], indent: number, where: string): 
     return inline;
   }
   const tabs = '\t'.repeat(indent + 1);
-  return `[\n${items.map((item) => `${tabs}${item},\n`).join('')}${'\t'.repeat(indent)}]`;
+  // each element's line stands alone in alloy fmt's tabwriter: a form feed before and after it
+  return `[\n${items.map((item) => `${tabs}${lone(item)},\n`).join('')}${'\t'.repeat(indent)}]`;
 }
 
 function printObject(object: AlloyObject, indent: number, where: string): string {
-  const lines: string[] = [];
-  const tabs = '\t'.repeat(indent + 1);
-  let group: Array<[string, string]> = [];
+  const quoted = quotedKeysOf(object);
+  const fields: Array<[string, string]> = [];
   for (const [key, value] of Object.entries(object)) {
     if (value === undefined) {
       continue;
     }
-    const name = printKey(key);
-    const text = printAt(value, indent + 1, isIdentifier(key) ? `${where}.${key}` : `${where}[${name}]`);
-    group.push([name, text]);
-    if (text.includes('\n')) {
+    const name = printKey(key, quoted?.has(key) ?? false);
+    fields.push([name, printAt(value, indent + 1, isIdentifier(key) ? `${where}.${key}` : `${where}[${name}]`)]);
+  }
+  if (fields.length === 0) {
+    return '{}';
+  }
+  if (objectLayoutOf(object) === 'oneLine') {
+    const tall = fields.find(([, text]) => text.includes('\n'));
+    if (tall !== undefined) {
+      throw new Error(
+        `alloy object ${where}: marked Layout.oneLine, but field ${tall[0]} spans several lines (got ${JSON.stringify(tall[1].split('\n')[0] + ' ...')}); ` +
+        'a one-line object holds one-line values only (an object not marked Layout.oneLine is printed over lines, and so is a list marked Layout.lines or longer than 80 characters): ' +
+        'leave out Layout.oneLine, or mark the inner value Layout.oneLine',
+      );
+    }
+    // alloy fmt writes a soft tab before each `=` (walkObjectExpr): cells the enclosing run aligns
+    return `{${fields.map(([name, text]) => `${name}${CELL}= ${text}`).join(', ')}}`;
+  }
+  const lines: string[] = [];
+  const tabs = '\t'.repeat(indent + 1);
+  let group: Array<[string, string]> = [];
+  for (const field of fields) {
+    group.push(field);
+    if (field[1].includes('\n')) {
       lines.push(...alignGroup(group, tabs, ','));
       group = [];
     }
   }
   lines.push(...alignGroup(group, tabs, ','));
-  if (lines.length === 0) {
-    return '{}';
-  }
   return `{\n${lines.join('\n')}\n${'\t'.repeat(indent)}}`;
 }
 
-function printKey(key: string): string {
-  if (isIdentifier(key)) {
+function printKey(key: string, quoted: boolean): string {
+  if (isIdentifier(key) && !quoted) {
     return key;
   }
   if (key.includes('\\')) {

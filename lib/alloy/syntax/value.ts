@@ -173,6 +173,73 @@ export function listLayoutOf(list: readonly unknown[]): ListLayout | undefined {
   return LIST_LAYOUTS.get(list);
 }
 
+/**
+ * How an object is printed: `'oneLine'` (`{a = 1, b = "x"}`). Without a mark, an object with
+ * fields is printed one field per line. `alloy fmt` keeps either, as written.
+ */
+export type ObjectLayout = 'oneLine';
+
+/** The marked objects, by identity, like {@link LIST_LAYOUTS}. */
+const OBJECT_LAYOUTS = new WeakMap<object, ObjectLayout>();
+
+/** The keys printed quoted though they need no quotes, by object. */
+const QUOTED_KEYS = new WeakMap<object, ReadonlySet<string>>();
+
+/** Throws unless `object` is an object literal of the value model (not a list, an expression, null). */
+function assertPlainObject(subject: string, object: unknown, example: string): asserts object is AlloyObject {
+  if (typeof object !== 'object' || object === null || Array.isArray(object) || object instanceof Expr || object instanceof ExportRef) {
+    const got = object === null ? 'null' : Array.isArray(object) ? 'a list' : object instanceof Expr || object instanceof ExportRef ? 'an expression' : typeof object;
+    throw new Error(`${subject}: expected an object literal (got ${got}); pass the object to lay out, such as ${example}`);
+  }
+}
+
+/**
+ * Marks `object` to be printed on one line and returns the same object (see `Layout.oneLine`).
+ *
+ * @param subject names the caller in errors
+ */
+export function setObjectLayout<T extends object>(subject: string, object: T, layout: ObjectLayout): T {
+  assertPlainObject(subject, object, `${subject}({ key: "value" })`);
+  OBJECT_LAYOUTS.set(object, layout);
+  return object;
+}
+
+/** The layout `object` is marked with, if any. */
+export function objectLayoutOf(object: object): ObjectLayout | undefined {
+  return OBJECT_LAYOUTS.get(object);
+}
+
+/**
+ * Marks keys of `object` to be printed quoted even where they need no quotes
+ * (`"__address__" = ...`), and returns the same object (see `Layout.quotedKeys`). Without `keys`,
+ * every key of the object. Marking again adds to the keys marked.
+ *
+ * @param subject names the caller in errors
+ */
+export function setQuotedKeys<T extends object>(subject: string, object: T, keys?: readonly string[]): T {
+  assertPlainObject(subject, object, `${subject}({ __address__: "host:port" })`);
+  const own = Object.keys(object);
+  if (keys !== undefined && !Array.isArray(keys)) {
+    throw new Error(`${subject}: keys must be a list of key names (got ${typeof keys}); pass such as ['__address__'], or leave it out to quote every key`);
+  }
+  const chosen = keys ?? own;
+  for (const key of chosen) {
+    if (typeof key !== 'string' || !own.includes(key)) {
+      throw new Error(
+        `${subject}: ${JSON.stringify(key)} is not a key of the object (its keys: ${own.length === 0 ? '(none)' : own.map((k) => JSON.stringify(k)).join(', ')}); ` +
+        'name keys the object has',
+      );
+    }
+  }
+  QUOTED_KEYS.set(object, new Set([...(QUOTED_KEYS.get(object) ?? []), ...chosen]));
+  return object;
+}
+
+/** The keys of `object` marked to be printed quoted, if any. */
+export function quotedKeysOf(object: object): ReadonlySet<string> | undefined {
+  return QUOTED_KEYS.get(object);
+}
+
 function describeList(list: readonly unknown[]): string {
   return `a list of ${list.length} element${list.length === 1 ? '' : 's'}`;
 }
