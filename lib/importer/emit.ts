@@ -211,8 +211,16 @@ function valueText(v: PValue, used: Set<string>, indent: number): string {
       used.add('Layout');
       return `Layout.${v.layout}(${text})`;
     }
-    case 'object':
-      return objectText(v.fields.map(([k, x]) => [k, value(x, indent + 1)]), indent);
+    case 'object': {
+      let text = objectText(v.fields.map(([k, x]) => [k, value(x, indent + 1)]), indent);
+      if (v.quoted !== undefined) {
+        const all = v.quoted.length === v.fields.filter(([k]) => isIdentifier(k)).length;
+        text = `Layout.quotedKeys(${text}${all ? '' : `, [${v.quoted.map(tsString).join(', ')}]`})`;
+      }
+      if (v.oneLine === true) text = `Layout.oneLine(${text})`;
+      if (v.quoted !== undefined || v.oneLine === true) used.add('Layout');
+      return text;
+    }
     case 'export': {
       const base = `${v.target.variable}.${v.prop}`;
       if (v.rest.length === 0) return base;

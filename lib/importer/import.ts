@@ -104,7 +104,7 @@ function firstDifference(filename: string, rendered: string, expected: string): 
   return {
     position: { filename, line, column: 1 },
     message: `the typed constructs render this line as ${show(got[i])} where the input has ${show(want[i])}; ` +
-      'the canonical printer lays some values out its own way (an object always breaks over lines, ' +
+      'the canonical printer lays some values out its own way (an object breaks over lines unless marked Layout.oneLine, ' +
       'literals print in their shortest form, operators as the value model parenthesizes them): if the input is not formatted by alloy fmt, ' +
       'format it first; otherwise write that value as the printer does, or import with changes allowed',
   };

@@ -10,6 +10,7 @@
 import { AlloyValue, CONFIG_HEADER, Expr, Layout, ListLayout, printValue } from '../alloy';
 import type { AttributeSchema, BlockSchema, BodySchema } from '../alloy/internal';
 import { decodeLiteral, unquote } from '../alloy/syntax/parser';
+import { isIdentifier } from '../alloy/syntax/identifiers';
 import { dottedPath } from '../alloy/syntax/to-statements';
 import {
   ArrayExpr, BlockStmt, CommentNode, ExprNode, Position, SourceFile, Stmt, SyntaxFile, endPos, formatPosition, startPos,
@@ -21,7 +22,8 @@ export type PValue =
   | { readonly kind: 'literal'; readonly value: string | number | boolean | null }
   /** `layout`: how the input lays the list out, where the printer would lay it out otherwise (`Layout.lines`, `Layout.oneLine`). */
   | { readonly kind: 'list'; readonly items: readonly PValue[]; readonly layout?: ListLayout }
-  | { readonly kind: 'object'; readonly fields: ReadonlyArray<readonly [string, PValue]> }
+  /** `oneLine`: the input writes it on one line (`Layout.oneLine`); `quoted`: keys it quotes that need no quotes (`Layout.quotedKeys`). */
+  | { readonly kind: 'object'; readonly fields: ReadonlyArray<readonly [string, PValue]>; readonly oneLine?: boolean; readonly quoted?: readonly string[] }
   /** `target`'s export `name` (instance property `prop`), then `rest`: fields of it. */
   | { readonly kind: 'export'; readonly target: PComponent; readonly name: string; readonly prop: string; readonly rest: readonly string[] }
   | { readonly kind: 'ref'; readonly path: string }
@@ -423,7 +425,10 @@ class Planner {
           if (seen.has(f.name.name)) this.error(f.name.pos, `field "${f.name.name}" appears twice in one object; keep one`);
           seen.add(f.name.name);
         }
-        return { kind: 'object', fields: node.fields.map((f) => [f.quoted ? unquote(`"${f.name.name}"`) : f.name.name, this.value(f.value, c)] as const) };
+        const fields = node.fields.map((f) => [f.quoted ? unquote(`"${f.name.name}"`) : f.name.name, this.value(f.value, c)] as const);
+        const quoted = node.fields.flatMap((f, i) => (f.quoted && isIdentifier(fields[i][0]) ? [fields[i][0]] : []));
+        const oneLine = fields.length > 0 && this.file.source.line(node.lcurlyPos) === this.file.source.line(node.rcurlyPos);
+        return { kind: 'object', fields, ...(oneLine ? { oneLine } : {}), ...(quoted.length > 0 ? { quoted } : {}) };
       }
       case 'paren':
         return this.value(node.inner, c);
@@ -613,7 +618,8 @@ export function toAlloyValue(v: PValue, exportOf: (v: Extract<PValue, { kind: 'e
     case 'object': {
       const out: Record<string, AlloyValue> = {};
       for (const [key, field] of v.fields) Object.defineProperty(out, key, { value: value(field), enumerable: true, writable: true, configurable: true });
-      return out;
+      if (v.quoted !== undefined) Layout.quotedKeys(out, v.quoted);
+      return v.oneLine === true ? Layout.oneLine(out) : out;
     }
     case 'export':
       return exportOf(v);
