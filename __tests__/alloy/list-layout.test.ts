@@ -7,27 +7,13 @@ import { Testing } from 'cdk8s';
 import { PrometheusRemoteWrite, PrometheusScrape } from '../../imports/alloy';
 import { AlloyConfig, Expr, Layout } from '../../lib/alloy';
 import {
-  AlloyObject, AlloyValue, Statement, attribute as a, block as b, formatSource, listLayoutOf, printFile,
+  AlloyObject, AlloyValue, Statement, attribute as a, formatSource, listLayoutOf, printFile,
 } from '../../lib/alloy/syntax';
+import { printError, printed } from '../support/print-block';
 import { prng, randomStatements } from '../support/random-alloy';
 
 const LONG = Array.from({ length: 8 }, (_, i) => `element-number-${i}`);
 
-/** Prints one block holding `attrs`, checks that alloy fmt keeps the text as it is, and returns its body lines. */
-function printed(...attrs: Statement[]): string {
-  const text = printFile([b('x', undefined, attrs)]);
-  expect(formatSource(text)).toBe(text);
-  return text.slice('x {\n'.length, -'}\n'.length);
-}
-
-function printError(...attrs: Statement[]): string {
-  try {
-    printFile([b('x', undefined, attrs)]);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected the printer to refuse it');
-}
 
 describe('the marks', () => {
   test('return the same array, typed as it was, and mark it; unmarked arrays have no layout', () => {

@@ -8,24 +8,11 @@ import { AlloyConfig, Expr, Layout } from '../../lib/alloy';
 import { Testing } from 'cdk8s';
 import { PrometheusScrape } from '../../imports/alloy';
 import {
-  AlloyValue, Statement, attribute as a, block as b, formatSource, objectLayoutOf, printFile, printValue, quotedKeysOf,
+  AlloyValue, Statement, attribute as a, formatSource, objectLayoutOf, printFile, printValue, quotedKeysOf,
 } from '../../lib/alloy/syntax';
+import { printError, printed } from '../support/print-block';
 import { prng, randomStatements } from '../support/random-alloy';
 
-function printed(...attrs: Statement[]): string {
-  const text = printFile([b('x', undefined, attrs)]);
-  expect(formatSource(text)).toBe(text);
-  return text.slice('x {\n'.length, -'}\n'.length);
-}
-
-function printError(...attrs: Statement[]): string {
-  try {
-    printFile([b('x', undefined, attrs)]);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected the printer to refuse it');
-}
 
 const addr = (address: string): Record<string, string> => Layout.oneLine(Layout.quotedKeys({ __address__: address }));
 
@@ -47,7 +34,7 @@ describe('the marks', () => {
     expect(() => Layout.quotedKeys(Expr.ref('a.b') as unknown as object)).toThrow(
       'Layout.quotedKeys: expected an object literal (got an expression); pass the object to lay out, such as Layout.quotedKeys({ __address__: "host:port" })',
     );
-    expect(() => Layout.oneLine(null as unknown as object)).toThrow('Layout.oneLine: expected an object literal (got null)');
+    expect(() => Layout.oneLine(Expr.env('X'))).toThrow('Layout.oneLine: expected an object literal (got an expression)');
     expect(() => Layout.quotedKeys({ a: 1 } as Record<string, number>, ['b'])).toThrow(
       'Layout.quotedKeys: "b" is not a key of the object (its keys: "a"); name keys the object has',
     );

@@ -77,7 +77,10 @@ export class Layout {
    * itself marked); the printer refuses it otherwise, naming the attribute.
    */
   public static oneLine<T extends object>(value: T): T {
-    return Array.isArray(value) ? setListLayout('Layout.oneLine', value, 'oneLine') : setObjectLayout('Layout.oneLine', value, 'oneLine');
+    // what is neither a list nor an object gets the list's error, the mark's first use
+    return Array.isArray(value) || typeof value !== 'object' || value === null
+      ? setListLayout('Layout.oneLine', value as unknown as readonly unknown[], 'oneLine') as unknown as T
+      : setObjectLayout('Layout.oneLine', value, 'oneLine');
   }
 
   /**
