@@ -385,8 +385,10 @@ export function composeProject(props: ComposeProjectProps): ComposeProject {
   }
 
   files.set('.env.example', envExample(secrets));
+  // the Kubernetes stack's objects, rendered once for the file table and the left-out list
+  const kubernetesObjects = (App.of(kubernetes) as App).charts.flatMap((c) => c.toJson()) as any[];
   files.set('README.md', readme({
-    environment, kubernetes, stack, services, volumes, secrets, secretFiles, notPublished, files, configMaps: kubernetesConfigMaps(kubernetes),
+    environment, kubernetes, stack, services, volumes, secrets, secretFiles, notPublished, files, kubernetesObjects,
   }));
   return { files: new Map([...files].sort(([a], [b]) => a.localeCompare(b))) };
 }
@@ -414,12 +416,6 @@ function assertNoCycle(services: Map<string, Service>): void {
   for (const name of [...services.keys()].sort()) visit(name, []);
 }
 
-/** Every ConfigMap of the Kubernetes stack's app, by name, with its files. */
-function kubernetesConfigMaps(kubernetes: ObservabilityStack): Map<string, Record<string, string>> {
-  const app = App.of(kubernetes) as App;
-  return new Map(app.charts.flatMap((c) => c.toJson()).filter((o: any) => o.kind === 'ConfigMap').map((o: any) => [o.metadata.name, o.data ?? {}]));
-}
-
 function envExample(secrets: Map<string, { secret: string; key: string; readers: Set<string> }>): string {
   return [
     '# Copy to .env beside compose.yaml and fill in; .env is never committed (.gitignore), and cdk8s synth',
@@ -444,7 +440,8 @@ interface ReadmeFacts {
   readonly secretFiles: Map<string, Set<string>>;
   readonly notPublished: readonly string[];
   readonly files: Map<string, string>;
-  readonly configMaps: Map<string, Record<string, string>>;
+  /** The Kubernetes stack's objects, as its app renders them. */
+  readonly kubernetesObjects: readonly any[];
 }
 
 /** The component's pipeline: the construct right under its config (the component itself when made there). */
@@ -477,8 +474,8 @@ function leftOutPipelines(kubernetes: ObservabilityStack, stack: ObservabilitySt
 }
 
 function readme(f: ReadmeFacts): string {
-  const k8sApp = App.of(f.kubernetes) as App;
-  const k8sObjects = k8sApp.charts.flatMap((c) => c.toJson()) as any[];
+  const k8sObjects = f.kubernetesObjects;
+  const k8sConfigMaps = new Map<string, Record<string, string>>(k8sObjects.filter((o) => o.kind === 'ConfigMap').map((o) => [o.metadata.name, o.data ?? {}]));
   const workloadNames = new Set(f.services.keys());
   const k8sWorkloads = k8sObjects.filter((o) => WORKLOADS.has(o.kind));
   const missingWorkloads = k8sWorkloads.filter((o) => !workloadNames.has(o.metadata.name));
@@ -488,7 +485,7 @@ function readme(f: ReadmeFacts): string {
   const k8sReplicas = new Map<string, number>(k8sWorkloads.map((o) => [o.metadata.name, o.kind === 'DaemonSet' ? 1 : o.spec.replicas ?? 1]));
   const fileRows = [...f.files.keys()].filter((p) => p.includes('/')).sort().map((p) => {
     const [cm, key] = p.split('/');
-    const k8s = f.configMaps.get(cm)?.[key];
+    const k8s = k8sConfigMaps.get(cm)?.[key];
     const same = k8s === f.files.get(p);
     return `| \`${p}\` | ${k8s === undefined ? 'not in the Kubernetes output (the smoke test\'s is in `smoke-test/`)' : same ? `the same bytes as the ConfigMap \`${cm}\`` : `differs from the ConfigMap \`${cm}\`: it follows what Compose leaves out (below)`} |`;
   });
